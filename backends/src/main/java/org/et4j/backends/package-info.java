@@ -1,0 +1,2 @@
+/** Delegate backends. */
+package org.et4j.backends;

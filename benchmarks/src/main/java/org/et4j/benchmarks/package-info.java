@@ -1,0 +1,2 @@
+/** JMH benchmarks of et4j. */
+package org.et4j.benchmarks;

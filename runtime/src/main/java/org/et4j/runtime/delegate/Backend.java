@@ -1,0 +1,28 @@
+package org.et4j.runtime.delegate;
+
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+/**
+ * A delegate backend: ExecuTorch's {@code BackendInterface}. Found with
+ * {@link java.util.ServiceLoader} and looked up by {@link #id()}, the string a program's
+ * {@code BackendDelegate.id} names (e.g. {@code XnnpackBackend}).
+ */
+public interface Backend {
+  /** The id programs use for this backend. */
+  String id();
+
+  /** False when the backend is known but cannot run here (missing hardware or library). */
+  default boolean isAvailable() {
+    return true;
+  }
+
+  /**
+   * Prepares one delegate of a method, at method load.
+   *
+   * @param processed the payload the exporter produced (a view of the program file; read only)
+   * @return a handle the interpreter calls for each DelegateCall of this delegate
+   * @throws org.et4j.runtime.ExecuTorchException when the payload is invalid or not supported
+   */
+  DelegateHandle init(BackendInitContext context, MemorySegment processed, List<CompileSpec> compileSpecs);
+}

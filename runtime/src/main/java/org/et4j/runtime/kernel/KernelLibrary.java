@@ -1,0 +1,13 @@
+package org.et4j.runtime.kernel;
+
+/**
+ * A set of kernels, found with {@link java.util.ServiceLoader} and registered explicitly into a
+ * {@link KernelRegistry}. One library per family (portable, quantized, ...).
+ */
+public interface KernelLibrary {
+  /** A short name for messages, e.g. {@code portable}. */
+  String name();
+
+  /** Registers every kernel of this library. */
+  void registerKernels(KernelRegistry.Builder registry);
+}

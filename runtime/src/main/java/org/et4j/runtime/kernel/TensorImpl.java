@@ -1,0 +1,252 @@
+package org.et4j.runtime.kernel;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import org.et4j.runtime.ErrorCode;
+import org.et4j.runtime.ExecuTorchException;
+import org.et4j.runtime.ScalarType;
+import org.et4j.runtime.ShapeDynamism;
+
+/**
+ * A tensor as kernels and delegates see it: ExecuTorch's {@code TensorImpl}. The dtype, rank and
+ * dim order are fixed; the sizes change only through {@link #resize}, within the bound the memory
+ * plan allows; the data is a {@link MemorySegment} view (of a planned arena, of the mapped file
+ * for constants, or of memory the caller provided).
+ *
+ * <p>Strides are in elements and derived from the dim order, never stored in the file. Not
+ * thread-safe: a tensor belongs to one {@code Method}, which is used by one thread at a time.
+ */
+public final class TensorImpl {
+  /** ExecuTorch's limit on tensor rank. */
+  public static final int MAX_RANK = 16;
+
+  private final ScalarType dtype;
+  private final int[] sizes;
+  private final int[] dimOrder;
+  private final long[] strides;
+  private final ShapeDynamism dynamism;
+  private final long capacityBytes;
+  private long numel;
+  private MemorySegment data;
+  private int shapeVersion;
+
+  /**
+   * Creates a tensor.
+   *
+   * @param capacityBytes the bytes available at {@code data} (for a planned tensor, what the plan
+   *     reserved for the upper-bound shape); -1 when the data is not known yet
+   */
+  public TensorImpl(
+      ScalarType dtype,
+      int[] sizes,
+      int[] dimOrder,
+      ShapeDynamism dynamism,
+      MemorySegment data,
+      long capacityBytes) {
+    if (sizes.length > MAX_RANK || dimOrder.length != sizes.length) {
+      throw new IllegalArgumentException(
+          "rank " + sizes.length + " with dim order of length " + dimOrder.length);
+    }
+    this.dtype = dtype;
+    this.sizes = sizes.clone();
+    this.dimOrder = dimOrder.clone();
+    this.strides = new long[sizes.length];
+    this.dynamism = dynamism;
+    this.capacityBytes = capacityBytes;
+    this.data = data;
+    recomputeStrides();
+  }
+
+  /** A contiguous tensor over {@code data}. */
+  public static TensorImpl contiguous(ScalarType dtype, int[] sizes, MemorySegment data) {
+    int[] order = new int[sizes.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    return new TensorImpl(
+        dtype, sizes, order, ShapeDynamism.STATIC, data, data == null ? -1 : data.byteSize());
+  }
+
+  public ScalarType dtype() {
+    return dtype;
+  }
+
+  public int dim() {
+    return sizes.length;
+  }
+
+  /** The size of dimension {@code d} (0 ≤ d < dim()). */
+  public int size(int d) {
+    return sizes[d];
+  }
+
+  /** A copy of the sizes. */
+  public int[] sizes() {
+    return sizes.clone();
+  }
+
+  /** The stride, in elements, of dimension {@code d}. */
+  public long stride(int d) {
+    return strides[d];
+  }
+
+  /** A copy of the strides, in elements. */
+  public long[] strides() {
+    return strides.clone();
+  }
+
+  /** The dimension stored at position {@code i}, from outermost to innermost. */
+  public int dimOrder(int i) {
+    return dimOrder[i];
+  }
+
+  /** A copy of the dim order. */
+  public int[] dimOrder() {
+    return dimOrder.clone();
+  }
+
+  public ShapeDynamism dynamism() {
+    return dynamism;
+  }
+
+  public long numel() {
+    return numel;
+  }
+
+  /** numel × element size. */
+  public long nbytes() {
+    return numel * dtype.elementSize();
+  }
+
+  /** Bytes available at the data pointer; -1 when unknown (unbound tensors). */
+  public long capacityBytes() {
+    return capacityBytes;
+  }
+
+  /** True when the dim order is {@code [0, 1, ..., n-1]}. */
+  public boolean isContiguous() {
+    for (int i = 0; i < dimOrder.length; i++) {
+      if (dimOrder[i] != i) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Changes with every resize that changes the shape, so that a kernel can cache work that
+   * depends only on shapes and redo it when a shape moved.
+   */
+  public int shapeVersion() {
+    return shapeVersion;
+  }
+
+  /** True if the tensor has data attached. */
+  public boolean hasData() {
+    return data != null;
+  }
+
+  /**
+   * The data. For a tensor of {@link #numel()} elements the first {@link #nbytes()} bytes are the
+   * elements in dim order.
+   *
+   * @throws ExecuTorchException InvalidState if no data is attached (an unbound input that was
+   *     never set, or a freed tensor)
+   */
+  public MemorySegment data() {
+    MemorySegment d = data;
+    if (d == null) {
+      throw new ExecuTorchException(
+          ErrorCode.INVALID_STATE, "tensor " + describe() + " has no data attached");
+    }
+    return d;
+  }
+
+  /** Points this tensor at other memory (unplanned inputs, {@code et_view}, FreeCall). */
+  public void setData(MemorySegment data) {
+    this.data = data;
+  }
+
+  /** Same sizes as {@code other}. */
+  public boolean sameShape(TensorImpl other) {
+    return Arrays.equals(sizes, other.sizes);
+  }
+
+  /** Same sizes as {@code newSizes}. */
+  public boolean hasSizes(int[] newSizes) {
+    return Arrays.equals(sizes, newSizes);
+  }
+
+  /**
+   * Resizes to {@code newSizes} with ExecuTorch's rules: the rank cannot change; a STATIC tensor
+   * only "resizes" to its own shape; a DYNAMIC_BOUND tensor may take any shape whose bytes fit
+   * the planned bound.
+   *
+   * @throws ExecuTorchException NotSupported when the rules forbid the new shape
+   */
+  public void resize(int... newSizes) {
+    if (Arrays.equals(sizes, newSizes)) {
+      return;
+    }
+    if (newSizes.length != sizes.length) {
+      throw new ExecuTorchException(
+          ErrorCode.NOT_SUPPORTED,
+          "cannot resize " + describe() + " to rank " + newSizes.length + " " + Arrays.toString(newSizes));
+    }
+    long n = 1;
+    for (int s : newSizes) {
+      if (s < 0) {
+        throw new ExecuTorchException(
+            ErrorCode.INVALID_ARGUMENT, "negative size in " + Arrays.toString(newSizes));
+      }
+      n = Math.multiplyHigh(n, s) != 0 ? Long.MAX_VALUE : n * s;
+    }
+    switch (dynamism) {
+      case STATIC ->
+          throw new ExecuTorchException(
+              ErrorCode.NOT_SUPPORTED,
+              "cannot resize static tensor " + describe() + " to " + Arrays.toString(newSizes));
+      case DYNAMIC_BOUND, DYNAMIC_UNBOUND -> {
+        if (capacityBytes >= 0 && (n > capacityBytes / dtype.elementSize())) {
+          throw new ExecuTorchException(
+              ErrorCode.NOT_SUPPORTED,
+              "cannot resize "
+                  + describe()
+                  + " to "
+                  + Arrays.toString(newSizes)
+                  + ": "
+                  + n
+                  + " elements exceed the planned bound of "
+                  + capacityBytes / dtype.elementSize());
+        }
+      }
+    }
+    System.arraycopy(newSizes, 0, sizes, 0, sizes.length);
+    recomputeStrides();
+    shapeVersion++;
+  }
+
+  private void recomputeStrides() {
+    long n = 1;
+    for (int i = dimOrder.length - 1; i >= 0; i--) {
+      int d = dimOrder[i];
+      strides[d] = n;
+      n *= sizes[d];
+    }
+    long count = 1;
+    for (int s : sizes) {
+      count *= s;
+    }
+    numel = count;
+  }
+
+  /** {@code float32[2, 3]}. */
+  public String describe() {
+    return dtype.displayName() + Arrays.toString(sizes);
+  }
+
+  @Override
+  public String toString() {
+    return "TensorImpl(" + describe() + ")";
+  }
+}
