@@ -1,0 +1,1 @@
+"""Conformance models. Each module exposes ``CASES``: a list of pipeline.CaseSpec."""
