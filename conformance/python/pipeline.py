@@ -115,37 +115,29 @@ def _pt2e_quantize(spec: MethodSpec, dynamic: bool) -> torch.nn.Module:
 
 
 def _int4_quantize(module: torch.nn.Module, group_size: Optional[int]) -> torch.nn.Module:
-    """torchao int8-dynamic-activation / int4-weight for nn.Linear layers."""
+    """torchao int8-dynamic-activation / int4-weight for nn.Linear layers.
+
+    XNNPACK needs the group size to be a multiple of 32, so only Linear layers whose
+    in_features is a multiple of the group size are quantized (group_size=None: one
+    group per output channel, for in_features % 32 == 0); the others stay float32.
+    """
     from torchao.quantization import Int8DynamicActivationIntxWeightConfig, quantize_
     from torchao.quantization.granularity import PerAxis, PerGroup
 
     module = copy.deepcopy(module)
+    step = group_size or 32
 
-    def grouped(m, fqn):
-        return (
-            isinstance(m, torch.nn.Linear)
-            and group_size is not None
-            and m.in_features % group_size == 0
-        )
+    def eligible(m, fqn):
+        return isinstance(m, torch.nn.Linear) and m.in_features % step == 0
 
-    def per_channel(m, fqn):
-        return isinstance(m, torch.nn.Linear) and not grouped(m, fqn)
-
+    granularity = PerGroup(group_size) if group_size else PerAxis(0)
     with torch.no_grad():
-        if group_size is not None:
-            quantize_(
-                module,
-                Int8DynamicActivationIntxWeightConfig(
-                    weight_dtype=torch.int4, weight_granularity=PerGroup(group_size)
-                ),
-                filter_fn=grouped,
-            )
         quantize_(
             module,
             Int8DynamicActivationIntxWeightConfig(
-                weight_dtype=torch.int4, weight_granularity=PerAxis(0)
+                weight_dtype=torch.int4, weight_granularity=granularity
             ),
-            filter_fn=per_channel,
+            filter_fn=eligible,
         )
     return module
 
@@ -165,6 +157,11 @@ def export_variant(case: CaseSpec, methods: Dict[str, MethodSpec], variant: str)
     from executorch.exir.passes.sym_shape_eval_pass import (
         ConstraintBasedSymShapeEvalPass,
     )
+
+    if variant == "pt2e-int8":
+        # Registers the quantized_decomposed::*.out variants needed to emit the
+        # quantize/dequantize ops that stay in the (undelegated) program.
+        import executorch.kernels.quantized  # noqa: F401
 
     quant_refs: Dict[str, Optional[torch.nn.Module]] = {}
     eps = {}
