@@ -331,16 +331,10 @@ def describe_program(et) -> Dict[str, Dict[str, Any]]:
     return info
 
 
-def _shape_of(x) -> Any:
+def _io_desc(x) -> Dict[str, Any]:
     if isinstance(x, torch.Tensor):
-        return list(x.shape)
-    return x
-
-
-def _dtype_of(x) -> str:
-    if isinstance(x, torch.Tensor):
-        return str(x.dtype).replace("torch.", "")
-    return type(x).__name__
+        return {"dtype": str(x.dtype).replace("torch.", ""), "shape": list(x.shape)}
+    return {"dtype": type(x).__name__, "value": x}
 
 
 # --------------------------------------------------------------------------------------
@@ -470,14 +464,8 @@ def build_variant(case: CaseSpec, variant: str, root: str, seed: int) -> Dict[st
             spec = methods[name]
             outs = et_results[name]
             m["test_cases"] = len(spec.test_inputs)
-            m["test_case_inputs"] = [
-                [{"dtype": _dtype_of(x), "shape": _shape_of(x)} for x in inputs]
-                for inputs in spec.test_inputs
-            ]
-            m["test_case_outputs"] = [
-                [{"dtype": _dtype_of(o), "shape": _shape_of(o)} for o in case_outs]
-                for case_outs in outs
-            ]
+            m["test_case_inputs"] = [[_io_desc(x) for x in ins] for ins in spec.test_inputs]
+            m["test_case_outputs"] = [[_io_desc(o) for o in outs_i] for outs_i in outs]
             m["error_vs_eager"] = compare(outs, run_eager(spec.module, spec))
             if quant_refs.get(name) is not None:
                 m["error_vs_quantized_eager"] = compare(
