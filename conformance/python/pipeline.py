@@ -350,6 +350,29 @@ def sha256_file(path: str) -> str:
     return h.hexdigest()
 
 
+def _standard(x):
+    """Copies tensors into fresh default (contiguous, dim_order 0..n-1) strides: tensors
+    from numpy may carry odd strides on size-1 dims, which ExecuTorch reads as another
+    dim order."""
+    if isinstance(x, torch.Tensor):
+        return torch.empty(x.shape, dtype=x.dtype).copy_(x)
+    return x
+
+
+def normalize_spec(spec: MethodSpec) -> MethodSpec:
+    def fix(inputs):
+        return tuple(_standard(x) for x in inputs)
+
+    return dataclasses.replace(
+        spec,
+        example_inputs=fix(spec.example_inputs),
+        test_inputs=[fix(t) for t in spec.test_inputs],
+        calibration_inputs=(
+            [fix(t) for t in spec.calibration_inputs] if spec.calibration_inputs else None
+        ),
+    )
+
+
 def bundled_selfcheck(bpte_path: str, methods: Dict[str, MethodSpec]) -> str:
     """Round-trips the .bpte through the C++ bundled-program loader of the pybindings:
     it re-runs every test case (in order, on one loaded module) and compares with the
@@ -399,7 +422,7 @@ def build_variant(case: CaseSpec, variant: str, root: str, seed: int) -> Dict[st
         return entry
 
     seed_everything(seed)
-    methods = case.build()
+    methods = {name: normalize_spec(spec) for name, spec in case.build().items()}
     out_dir = os.path.join(root, case.model)
     os.makedirs(out_dir, exist_ok=True)
     stem = f"{case.model}.{variant}"

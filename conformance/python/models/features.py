@@ -140,7 +140,7 @@ def build_dynamic_shapes():
     seq = Dim("seq", min=1, max=64)
     return {
         "forward": MethodSpec(
-            DynamicSeq().eval(), (torch.randn(1, 8, 16),), tests, dynamic_shapes=({1: seq},)
+            DynamicSeq().eval(), (torch.randn(1, 64, 16),), tests, dynamic_shapes=({1: seq},)
         )
     }
 
