@@ -31,5 +31,17 @@ public final class ShapeOps {
     AsStridedCopy.register(r);
     UnfoldCopy.register(r);
     FlipOp.register(r);
+    CatOp.register(r);
+    StackOp.register(r);
+    SplitWithSizesCopy.register(r);
+    SplitCopy.register(r);
+    UnbindCopy.register(r);
+    SliceScatter.register(r);
+    SelectScatter.register(r);
+    RepeatOp.register(r);
+    PixelShuffle.register(r);
+    RollOp.register(r);
+    ConstantPadNd.register(r);
+    TrilOp.register(r);
   }
 }
