@@ -20,5 +20,13 @@ public final class ReduceOps {
     ArgminOp.register(r);
     MaxOp.register(r);
     MinOp.register(r);
+    AnyOp.register(r);
+    ProdOp.register(r);
+    VarOp.register(r);
+    VarMeanOp.register(r);
+    CumsumOp.register(r);
+    TopkOp.register(r);
+    SoftmaxOp.register(r);
+    LogSoftmaxOp.register(r);
   }
 }
