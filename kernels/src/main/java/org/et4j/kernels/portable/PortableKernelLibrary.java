@@ -13,5 +13,6 @@ public final class PortableKernelLibrary implements KernelLibrary {
   @Override
   public void registerKernels(KernelRegistry.Builder registry) {
     // Each op registers itself from its own file; the list grows op by op.
+    org.et4j.kernels.portable.pointwise.PointwiseOps.registerAll(registry);
   }
 }
