@@ -16,5 +16,29 @@ public final class PointwiseOps {
     Rsub.register(r);
     Mul.register(r);
     Div.register(r);
+    Pow.register(r);
+    Neg.register(r);
+    Abs.register(r);
+    Sign.register(r);
+    Relu.register(r);
+    Sigmoid.register(r);
+    Gelu.register(r);
+    Hardtanh.register(r);
+    Clamp.register(r);
+    LeakyRelu.register(r);
+    Elu.register(r);
+    Glu.register(r);
+    UnaryMathOps.register(r);
+    Where.register(r);
+    MaskedFill.register(r);
+    Comparisons.register(r);
+    LogicalOps.register(r);
+    BitwiseOps.register(r);
+    Maximum.register(r);
+    Minimum.register(r);
+    Remainder.register(r);
+    Fmod.register(r);
+    FloorDivide.register(r);
+    Atan2.register(r);
   }
 }

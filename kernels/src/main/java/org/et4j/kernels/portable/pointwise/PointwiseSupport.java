@@ -139,4 +139,42 @@ final class PointwiseSupport {
   static ExecuTorchException divisionByZero(String op) {
     return new ExecuTorchException(ErrorCode.INVALID_ARGUMENT, op + ": integer division by zero");
   }
+
+  /**
+   * A same-shape, same-dtype unary op (ExecuTorch's {@code tensors_have_same_shape_and_dtype}
+   * pattern: neg, relu, abs, sign, ...): {@code args} are {@code (self, out)} plus the return slot.
+   * Computes in the tensor's dtype (float32 for half types).
+   */
+  static KernelCall sameDtypeUnary(
+      String op, Value[] args, java.util.function.Predicate<ScalarType> accepted, UnaryOp f) {
+    KernelChecks.argCount(op, args, 2);
+    TensorImpl in = KernelChecks.tensor(op, args, 0);
+    TensorImpl out = KernelChecks.tensor(op, args, 1);
+    KernelChecks.sameDtype(op, in, out);
+    KernelChecks.dtype(op, "input", in, accepted.test(in.dtype()));
+    KernelChecks.sameDimOrder(op, in, out);
+    return unary(op, in, out, DtypeRules.computeType(in.dtype()), f);
+  }
+
+  /** ExecuTorch's {@code max_override}: NaN wins, else {@code a < b ? b : a}. */
+  static double maxOverride(double a, double b) {
+    if (Double.isNaN(a)) {
+      return a;
+    }
+    if (Double.isNaN(b)) {
+      return b;
+    }
+    return a < b ? b : a;
+  }
+
+  /** ExecuTorch's {@code min_override}: NaN wins, else {@code b < a ? b : a}. */
+  static double minOverride(double a, double b) {
+    if (Double.isNaN(a)) {
+      return a;
+    }
+    if (Double.isNaN(b)) {
+      return b;
+    }
+    return b < a ? b : a;
+  }
 }
