@@ -88,9 +88,12 @@ def stable_seed(name: str) -> int:
 
 
 def _export(module: torch.nn.Module, spec: MethodSpec):
-    return torch.export.export(
-        module, spec.example_inputs, dynamic_shapes=spec.dynamic_shapes, strict=False
-    )
+    # no_grad: in-place buffer updates (KV cache index_put_) from values computed with
+    # parameters must not be recorded for autograd.
+    with torch.no_grad():
+        return torch.export.export(
+            module, spec.example_inputs, dynamic_shapes=spec.dynamic_shapes, strict=False
+        )
 
 
 def _pt2e_quantize(spec: MethodSpec, dynamic: bool) -> torch.nn.Module:
@@ -105,13 +108,22 @@ def _pt2e_quantize(spec: MethodSpec, dynamic: bool) -> torch.nn.Module:
     quantizer.set_global(
         get_symmetric_quantization_config(is_per_channel=True, is_dynamic=dynamic)
     )
+    # Calibration runs mutate a stateful model's buffers (KV cache, counters): snapshot
+    # them and put the initial values back afterwards, in both modules.
+    state = {n: b.detach().clone() for n, b in spec.module.named_buffers()}
     captured = _export(spec.module, spec).module()
     prepared = prepare_pt2e(captured, quantizer)
     calib = list(spec.calibration_inputs or []) + list(spec.test_inputs)
     with torch.no_grad():
         for inputs in calib:
             prepared(*inputs)
-    return convert_pt2e(prepared)
+    converted = convert_pt2e(prepared)
+    with torch.no_grad():
+        for module in (spec.module, converted):
+            for n, b in module.named_buffers():
+                if n in state and b.shape == state[n].shape:
+                    b.copy_(state[n])
+    return converted
 
 
 def _int4_quantize(module: torch.nn.Module, group_size: Optional[int]) -> torch.nn.Module:
