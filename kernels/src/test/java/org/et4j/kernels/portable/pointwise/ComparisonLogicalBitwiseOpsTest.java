@@ -107,4 +107,15 @@ class ComparisonLogicalBitwiseOpsTest {
     assertThatThrownBy(() -> call("aten::bitwise_and.Scalar_out", v(a), d(1.5), v(fo), v(fo)))
         .isInstanceOf(ExecuTorchException.class);
   }
+
+  @Test
+  void shifts() {
+    TensorImpl a = tensor(ScalarType.INT, s(3), 1, -8, 0x40000000);
+    TensorImpl b = tensor(ScalarType.INT, s(3), 3, 1, 1);
+    TensorImpl out = empty(ScalarType.INT, 3);
+    call("aten::bitwise_left_shift.Tensor_out", v(a), v(b), v(out), v(out));
+    assertThat(longValues(out)).containsExactly(8, -16, Integer.MIN_VALUE);
+    call("aten::bitwise_right_shift.Tensor_Scalar_out", v(a), i(1), v(out), v(out));
+    assertThat(longValues(out)).containsExactly(0, -4, 0x20000000);
+  }
 }
