@@ -72,6 +72,9 @@ public final class Add {
           return;
         }
       }
+      if (f32 && FloatBroadcastRows.tryBinary(it, FloatBroadcastRows.Kind.ADD, alphaF)) {
+        return;
+      }
       ElementwiseLoops.binary(it, compute, f);
     };
   }

@@ -84,6 +84,9 @@ public final class Div {
           return;
         }
       }
+      if (f32 && FloatBroadcastRows.tryBinary(it, FloatBroadcastRows.Kind.DIV, 1f)) {
+        return;
+      }
       ElementwiseLoops.binary(it, compute, DIV);
     };
   }

@@ -60,6 +60,9 @@ public final class Mul {
           return;
         }
       }
+      if (f32 && FloatBroadcastRows.tryBinary(it, FloatBroadcastRows.Kind.MUL, 1f)) {
+        return;
+      }
       ElementwiseLoops.binary(it, compute, MUL);
     };
   }

@@ -76,6 +76,9 @@ public final class Sub {
           return;
         }
       }
+      if (f32 && FloatBroadcastRows.tryBinary(it, FloatBroadcastRows.Kind.SUB, alphaF)) {
+        return;
+      }
       ElementwiseLoops.binary(it, compute, f);
     };
   }

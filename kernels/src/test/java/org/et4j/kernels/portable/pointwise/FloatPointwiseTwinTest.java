@@ -140,6 +140,17 @@ class FloatPointwiseTwinTest {
   }
 
   @Test
+  void offsetRuns() {
+    binary((p, a, b, o, n) -> p.add(a, n / 3, b, n / 5, 0.5f, o, n / 7, n - n / 3));
+    binary((p, a, b, o, n) -> p.sub(a, 1, b, 0, 1f, o, 0, Math.max(0, n - 1)));
+    binary((p, a, b, o, n) -> p.mul(a, n / 2, b, n / 4, o, n / 3, n - n / 2));
+    binary((p, a, b, o, n) -> p.div(a, 0, b, n / 2, o, n / 2, n - n / 2));
+    binary((p, a, b, o, n) -> p.addScalar(a, n / 2, 3f, o, 1, n - n / 2));
+    binary((p, a, b, o, n) -> p.mulScalar(a, 1, -3f, o, 0, Math.max(0, n - 1)));
+    binary((p, a, b, o, n) -> p.divScalar(a, n / 3, 7f, o, n / 3, n - n / 3));
+  }
+
+  @Test
   void relu() {
     unary((p, a, o, n) -> p.relu(a, o, n), 5, true, 0, 0);
   }
