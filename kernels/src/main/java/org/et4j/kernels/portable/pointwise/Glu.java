@@ -24,7 +24,7 @@ public final class Glu {
   private Glu() {}
 
   public static void register(KernelRegistry.Builder r) {
-    r.register(OUT, Glu::bind);
+    r.register(OUT, RebindingCall.wrap(Glu::bind));
   }
 
   static KernelCall bind(Value[] args) {

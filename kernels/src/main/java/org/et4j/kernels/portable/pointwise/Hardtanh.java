@@ -22,7 +22,7 @@ public final class Hardtanh {
   private Hardtanh() {}
 
   public static void register(KernelRegistry.Builder r) {
-    r.register(OUT, Hardtanh::bind);
+    r.register(OUT, RebindingCall.wrap(Hardtanh::bind));
   }
 
   static KernelCall bind(Value[] args) {

@@ -20,7 +20,7 @@ public final class MaskedFill {
   private MaskedFill() {}
 
   public static void register(KernelRegistry.Builder r) {
-    r.register(OUT, MaskedFill::bind);
+    r.register(OUT, RebindingCall.wrap(MaskedFill::bind));
   }
 
   static KernelCall bind(Value[] args) {

@@ -24,8 +24,8 @@ public final class Mul {
   private Mul() {}
 
   public static void register(KernelRegistry.Builder r) {
-    r.register(OUT, Mul::bindTensor);
-    r.register(SCALAR_OUT, Mul::bindScalar);
+    r.register(OUT, RebindingCall.wrap(Mul::bindTensor));
+    r.register(SCALAR_OUT, RebindingCall.wrap(Mul::bindScalar));
   }
 
   static KernelCall bindTensor(Value[] args) {

@@ -27,9 +27,9 @@ public final class Pow {
   private Pow() {}
 
   public static void register(KernelRegistry.Builder r) {
-    r.register(TT, Pow::bindTensorTensor);
-    r.register(TS, Pow::bindTensorScalar);
-    r.register(ST, Pow::bindScalarTensor);
+    r.register(TT, RebindingCall.wrap(Pow::bindTensorTensor));
+    r.register(TS, RebindingCall.wrap(Pow::bindTensorScalar));
+    r.register(ST, RebindingCall.wrap(Pow::bindScalarTensor));
   }
 
   /** C's {@code pow}: like {@link Math#pow} except that 1^y and (-1)^±inf are 1. */

@@ -36,7 +36,7 @@ public final class Where {
   private Where() {}
 
   public static void register(KernelRegistry.Builder r) {
-    r.register(OUT, Where::bind);
+    r.register(OUT, RebindingCall.wrap(Where::bind));
   }
 
   static KernelCall bind(Value[] args) {

@@ -130,6 +130,35 @@ class LayoutAndResizeTest {
   }
 
   @Test
+  void scalarSlotsChangedAtRunTimeAreSeen() {
+    TensorImpl a = tensor(ScalarType.LONG, new int[] {2}, 1, 2);
+    TensorImpl out = dynamicOut(ScalarType.LONG, 2, 2);
+    Value s = i(10);
+    Value[] args = {v(a), s, i(1), v(out), v(out)};
+    KernelCall k = OpHarness.registry().lookup("aten::add.Scalar_out").bind(args);
+    k.execute(CONTEXT);
+    assertThat(org.et4j.kernels.testing.OpHarness.longValues(out)).containsExactly(11, 12);
+    s.setInt(100);
+    k.execute(CONTEXT);
+    assertThat(org.et4j.kernels.testing.OpHarness.longValues(out)).containsExactly(101, 102);
+  }
+
+  @Test
+  void tensorSlotsMovedAtRunTimeAreSeen() {
+    TensorImpl a = tensor(ScalarType.FLOAT, new int[] {2}, 1, 2);
+    TensorImpl other = tensor(ScalarType.FLOAT, new int[] {2}, -5, 5);
+    TensorImpl out = dynamicOut(ScalarType.FLOAT, 2, 2);
+    Value slot = v(a);
+    Value[] args = {slot, v(out), v(out)};
+    KernelCall k = OpHarness.registry().lookup("aten::relu.out").bind(args);
+    k.execute(CONTEXT);
+    assertThat(values(out)).containsExactly(1, 2);
+    slot.setTensor(other);
+    k.execute(CONTEXT);
+    assertThat(values(out)).containsExactly(0, 5);
+  }
+
+  @Test
   void registeredOpsIncludeTheWholeFamily() {
     String[] expected = {
       "aten::add.out", "aten::add.Scalar_out", "aten::sub.out", "aten::sub.Scalar_out", "aten::rsub.Scalar_out",
