@@ -68,6 +68,8 @@ class CaseSpec:
     after: Optional[Callable[[str, Dict[str, Any]], Dict[str, Any]]] = None
     # Keep the plain .pte for these variants next to the .bpte.
     keep_pte: Sequence[str] = ()
+    # PT2E: quantize only these module types (default: the whole graph, set_global).
+    quant_module_types: Optional[Sequence[type]] = None
     # 4-bit weight group size (None -> per output channel).
     int4_group_size: Optional[int] = 32
 
@@ -88,12 +90,17 @@ def stable_seed(name: str) -> int:
 
 
 def _export(module: torch.nn.Module, spec: MethodSpec):
-    return torch.export.export(
-        module, spec.example_inputs, dynamic_shapes=spec.dynamic_shapes, strict=False
-    )
+    # no_grad: in-place buffer updates (KV cache index_put_) from values computed with
+    # parameters must not be recorded for autograd.
+    with torch.no_grad():
+        return torch.export.export(
+            module, spec.example_inputs, dynamic_shapes=spec.dynamic_shapes, strict=False
+        )
 
 
-def _pt2e_quantize(spec: MethodSpec, dynamic: bool) -> torch.nn.Module:
+def _pt2e_quantize(
+    spec: MethodSpec, dynamic: bool, module_types: Optional[Sequence[type]] = None
+) -> torch.nn.Module:
     """PT2E quantization with the XNNPACK quantizer; returns the converted module."""
     from executorch.backends.xnnpack.quantizer.xnnpack_quantizer import (
         XNNPACKQuantizer,
@@ -102,50 +109,54 @@ def _pt2e_quantize(spec: MethodSpec, dynamic: bool) -> torch.nn.Module:
     from torchao.quantization.pt2e.quantize_pt2e import convert_pt2e, prepare_pt2e
 
     quantizer = XNNPACKQuantizer()
-    quantizer.set_global(
-        get_symmetric_quantization_config(is_per_channel=True, is_dynamic=dynamic)
-    )
+    config = get_symmetric_quantization_config(is_per_channel=True, is_dynamic=dynamic)
+    if module_types:
+        for module_type in module_types:
+            quantizer.set_module_type(module_type, config)
+    else:
+        quantizer.set_global(config)
+    # Calibration runs mutate a stateful model's buffers (KV cache, counters): snapshot
+    # them and put the initial values back afterwards, in both modules.
+    state = {n: b.detach().clone() for n, b in spec.module.named_buffers()}
     captured = _export(spec.module, spec).module()
     prepared = prepare_pt2e(captured, quantizer)
     calib = list(spec.calibration_inputs or []) + list(spec.test_inputs)
     with torch.no_grad():
         for inputs in calib:
             prepared(*inputs)
-    return convert_pt2e(prepared)
+    converted = convert_pt2e(prepared)
+    with torch.no_grad():
+        for module in (spec.module, converted):
+            for n, b in module.named_buffers():
+                if n in state and b.shape == state[n].shape:
+                    b.copy_(state[n])
+    return converted
 
 
 def _int4_quantize(module: torch.nn.Module, group_size: Optional[int]) -> torch.nn.Module:
-    """torchao int8-dynamic-activation / int4-weight for nn.Linear layers."""
+    """torchao int8-dynamic-activation / int4-weight for nn.Linear layers.
+
+    XNNPACK needs the group size to be a multiple of 32, so only Linear layers whose
+    in_features is a multiple of the group size are quantized (group_size=None: one
+    group per output channel, for in_features % 32 == 0); the others stay float32.
+    """
     from torchao.quantization import Int8DynamicActivationIntxWeightConfig, quantize_
     from torchao.quantization.granularity import PerAxis, PerGroup
 
     module = copy.deepcopy(module)
+    step = group_size or 32
 
-    def grouped(m, fqn):
-        return (
-            isinstance(m, torch.nn.Linear)
-            and group_size is not None
-            and m.in_features % group_size == 0
-        )
+    def eligible(m, fqn):
+        return isinstance(m, torch.nn.Linear) and m.in_features % step == 0
 
-    def per_channel(m, fqn):
-        return isinstance(m, torch.nn.Linear) and not grouped(m, fqn)
-
+    granularity = PerGroup(group_size) if group_size else PerAxis(0)
     with torch.no_grad():
-        if group_size is not None:
-            quantize_(
-                module,
-                Int8DynamicActivationIntxWeightConfig(
-                    weight_dtype=torch.int4, weight_granularity=PerGroup(group_size)
-                ),
-                filter_fn=grouped,
-            )
         quantize_(
             module,
             Int8DynamicActivationIntxWeightConfig(
-                weight_dtype=torch.int4, weight_granularity=PerAxis(0)
+                weight_dtype=torch.int4, weight_granularity=granularity
             ),
-            filter_fn=per_channel,
+            filter_fn=eligible,
         )
     return module
 
@@ -166,11 +177,18 @@ def export_variant(case: CaseSpec, methods: Dict[str, MethodSpec], variant: str)
         ConstraintBasedSymShapeEvalPass,
     )
 
+    if variant == "pt2e-int8":
+        # Registers the quantized_decomposed::*.out variants needed to emit the
+        # quantize/dequantize ops that stay in the (undelegated) program.
+        import executorch.kernels.quantized  # noqa: F401
+
     quant_refs: Dict[str, Optional[torch.nn.Module]] = {}
     eps = {}
     for name, spec in methods.items():
         if variant in ("xnnpack-qd8", "pt2e-int8"):
-            qmod = _pt2e_quantize(spec, dynamic=(variant == "xnnpack-qd8"))
+            qmod = _pt2e_quantize(
+                spec, dynamic=(variant == "xnnpack-qd8"), module_types=case.quant_module_types
+            )
             quant_refs[name] = qmod
             eps[name] = _export(qmod, spec)
         elif variant == "xnnpack-4bit":
@@ -334,16 +352,10 @@ def describe_program(et) -> Dict[str, Dict[str, Any]]:
     return info
 
 
-def _shape_of(x) -> Any:
+def _io_desc(x) -> Dict[str, Any]:
     if isinstance(x, torch.Tensor):
-        return list(x.shape)
-    return x
-
-
-def _dtype_of(x) -> str:
-    if isinstance(x, torch.Tensor):
-        return str(x.dtype).replace("torch.", "")
-    return type(x).__name__
+        return {"dtype": str(x.dtype).replace("torch.", ""), "shape": list(x.shape)}
+    return {"dtype": type(x).__name__, "value": x}
 
 
 # --------------------------------------------------------------------------------------
@@ -357,6 +369,29 @@ def sha256_file(path: str) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def _standard(x):
+    """Copies tensors into fresh default (contiguous, dim_order 0..n-1) strides: tensors
+    from numpy may carry odd strides on size-1 dims, which ExecuTorch reads as another
+    dim order."""
+    if isinstance(x, torch.Tensor):
+        return torch.empty(x.shape, dtype=x.dtype).copy_(x)
+    return x
+
+
+def normalize_spec(spec: MethodSpec) -> MethodSpec:
+    def fix(inputs):
+        return tuple(_standard(x) for x in inputs)
+
+    return dataclasses.replace(
+        spec,
+        example_inputs=fix(spec.example_inputs),
+        test_inputs=[fix(t) for t in spec.test_inputs],
+        calibration_inputs=(
+            [fix(t) for t in spec.calibration_inputs] if spec.calibration_inputs else None
+        ),
+    )
 
 
 def bundled_selfcheck(bpte_path: str, methods: Dict[str, MethodSpec]) -> str:
@@ -408,7 +443,7 @@ def build_variant(case: CaseSpec, variant: str, root: str, seed: int) -> Dict[st
         return entry
 
     seed_everything(seed)
-    methods = case.build()
+    methods = {name: normalize_spec(spec) for name, spec in case.build().items()}
     out_dir = os.path.join(root, case.model)
     os.makedirs(out_dir, exist_ok=True)
     stem = f"{case.model}.{variant}"
@@ -473,14 +508,8 @@ def build_variant(case: CaseSpec, variant: str, root: str, seed: int) -> Dict[st
             spec = methods[name]
             outs = et_results[name]
             m["test_cases"] = len(spec.test_inputs)
-            m["test_case_inputs"] = [
-                [{"dtype": _dtype_of(x), "shape": _shape_of(x)} for x in inputs]
-                for inputs in spec.test_inputs
-            ]
-            m["test_case_outputs"] = [
-                [{"dtype": _dtype_of(o), "shape": _shape_of(o)} for o in case_outs]
-                for case_outs in outs
-            ]
+            m["test_case_inputs"] = [[_io_desc(x) for x in ins] for ins in spec.test_inputs]
+            m["test_case_outputs"] = [[_io_desc(o) for o in outs_i] for outs_i in outs]
             m["error_vs_eager"] = compare(outs, run_eager(spec.module, spec))
             if quant_refs.get(name) is not None:
                 m["error_vs_quantized_eager"] = compare(

@@ -1,0 +1,94 @@
+package org.et4j.kernels.gemm;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Single-precision general matrix multiply over tensor memory: the one matrix engine behind
+ * {@code mm}, {@code bmm}, {@code addmm}, {@code linear} and convolution (via im2col). ExecuTorch's
+ * portable library has no such layer (each op loops on its own); its optimized library calls BLAS
+ * {@code sgemm}, whose contract this follows, with two changes that let ops fuse their epilogue
+ * instead of making a second pass:
+ *
+ * <pre>
+ *   C(i, j) = alpha * sum_p op(A)(i, p) * op(B)(p, j) + beta * D(i, j)
+ * </pre>
+ *
+ * where {@code D}, the addend, is any strided view: {@code C} itself (BLAS), a bias row broadcast
+ * over rows (column stride 1, row stride 0: {@code linear}), a per-row value (row stride 1, column
+ * stride 0: a convolution's per-channel bias) or another matrix ({@code addmm}).
+ *
+ * <p>All offsets, leading dimensions and strides count {@code float} elements, not bytes. Data are
+ * little-endian floats at any 4-byte alignment. {@code op(A)} is {@code m x k}: without transpose
+ * element {@code (i, p)} is at {@code a[aOffset + i * lda + p]}, transposed at {@code a[aOffset + p
+ * * lda + i]}; {@code op(B)} is {@code k x n} likewise. When {@code beta == 0} the addend is not
+ * read (it may be null), and when {@code alpha == 0} or {@code k == 0} neither are {@code A} and
+ * {@code B}, as in BLAS. {@code C} must not overlap {@code A} or {@code B}; it may be the addend.
+ *
+ * <p>Implementations keep their packing buffers per thread and allocate nothing in steady state.
+ * Calls on different threads are independent; one call uses one thread.
+ */
+public interface Sgemm {
+
+  /**
+   * The implementation chosen for this JVM: the Vector API one when {@code jdk.incubator.vector} is
+   * present and {@code et4j.vector} is not {@code off}, the scalar one otherwise (see {@link
+   * org.et4j.kernels.util.VectorSupport}).
+   */
+  static Sgemm get() {
+    return SgemmSelection.CHOSEN;
+  }
+
+  /** The scalar implementation, the oracle that the vector one is tested against. */
+  static Sgemm scalar() {
+    return ScalarSgemm.INSTANCE;
+  }
+
+  /** A short name for reports, e.g. {@code vector(512-bit, 8x32)} or {@code scalar}. */
+  String name();
+
+  /** {@code C = alpha * op(A) op(B) + beta * D}; see the class documentation. */
+  void multiply(
+      int m,
+      int n,
+      int k,
+      float alpha,
+      MemorySegment a,
+      long aOffset,
+      long lda,
+      boolean transA,
+      MemorySegment b,
+      long bOffset,
+      long ldb,
+      boolean transB,
+      float beta,
+      MemorySegment addend,
+      long addendOffset,
+      long addendRowStride,
+      long addendColStride,
+      MemorySegment c,
+      long cOffset,
+      long ldc);
+
+  /** BLAS's {@code sgemm}: {@code C = alpha * op(A) op(B) + beta * C}. */
+  default void multiply(
+      int m,
+      int n,
+      int k,
+      float alpha,
+      MemorySegment a,
+      long aOffset,
+      long lda,
+      boolean transA,
+      MemorySegment b,
+      long bOffset,
+      long ldb,
+      boolean transB,
+      float beta,
+      MemorySegment c,
+      long cOffset,
+      long ldc) {
+    multiply(
+        m, n, k, alpha, a, aOffset, lda, transA, b, bOffset, ldb, transB, beta, c, cOffset, ldc, 1,
+        c, cOffset, ldc);
+  }
+}

@@ -1,0 +1,451 @@
+package org.et4j.kernels.gemm;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+import org.et4j.kernels.util.VectorSupport;
+
+/**
+ * The Vector API {@link Sgemm}, organised as in BLIS/GotoBLAS: {@code B} is packed into
+ * {@code KC x NC} blocks of {@code NR}-wide column panels, {@code A} into {@code MC x KC} blocks of
+ * {@code MR}-tall row panels (scaled by alpha on the way), and one register-blocked micro-kernel
+ * computes each {@code MR x NR} tile from a pair of panels. Packing is what makes the speed stable:
+ * the micro-kernel always streams two contiguous arrays, whatever the strides and transposes of
+ * the operands.
+ *
+ * <p>The micro-kernel is {@code 8 x 2} vectors: 16 accumulators, two {@code B} vectors and one
+ * broadcast of {@code A} live in registers (19 of AVX-512's 32). It is one method with no vector
+ * passed to or returned from anything C2 might not inline (a boxed vector costs 7x). Edge tiles run
+ * the same kernel on zero-padded panels and write their valid part in scalar code.
+ *
+ * <p>Loaded only by {@link SgemmSelection} when {@code jdk.incubator.vector} is present.
+ */
+final class VectorSgemm implements Sgemm {
+  /** Chosen once from {@code et4j.vector}; a constant, so C2 compiles real vector code. */
+  static final VectorSpecies<Float> F =
+      VectorSupport.forcedBits() == 0
+          ? FloatVector.SPECIES_PREFERRED
+          : FloatVector.SPECIES_MAX.vectorBitSize() < VectorSupport.forcedBits()
+              ? FloatVector.SPECIES_PREFERRED
+              : VectorSpecies.of(float.class, VectorShape.forBitSize(VectorSupport.forcedBits()));
+
+  private static final int L = F.length();
+  private static final int LB = L * Float.BYTES;
+  static final int MR = 8;
+  static final int NR = 2 * L;
+
+  // Block sizes (tunable for benchmarking only). KC x NR floats of B (32 KiB at 512-bit) stay in
+  // L1 while the kernel sweeps the A block; the MC x KC A block (128 KiB) stays in L2; the
+  // KC x NC B block streams from L3.
+  private static final int KC = Math.max(1, Integer.getInteger("et4j.gemm.kc", 256));
+  private static final int MC = roundUp(Math.max(MR, Integer.getInteger("et4j.gemm.mc", 128)), MR);
+  private static final int NC = roundUp(Math.max(NR, Integer.getInteger("et4j.gemm.nc", 4096)), NR);
+
+  private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+  private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
+
+  // How a tile's addend is read. ROW: NR contiguous floats per row (a matrix, a broadcast bias row,
+  // or C itself when accumulating the next KC block). PER_ROW: one value per row (column stride 0).
+  // STRIDED: anything else, done by the scalar edge path.
+  private static final int ADD_NONE = 0;
+  private static final int ADD_ROW = 1;
+  private static final int ADD_PER_ROW = 2;
+  private static final int ADD_STRIDED = 3;
+
+  /** Per-thread packing buffers: allocated on first use, grown rarely, then reused. */
+  private static final class Workspace {
+    final float[] packedA = new float[MC * KC];
+    float[] packedB = new float[0];
+    final float[] tile = new float[MR * NR];
+  }
+
+  private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
+  VectorSgemm() {}
+
+  private static int roundUp(int x, int multiple) {
+    return (x + multiple - 1) / multiple * multiple;
+  }
+
+  @Override
+  public String name() {
+    return "vector(" + F.vectorBitSize() + "-bit, " + MR + "x" + NR + ")";
+  }
+
+  @Override
+  public void multiply(
+      int m,
+      int n,
+      int k,
+      float alpha,
+      MemorySegment a,
+      long aOffset,
+      long lda,
+      boolean transA,
+      MemorySegment b,
+      long bOffset,
+      long ldb,
+      boolean transB,
+      float beta,
+      MemorySegment addend,
+      long addendOffset,
+      long addendRowStride,
+      long addendColStride,
+      MemorySegment c,
+      long cOffset,
+      long ldc) {
+    GemmArgs.check(m, n, k);
+    if (m == 0 || n == 0) {
+      return;
+    }
+    if (alpha == 0 || k == 0) {
+      ScalarSgemm.INSTANCE.multiply(
+          m, n, 0, 0f, a, aOffset, lda, transA, b, bOffset, ldb, transB, beta, addend,
+          addendOffset, addendRowStride, addendColStride, c, cOffset, ldc);
+      return;
+    }
+    int firstMode =
+        beta == 0
+            ? ADD_NONE
+            : addendColStride == 1 ? ADD_ROW : addendColStride == 0 ? ADD_PER_ROW : ADD_STRIDED;
+    Workspace ws = WORKSPACE.get();
+    int ncMax = Math.min(NC, roundUp(n, NR));
+    int kcMax = Math.min(KC, k);
+    if (ws.packedB.length < ncMax * kcMax) {
+      ws.packedB = new float[ncMax * kcMax];
+    }
+    float[] pa = ws.packedA;
+    float[] pb = ws.packedB;
+    float[] tile = ws.tile;
+    for (int jc = 0; jc < n; jc += NC) {
+      int nc = Math.min(NC, n - jc);
+      for (int pc = 0; pc < k; pc += KC) {
+        int kc = Math.min(KC, k - pc);
+        packB(b, bOffset, ldb, transB, pc, jc, kc, nc, pb);
+        // The first KC block writes alpha*AB + beta*D; later ones add to what C holds.
+        boolean first = pc == 0;
+        int mode = first ? firstMode : ADD_ROW;
+        float addBeta = first ? beta : 1f;
+        MemorySegment d = first ? addend : c;
+        long dRs = first ? addendRowStride : ldc;
+        long dCs = first ? addendColStride : 1;
+        long dBase = first ? addendOffset + jc * dCs : cOffset + jc;
+        for (int ic = 0; ic < m; ic += MC) {
+          int mc = Math.min(MC, m - ic);
+          packA(a, aOffset, lda, transA, alpha, ic, pc, mc, kc, pa);
+          for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            for (int ir = 0; ir < mc; ir += MR) {
+              int mr = Math.min(MR, mc - ir);
+              long row = ic + ir;
+              microKernel(
+                  pa, ir * kc, pb, jr * kc, kc,
+                  c, cOffset + row * ldc + jc + jr, ldc, mr, nr,
+                  mode, addBeta, d, dBase + row * dRs + jr * dCs, dRs, dCs, tile);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Packs {@code op(B)[pc:pc+kc, jc:jc+nc]} as panels of NR columns; element (p, j) of a panel at
+   * {@code p * NR + j}, panel {@code q} at {@code q * NR * kc}. Columns past {@code nc} are zeros, so
+   * edge tiles can run the full kernel.
+   */
+  private static void packB(
+      MemorySegment b, long bOffset, long ldb, boolean transB, int pc, int jc, int kc, int nc,
+      float[] pb) {
+    for (int jr = 0; jr < nc; jr += NR) {
+      int nr = Math.min(NR, nc - jr);
+      int base = jr * kc;
+      if (!transB && nr == NR) {
+        // Rows of B are contiguous: two vector copies per p.
+        long src = (bOffset + (long) pc * ldb + jc + jr) * Float.BYTES;
+        long step = ldb * Float.BYTES;
+        for (int p = 0; p < kc; p++, src += step) {
+          int dst = base + p * NR;
+          FloatVector.fromMemorySegment(F, b, src, LE).intoArray(pb, dst);
+          FloatVector.fromMemorySegment(F, b, src + LB, LE).intoArray(pb, dst + L);
+        }
+      } else if (!transB) {
+        for (int p = 0; p < kc; p++) {
+          long src = bOffset + (long) (pc + p) * ldb + jc + jr;
+          int dst = base + p * NR;
+          for (int j = 0; j < nr; j++) {
+            pb[dst + j] = b.getAtIndex(FLOAT, src + j);
+          }
+          for (int j = nr; j < NR; j++) {
+            pb[dst + j] = 0f;
+          }
+        }
+      } else {
+        // B transposed (linear's weight): columns of op(B) are contiguous rows in memory.
+        for (int j = 0; j < nr; j++) {
+          long src = bOffset + (long) (jc + jr + j) * ldb + pc;
+          for (int p = 0; p < kc; p++) {
+            pb[base + p * NR + j] = b.getAtIndex(FLOAT, src + p);
+          }
+        }
+        for (int j = nr; j < NR; j++) {
+          for (int p = 0; p < kc; p++) {
+            pb[base + p * NR + j] = 0f;
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Packs {@code alpha * op(A)[ic:ic+mc, pc:pc+kc]} as panels of MR rows; element (r, p) of a panel
+   * at {@code p * MR + r}, panel at {@code ir * kc}. Rows past {@code mc} are zeros.
+   */
+  private static void packA(
+      MemorySegment a, long aOffset, long lda, boolean transA, float alpha, int ic, int pc, int mc,
+      int kc, float[] pa) {
+    for (int ir = 0; ir < mc; ir += MR) {
+      int mr = Math.min(MR, mc - ir);
+      int base = ir * kc;
+      if (!transA) {
+        for (int r = 0; r < mr; r++) {
+          long src = aOffset + (long) (ic + ir + r) * lda + pc;
+          for (int p = 0; p < kc; p++) {
+            pa[base + p * MR + r] = alpha * a.getAtIndex(FLOAT, src + p);
+          }
+        }
+      } else {
+        for (int p = 0; p < kc; p++) {
+          long src = aOffset + (long) (pc + p) * lda + ic + ir;
+          int dst = base + p * MR;
+          for (int r = 0; r < mr; r++) {
+            pa[dst + r] = alpha * a.getAtIndex(FLOAT, src + r);
+          }
+        }
+      }
+      if (mr < MR) {
+        for (int p = 0; p < kc; p++) {
+          for (int r = mr; r < MR; r++) {
+            pa[base + p * MR + r] = 0f;
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * One MR x NR tile: {@code C[0:mr, 0:nr] = A-panel x B-panel + beta * D}. Deliberately one long
+   * method: the accumulators must stay in registers, which they do only when nothing they flow
+   * through is a call.
+   */
+  private static void microKernel(
+      float[] pa, int ao, float[] pb, int bo, int kc,
+      MemorySegment c, long cIdx, long ldc, int mr, int nr,
+      int mode, float beta, MemorySegment d, long dIdx, long dRs, long dCs,
+      float[] tile) {
+    FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
+    FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
+    FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
+    FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
+    FloatVector c40 = FloatVector.zero(F), c41 = FloatVector.zero(F);
+    FloatVector c50 = FloatVector.zero(F), c51 = FloatVector.zero(F);
+    FloatVector c60 = FloatVector.zero(F), c61 = FloatVector.zero(F);
+    FloatVector c70 = FloatVector.zero(F), c71 = FloatVector.zero(F);
+    for (int p = 0; p < kc; p++, ao += MR, bo += NR) {
+      FloatVector b0 = FloatVector.fromArray(F, pb, bo);
+      FloatVector b1 = FloatVector.fromArray(F, pb, bo + L);
+      FloatVector x = FloatVector.broadcast(F, pa[ao]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      x = FloatVector.broadcast(F, pa[ao + 1]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      x = FloatVector.broadcast(F, pa[ao + 2]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      x = FloatVector.broadcast(F, pa[ao + 3]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
+      x = FloatVector.broadcast(F, pa[ao + 4]);
+      c40 = x.fma(b0, c40);
+      c41 = x.fma(b1, c41);
+      x = FloatVector.broadcast(F, pa[ao + 5]);
+      c50 = x.fma(b0, c50);
+      c51 = x.fma(b1, c51);
+      x = FloatVector.broadcast(F, pa[ao + 6]);
+      c60 = x.fma(b0, c60);
+      c61 = x.fma(b1, c61);
+      x = FloatVector.broadcast(F, pa[ao + 7]);
+      c70 = x.fma(b0, c70);
+      c71 = x.fma(b1, c71);
+    }
+
+    if (nr < NR || mode == ADD_STRIDED) {
+      // Edge or unusual addend: park the tile and finish it in scalar code.
+      c00.intoArray(tile, 0);
+      c01.intoArray(tile, L);
+      c10.intoArray(tile, NR);
+      c11.intoArray(tile, NR + L);
+      c20.intoArray(tile, 2 * NR);
+      c21.intoArray(tile, 2 * NR + L);
+      c30.intoArray(tile, 3 * NR);
+      c31.intoArray(tile, 3 * NR + L);
+      c40.intoArray(tile, 4 * NR);
+      c41.intoArray(tile, 4 * NR + L);
+      c50.intoArray(tile, 5 * NR);
+      c51.intoArray(tile, 5 * NR + L);
+      c60.intoArray(tile, 6 * NR);
+      c61.intoArray(tile, 6 * NR + L);
+      c70.intoArray(tile, 7 * NR);
+      c71.intoArray(tile, 7 * NR + L);
+      storeTileScalar(tile, c, cIdx, ldc, mr, nr, mode, beta, d, dIdx, dRs, dCs);
+      return;
+    }
+
+    // Full-width tile: rows below mr (only in the last A panel) are skipped. Each mode stores from
+    // its own branch so that no vector variable merges two definitions.
+    long cb = cIdx * Float.BYTES;
+    long cs = ldc * Float.BYTES;
+    if (mode == ADD_NONE) {
+      c00.intoMemorySegment(c, cb, LE);
+      c01.intoMemorySegment(c, cb + LB, LE);
+      if (mr > 1) {
+        c10.intoMemorySegment(c, cb + cs, LE);
+        c11.intoMemorySegment(c, cb + cs + LB, LE);
+      }
+      if (mr > 2) {
+        c20.intoMemorySegment(c, cb + 2 * cs, LE);
+        c21.intoMemorySegment(c, cb + 2 * cs + LB, LE);
+      }
+      if (mr > 3) {
+        c30.intoMemorySegment(c, cb + 3 * cs, LE);
+        c31.intoMemorySegment(c, cb + 3 * cs + LB, LE);
+      }
+      if (mr > 4) {
+        c40.intoMemorySegment(c, cb + 4 * cs, LE);
+        c41.intoMemorySegment(c, cb + 4 * cs + LB, LE);
+      }
+      if (mr > 5) {
+        c50.intoMemorySegment(c, cb + 5 * cs, LE);
+        c51.intoMemorySegment(c, cb + 5 * cs + LB, LE);
+      }
+      if (mr > 6) {
+        c60.intoMemorySegment(c, cb + 6 * cs, LE);
+        c61.intoMemorySegment(c, cb + 6 * cs + LB, LE);
+      }
+      if (mr > 7) {
+        c70.intoMemorySegment(c, cb + 7 * cs, LE);
+        c71.intoMemorySegment(c, cb + 7 * cs + LB, LE);
+      }
+    } else if (mode == ADD_ROW) {
+      FloatVector vb = FloatVector.broadcast(F, beta);
+      long db = dIdx * Float.BYTES;
+      long ds = dRs * Float.BYTES;
+      FloatVector.fromMemorySegment(F, d, db, LE).fma(vb, c00).intoMemorySegment(c, cb, LE);
+      FloatVector.fromMemorySegment(F, d, db + LB, LE).fma(vb, c01)
+          .intoMemorySegment(c, cb + LB, LE);
+      if (mr > 1) {
+        FloatVector.fromMemorySegment(F, d, db + ds, LE).fma(vb, c10)
+            .intoMemorySegment(c, cb + cs, LE);
+        FloatVector.fromMemorySegment(F, d, db + ds + LB, LE).fma(vb, c11)
+            .intoMemorySegment(c, cb + cs + LB, LE);
+      }
+      if (mr > 2) {
+        FloatVector.fromMemorySegment(F, d, db + 2 * ds, LE).fma(vb, c20)
+            .intoMemorySegment(c, cb + 2 * cs, LE);
+        FloatVector.fromMemorySegment(F, d, db + 2 * ds + LB, LE).fma(vb, c21)
+            .intoMemorySegment(c, cb + 2 * cs + LB, LE);
+      }
+      if (mr > 3) {
+        FloatVector.fromMemorySegment(F, d, db + 3 * ds, LE).fma(vb, c30)
+            .intoMemorySegment(c, cb + 3 * cs, LE);
+        FloatVector.fromMemorySegment(F, d, db + 3 * ds + LB, LE).fma(vb, c31)
+            .intoMemorySegment(c, cb + 3 * cs + LB, LE);
+      }
+      if (mr > 4) {
+        FloatVector.fromMemorySegment(F, d, db + 4 * ds, LE).fma(vb, c40)
+            .intoMemorySegment(c, cb + 4 * cs, LE);
+        FloatVector.fromMemorySegment(F, d, db + 4 * ds + LB, LE).fma(vb, c41)
+            .intoMemorySegment(c, cb + 4 * cs + LB, LE);
+      }
+      if (mr > 5) {
+        FloatVector.fromMemorySegment(F, d, db + 5 * ds, LE).fma(vb, c50)
+            .intoMemorySegment(c, cb + 5 * cs, LE);
+        FloatVector.fromMemorySegment(F, d, db + 5 * ds + LB, LE).fma(vb, c51)
+            .intoMemorySegment(c, cb + 5 * cs + LB, LE);
+      }
+      if (mr > 6) {
+        FloatVector.fromMemorySegment(F, d, db + 6 * ds, LE).fma(vb, c60)
+            .intoMemorySegment(c, cb + 6 * cs, LE);
+        FloatVector.fromMemorySegment(F, d, db + 6 * ds + LB, LE).fma(vb, c61)
+            .intoMemorySegment(c, cb + 6 * cs + LB, LE);
+      }
+      if (mr > 7) {
+        FloatVector.fromMemorySegment(F, d, db + 7 * ds, LE).fma(vb, c70)
+            .intoMemorySegment(c, cb + 7 * cs, LE);
+        FloatVector.fromMemorySegment(F, d, db + 7 * ds + LB, LE).fma(vb, c71)
+            .intoMemorySegment(c, cb + 7 * cs + LB, LE);
+      }
+    } else {
+      // ADD_PER_ROW: one addend value per row, e.g. a convolution's bias for one output channel.
+      FloatVector x = FloatVector.broadcast(F, beta * d.getAtIndex(FLOAT, dIdx));
+      c00.add(x).intoMemorySegment(c, cb, LE);
+      c01.add(x).intoMemorySegment(c, cb + LB, LE);
+      if (mr > 1) {
+        x = FloatVector.broadcast(F, beta * d.getAtIndex(FLOAT, dIdx + dRs));
+        c10.add(x).intoMemorySegment(c, cb + cs, LE);
+        c11.add(x).intoMemorySegment(c, cb + cs + LB, LE);
+      }
+      if (mr > 2) {
+        x = FloatVector.broadcast(F, beta * d.getAtIndex(FLOAT, dIdx + 2 * dRs));
+        c20.add(x).intoMemorySegment(c, cb + 2 * cs, LE);
+        c21.add(x).intoMemorySegment(c, cb + 2 * cs + LB, LE);
+      }
+      if (mr > 3) {
+        x = FloatVector.broadcast(F, beta * d.getAtIndex(FLOAT, dIdx + 3 * dRs));
+        c30.add(x).intoMemorySegment(c, cb + 3 * cs, LE);
+        c31.add(x).intoMemorySegment(c, cb + 3 * cs + LB, LE);
+      }
+      if (mr > 4) {
+        x = FloatVector.broadcast(F, beta * d.getAtIndex(FLOAT, dIdx + 4 * dRs));
+        c40.add(x).intoMemorySegment(c, cb + 4 * cs, LE);
+        c41.add(x).intoMemorySegment(c, cb + 4 * cs + LB, LE);
+      }
+      if (mr > 5) {
+        x = FloatVector.broadcast(F, beta * d.getAtIndex(FLOAT, dIdx + 5 * dRs));
+        c50.add(x).intoMemorySegment(c, cb + 5 * cs, LE);
+        c51.add(x).intoMemorySegment(c, cb + 5 * cs + LB, LE);
+      }
+      if (mr > 6) {
+        x = FloatVector.broadcast(F, beta * d.getAtIndex(FLOAT, dIdx + 6 * dRs));
+        c60.add(x).intoMemorySegment(c, cb + 6 * cs, LE);
+        c61.add(x).intoMemorySegment(c, cb + 6 * cs + LB, LE);
+      }
+      if (mr > 7) {
+        x = FloatVector.broadcast(F, beta * d.getAtIndex(FLOAT, dIdx + 7 * dRs));
+        c70.add(x).intoMemorySegment(c, cb + 7 * cs, LE);
+        c71.add(x).intoMemorySegment(c, cb + 7 * cs + LB, LE);
+      }
+    }
+  }
+
+  /** Writes the valid {@code mr x nr} part of a parked tile, adding {@code beta * D}. */
+  private static void storeTileScalar(
+      float[] tile, MemorySegment c, long cIdx, long ldc, int mr, int nr,
+      int mode, float beta, MemorySegment d, long dIdx, long dRs, long dCs) {
+    for (int r = 0; r < mr; r++) {
+      long cRow = cIdx + r * ldc;
+      long dRow = dIdx + r * dRs;
+      for (int j = 0; j < nr; j++) {
+        float v = tile[r * NR + j];
+        if (mode != ADD_NONE) {
+          v += beta * d.getAtIndex(FLOAT, dRow + j * dCs);
+        }
+        c.setAtIndex(FLOAT, cRow + j, v);
+      }
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package org.et4j.kernels.portable.reduce;
+
+import org.et4j.runtime.ScalarType;
+import org.et4j.runtime.kernel.KernelCall;
+import org.et4j.runtime.kernel.TensorImpl;
+import org.et4j.runtime.kernel.Value;
+
+/**
+ * The shared body of {@code argmax.out} and {@code argmin.out} ({@code Tensor self, int?
+ * dim=None, bool keepdim=False, *, Tensor(a!) out}): without a dim the index is into the
+ * flattened input; the reduced dim must not be empty.
+ */
+final class ArgReduction {
+  private ArgReduction() {}
+
+  static KernelCall bind(String op, Value[] args, boolean max) {
+    Reduction.expectArgs(op, args, 4);
+    TensorImpl in = args[0].toTensor();
+    Long dim = args[1].isNone() ? null : args[1].toInt();
+    boolean keepdim = args[2].toBool();
+    TensorImpl out = args[3].toTensor();
+
+    // checks (check_argmin_argmax_args)
+    ScalarType t = in.dtype();
+    if (t == ScalarType.BOOL || !Reduction.isRealHBBF16(t)) {
+      throw Reduction.fail(op, "input dtype " + t.displayName() + " is not supported");
+    }
+    if (out.dtype() != ScalarType.LONG) {
+      throw Reduction.fail(op, "out " + out.describe() + " must be int64");
+    }
+    boolean[] mask = dim == null ? null : Reduction.singleDimMask(op, in, dim);
+    Reduction.PlanCache plans = new Reduction.PlanCache(in, mask);
+
+    return ctx -> {
+      if (mask != null) {
+        int d = Reduction.normalizeDim(op, in, dim);
+        if (in.size(d) == 0) {
+          throw Reduction.fail(op, "cannot reduce the empty dim " + d + " of " + in.describe());
+        }
+      }
+      Reduction.resize(op, out, Reduction.outSizes(in, mask, keepdim));
+      if (in.numel() == 0) {
+        if (out.numel() == 0) {
+          return;
+        }
+        throw Reduction.fail(op, "cannot reduce the empty tensor " + in.describe());
+      }
+      Reduction.Plan plan = plans.get(out);
+      IndexedExtrema.reduce(in, plan, max, null, null, out, plan.outOffsets);
+    };
+  }
+}

@@ -1,0 +1,17 @@
+package org.et4j.kernels.portable.reduce;
+
+import org.et4j.runtime.kernel.KernelRegistry;
+
+/**
+ * {@code aten::_log_softmax.out(Tensor self, int dim, bool half_to_float, *, Tensor(a!) out)}, numerically
+ * stable, as ExecuTorch's {@code op_log_softmax.cpp}. See {@link Softmax}.
+ */
+public final class LogSoftmaxOp {
+  static final String NAME = "aten::_log_softmax.out";
+
+  private LogSoftmaxOp() {}
+
+  public static void register(KernelRegistry.Builder r) {
+    r.register(NAME, args -> Softmax.bind(NAME, args, true));
+  }
+}

@@ -1,0 +1,53 @@
+package org.et4j.kernels.portable.shape;
+
+import org.et4j.kernels.util.OpSupport;
+import org.et4j.runtime.kernel.KernelRegistry;
+import org.et4j.runtime.kernel.TensorImpl;
+
+/** {@code aten::permute_copy.out(Tensor self, int[] dims, *, Tensor(a!) out)}. */
+public final class PermuteCopy {
+  private static final String OP = "aten::permute_copy.out";
+
+  private PermuteCopy() {}
+
+  public static void register(KernelRegistry.Builder r) {
+    r.register(
+        OP,
+        ViewCopy.kernel(
+            OP,
+            4,
+            (op, self, args) -> {
+              int n = self.dim();
+              if (args[1].intListLength() != n) {
+                throw OpSupport.invalid(
+                    op, "dims has " + args[1].intListLength() + " entries for a tensor of rank " + n);
+              }
+              int[] sizes = new int[n];
+              long[] strides = new long[n];
+              boolean[] seen = new boolean[n];
+              for (int i = 0; i < n; i++) {
+                int d = OpSupport.wrapDim(op, args[1].intListItem(i), n);
+                if (seen[d]) {
+                  throw OpSupport.invalid(op, "dim " + d + " appears twice in dims");
+                }
+                seen[d] = true;
+                sizes[i] = self.size(d);
+                strides[i] = self.stride(d);
+              }
+              return new StridedView(sizes, 0, strides);
+            }));
+  }
+
+  /** The view of self with dimensions {@code a} and {@code b} swapped. */
+  static StridedView swap(TensorImpl self, int a, int b) {
+    int[] sizes = self.sizes();
+    long[] strides = self.strides();
+    int s = sizes[a];
+    sizes[a] = sizes[b];
+    sizes[b] = s;
+    long t = strides[a];
+    strides[a] = strides[b];
+    strides[b] = t;
+    return new StridedView(sizes, 0, strides);
+  }
+}

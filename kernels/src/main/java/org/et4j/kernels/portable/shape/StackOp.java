@@ -1,0 +1,77 @@
+package org.et4j.kernels.portable.shape;
+
+import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.PlannedCall;
+import org.et4j.kernels.util.StridedCopy;
+import org.et4j.runtime.kernel.KernelContext;
+import org.et4j.runtime.kernel.KernelRegistry;
+import org.et4j.runtime.kernel.TensorImpl;
+import org.et4j.runtime.kernel.Value;
+
+/**
+ * {@code aten::stack.out(Tensor[] tensors, int dim=0, *, Tensor(a!) out)}: equal-shaped tensors
+ * joined along a new dimension {@code dim}; inputs are converted to out's dtype.
+ */
+public final class StackOp {
+  private static final String OP = "aten::stack.out";
+
+  private StackOp() {}
+
+  public static void register(KernelRegistry.Builder r) {
+    r.register(
+        OP,
+        args -> {
+          OpSupport.checkArity(OP, args, 4);
+          if (args[0].tensorListLength() == 0) {
+            throw OpSupport.invalid(OP, "needs at least one tensor");
+          }
+          return new PlannedCall(args, 0, 1) {
+            private StridedCopy[] copies;
+
+            @Override
+            protected void plan() {
+              TensorImpl out = args[2].toTensor();
+              TensorImpl[] ins = args[0].toTensorList();
+              int rank = ins[0].dim();
+              long dimArg = args[1].toInt();
+              if (dimArg < -(rank + 1) || dimArg > rank) {
+                throw OpSupport.invalid(OP, "dim " + dimArg + " is out of range for stacking rank " + rank);
+              }
+              int dim = (int) (dimArg < 0 ? dimArg + rank + 1 : dimArg);
+              for (int j = 1; j < ins.length; j++) {
+                if (!ins[j].sameShape(ins[0])) {
+                  throw OpSupport.invalid(OP, "tensor " + j + " " + ins[j].describe() + " differs from tensor 0 " + ins[0].describe());
+                }
+              }
+              int[] sizes = new int[rank + 1];
+              for (int d = 0, k = 0; d <= rank; d++) {
+                sizes[d] = d == dim ? ins.length : ins[0].size(k++);
+              }
+              OpSupport.resize(OP, out, sizes);
+              long[] dst = new long[rank];
+              for (int d = 0, k = 0; d <= rank; d++) {
+                if (d != dim) {
+                  dst[k++] = out.stride(d);
+                }
+              }
+              copies = new StridedCopy[ins.length];
+              for (int j = 0; j < ins.length; j++) {
+                TensorImpl t = ins[j];
+                copies[j] = StridedCopy.of(t.dtype(), 0, t.sizes(), t.strides(), out.dtype(), j * out.stride(dim), dst);
+              }
+            }
+
+            @Override
+            protected void run(KernelContext context) {
+              Value[] slots = args[0].tensorListSlots();
+              var dst = args[2].toTensor().data();
+              for (int j = 0; j < copies.length; j++) {
+                if (!copies[j].isEmpty()) {
+                  copies[j].run(slots[j].toTensor().data(), dst);
+                }
+              }
+            }
+          };
+        });
+  }
+}

@@ -1,0 +1,473 @@
+package org.et4j.runtime;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.et4j.runtime.delegate.DelegateHandle;
+import org.et4j.runtime.kernel.KernelCall;
+import org.et4j.runtime.kernel.KernelContext;
+import org.et4j.runtime.kernel.TensorImpl;
+import org.et4j.runtime.kernel.Value;
+
+/**
+ * A loaded method, ready to execute: ExecuTorch's {@code Method}. Everything was bound at load
+ * (kernels, delegates, memory), so {@link #execute()} is a loop over the instructions that
+ * allocates nothing in steady state.
+ *
+ * <p>Single-threaded: one thread at a time may set inputs, execute and read outputs. State that
+ * the program keeps in mutable buffers (KV caches, counters) persists across executions. Outputs
+ * are views of the method's memory that the next execution overwrites; use {@link #outputCopy}
+ * to keep one. Close the method to free its memory.
+ */
+public final class Method implements AutoCloseable {
+  /** ExecuTorch's guard against runaway control flow. */
+  public static final long MAX_INSTRUCTIONS_PER_EXECUTION = 10_000_000L;
+
+  /** One bound instruction. */
+  sealed interface Step {
+    record Kernel(KernelCall call, String operator, Value[] args) implements Step {}
+
+    record Delegate(DelegateHandle handle, int index, Value[] args) implements Step {}
+
+    record Move(int from, int to) implements Step {}
+
+    record JumpFalse(int condition, int destination) implements Step {}
+
+    record Free(int value) implements Step {}
+  }
+
+  private final Program program;
+  private final MethodMeta meta;
+  private final Arena arena;
+  private final Value[] values;
+  private final int[] inputs;
+  private final int[] outputs;
+  private final Step[][] chains;
+  private final DelegateHandle[] delegates;
+  private final Map<String, TensorImpl> attributes;
+  private final Value[] serializedInputs;
+  private final boolean[] inputSet;
+  private final Scratch scratch = new Scratch();
+  private boolean closed;
+
+  Method(
+      Program program,
+      MethodMeta meta,
+      Arena arena,
+      Value[] values,
+      int[] inputs,
+      int[] outputs,
+      Step[][] chains,
+      DelegateHandle[] delegates,
+      Map<String, TensorImpl> attributes,
+      Value[] serializedInputs) {
+    this.program = program;
+    this.meta = meta;
+    this.arena = arena;
+    this.values = values;
+    this.inputs = inputs;
+    this.outputs = outputs;
+    this.chains = chains;
+    this.delegates = delegates;
+    this.attributes = attributes;
+    this.serializedInputs = serializedInputs;
+    this.inputSet = new boolean[inputs.length];
+  }
+
+  public String name() {
+    return meta.name();
+  }
+
+  public MethodMeta meta() {
+    return meta;
+  }
+
+  public int inputCount() {
+    return inputs.length;
+  }
+
+  public int outputCount() {
+    return outputs.length;
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("method '" + name() + "' is closed");
+    }
+  }
+
+  private void checkInputIndex(int i) {
+    if (i < 0 || i >= inputs.length) {
+      throw new IllegalArgumentException(
+          "input index " + i + " out of range: method '" + name() + "' has " + inputs.length + " inputs");
+    }
+  }
+
+  /** Sets every input, in order. */
+  public void setInputs(EValue... values) {
+    checkOpen();
+    if (values.length != inputs.length) {
+      throw new IllegalArgumentException(
+          "method '" + name() + "' takes " + inputs.length + " inputs, got " + values.length);
+    }
+    for (int i = 0; i < values.length; i++) {
+      setInput(i, values[i]);
+    }
+  }
+
+  /**
+   * Sets input {@code i}, with ExecuTorch's rules: the kind of value must match the program; a
+   * tensor must have the program's dtype, is resized (a static tensor only to its own shape, a
+   * dynamic-bound one within its bound), then copied into planned memory, or shared when the
+   * program did not plan the input; an int, bool, double or string input must equal the value
+   * the program was exported with.
+   *
+   * @throws IllegalArgumentException for an index out of range or a null value
+   * @throws ExecuTorchException InvalidArgument for a kind or dtype mismatch, NotSupported for a
+   *     shape the program cannot take
+   */
+  public void setInput(int i, EValue value) {
+    checkOpen();
+    checkInputIndex(i);
+    Objects.requireNonNull(value, "value");
+    Value slot = values[inputs[i]];
+    String where = "method '" + name() + "' input " + i;
+    switch (slot.tag()) {
+      case TENSOR -> {
+        if (!(value instanceof EValue.TensorValue(Tensor t))) {
+          throw mismatch(where, "a tensor", value);
+        }
+        TensorImpl impl = slot.toTensor();
+        if (t.dtype() != impl.dtype()) {
+          throw ExecuTorchException.invalidArgument(
+              where + " expects dtype " + impl.dtype().displayName() + " but got " + t.dtype().displayName());
+        }
+        long[] shape = t.shape();
+        int[] sizes = new int[shape.length];
+        for (int d = 0; d < shape.length; d++) {
+          if (shape[d] > Integer.MAX_VALUE) {
+            throw ExecuTorchException.invalidArgument(where + ": size " + shape[d] + " is too large");
+          }
+          sizes[d] = (int) shape[d];
+        }
+        if (sizes.length != impl.dim()) {
+          throw new ExecuTorchException(
+              ErrorCode.NOT_SUPPORTED,
+              where + " expects rank " + impl.dim() + " (" + impl.describe() + ") but got " + t.describe());
+        }
+        impl.resize(sizes);
+        MemorySegment src = t.data();
+        // Copied into planned memory; otherwise the caller's data is shared, as ExecuTorch does
+        // for inputs that are not memory-planned. That includes a constant of the file named as
+        // an input: its data is a read-only view of the program, which must never be written.
+        if (impl.hasData() && !isUnplannedInput(impl) && !impl.data().isReadOnly()
+            && impl.data().byteSize() >= src.byteSize()) {
+          copyInto(impl, src);
+        } else {
+          if (!impl.isContiguous()) {
+            throw new ExecuTorchException(
+                ErrorCode.NOT_SUPPORTED, where + ": an unplanned input with a non-contiguous dim order is not supported");
+          }
+          impl.setData(src);
+        }
+      }
+      case INT -> {
+        if (!(value instanceof EValue.Int(long v)) || v != serializedInputs[i].toInt()) {
+          throw constantMismatch(where, value, serializedInputs[i]);
+        }
+      }
+      case BOOL -> {
+        if (!(value instanceof EValue.Bool(boolean v)) || v != serializedInputs[i].toBool()) {
+          throw constantMismatch(where, value, serializedInputs[i]);
+        }
+      }
+      case DOUBLE -> {
+        double expected = serializedInputs[i].toDouble();
+        if (!(value instanceof EValue.Double(double v))
+            || !(Math.abs(v - expected) <= 1e-4 + 1e-5 * Math.abs(expected) || v == expected)) {
+          throw constantMismatch(where, value, serializedInputs[i]);
+        }
+      }
+      case STRING -> {
+        if (!(value instanceof EValue.Str(String v)) || !v.equals(serializedInputs[i].toStringValue())) {
+          throw constantMismatch(where, value, serializedInputs[i]);
+        }
+      }
+      case NONE -> {
+        if (!(value instanceof EValue.None)) {
+          throw mismatch(where, "None", value);
+        }
+      }
+      default ->
+          throw new ExecuTorchException(
+              ErrorCode.NOT_SUPPORTED, where + ": setting a " + slot.tag() + " input is not supported");
+    }
+    inputSet[i] = true;
+  }
+
+  /** True for an input tensor the program left unplanned: its memory is the caller's. */
+  private boolean isUnplannedInput(TensorImpl impl) {
+    return impl.capacityBytes() < 0;
+  }
+
+  /** Copies contiguous (row-major) bytes into a tensor stored in its own dim order. */
+  private static void copyInto(TensorImpl dst, MemorySegment src) {
+    MemorySegment out = dst.data();
+    if (dst.isContiguous()) {
+      MemorySegment.copy(src, 0, out, 0, src.byteSize());
+      return;
+    }
+    int rank = dst.dim();
+    int es = dst.dtype().elementSize();
+    long n = dst.numel();
+    int[] idx = new int[rank];
+    for (long linear = 0; linear < n; linear++) {
+      long off = 0;
+      for (int d = 0; d < rank; d++) {
+        off += idx[d] * dst.stride(d);
+      }
+      MemorySegment.copy(src, linear * es, out, off * es, es);
+      for (int d = rank - 1; d >= 0; d--) {
+        if (++idx[d] < dst.size(d)) {
+          break;
+        }
+        idx[d] = 0;
+      }
+    }
+  }
+
+  private static ExecuTorchException mismatch(String where, String expected, EValue got) {
+    return ExecuTorchException.invalidArgument(where + " expects " + expected + " but got " + got);
+  }
+
+  private static ExecuTorchException constantMismatch(String where, EValue got, Value expected) {
+    return ExecuTorchException.invalidArgument(
+        where + " is a constant of the exported program: it must be " + expected + ", got " + got);
+  }
+
+  /**
+   * Runs the method: the instructions of each chain in order, with ExecuTorch's semantics for
+   * kernel and delegate calls, moves, conditional jumps and frees.
+   *
+   * @throws ExecuTorchException InvalidArgument when an input was never set; InvalidProgram when
+   *     the instruction budget ({@value #MAX_INSTRUCTIONS_PER_EXECUTION}) runs out; a kernel's or
+   *     delegate's error, with the method, instruction index and operator named
+   */
+  public void execute() {
+    checkOpen();
+    for (int i = 0; i < inputSet.length; i++) {
+      if (!inputSet[i]) {
+        throw ExecuTorchException.invalidArgument("method '" + name() + "' input " + i + " has not been set");
+      }
+    }
+    long budget = MAX_INSTRUCTIONS_PER_EXECUTION;
+    for (int c = 0; c < chains.length; c++) {
+      Step[] steps = chains[c];
+      int pc = 0;
+      try {
+        while (pc < steps.length) {
+          if (--budget < 0) {
+            throw ExecuTorchException.invalidProgram(
+                "instruction execution limit (" + MAX_INSTRUCTIONS_PER_EXECUTION + ") exceeded; possible infinite loop");
+          }
+          switch (steps[pc]) {
+            case Step.Kernel k -> {
+              k.call().execute(scratch);
+              pc++;
+            }
+            case Step.Delegate d -> {
+              d.handle().execute(d.args());
+              pc++;
+            }
+            case Step.Move m -> {
+              values[m.to()].copyFrom(values[m.from()]);
+              pc++;
+            }
+            case Step.JumpFalse j -> pc = isTrue(values[j.condition()]) ? pc + 1 : j.destination();
+            case Step.Free f -> {
+              values[f.value()].toTensor().setData(null);
+              pc++;
+            }
+          }
+        }
+      } catch (ExecuTorchException e) {
+        throw new ExecuTorchException(e.errorCode(), describeStep(c, pc, steps) + ": " + e.detail(), e);
+      } catch (RuntimeException e) {
+        throw new ExecuTorchException(ErrorCode.INTERNAL, describeStep(c, pc, steps) + ": " + e, e);
+      }
+    }
+  }
+
+  private String describeStep(int chain, int pc, Step[] steps) {
+    String base = "method '" + name() + "'" + (chains.length > 1 ? " chain " + chain : "") + " instruction " + pc;
+    if (pc >= steps.length) {
+      return base;
+    }
+    return switch (steps[pc]) {
+      case Step.Kernel k -> base + " (" + k.operator() + " with " + MethodLoader.describeArgs(k.args()) + ")";
+      case Step.Delegate d -> base + " (delegate " + d.index() + ")";
+      case Step.Move m -> base + " (move " + m.from() + " -> " + m.to() + ")";
+      case Step.JumpFalse j -> base + " (jump_false on value " + j.condition() + ")";
+      case Step.Free f -> base + " (free value " + f.value() + ")";
+    };
+  }
+
+  /** A JumpFalseCall condition: a Bool, or a bool tensor that is true only if all elements are. */
+  private static boolean isTrue(Value v) {
+    if (v.isBool()) {
+      return v.toBool();
+    }
+    if (v.isTensor()) {
+      TensorImpl t = v.toTensor();
+      if (t.dtype() != ScalarType.BOOL) {
+        throw ExecuTorchException.invalidArgument("jump condition tensor must be bool, got " + t.describe());
+      }
+      MemorySegment d = t.data();
+      for (long i = 0; i < t.numel(); i++) {
+        if (d.get(ValueLayout.JAVA_BYTE, i) == 0) {
+          return false;
+        }
+      }
+      return true;
+    }
+    throw ExecuTorchException.invalidArgument("jump condition must be a Bool or a bool tensor, got " + v);
+  }
+
+  /** Output {@code i}: a view for tensors, overwritten by the next execution. */
+  public EValue output(int i) {
+    checkOpen();
+    if (i < 0 || i >= outputs.length) {
+      throw new IllegalArgumentException(
+          "output index " + i + " out of range: method '" + name() + "' has " + outputs.length + " outputs");
+    }
+    return toApi(values[outputs[i]]);
+  }
+
+  /** Output {@code i}, with tensors copied so that they survive the next execution. */
+  public EValue outputCopy(int i) {
+    EValue v = output(i);
+    return v instanceof EValue.TensorValue(Tensor t) ? EValue.from(t.copy()) : v;
+  }
+
+  /** All outputs, as views. */
+  public List<EValue> outputs() {
+    List<EValue> out = new ArrayList<>(outputs.length);
+    for (int i = 0; i < outputs.length; i++) {
+      out.add(output(i));
+    }
+    return out;
+  }
+
+  /**
+   * A named tensor of the method (a mutable buffer such as a KV cache, when the program recorded
+   * its name), as a view: ExecuTorch's {@code Method::get_attribute}.
+   */
+  public Tensor attribute(String fullyQualifiedName) {
+    checkOpen();
+    TensorImpl t = attributes.get(fullyQualifiedName);
+    if (t == null) {
+      throw new IllegalArgumentException(
+          "method '" + name() + "' has no named tensor '" + fullyQualifiedName + "'; it has " + attributes.keySet());
+    }
+    return tensorView(t);
+  }
+
+  private static Tensor tensorView(TensorImpl t) {
+    long[] shape = new long[t.dim()];
+    for (int d = 0; d < shape.length; d++) {
+      shape[d] = t.size(d);
+    }
+    MemorySegment data = t.data().asSlice(0, t.nbytes());
+    if (!t.isContiguous()) {
+      // Present row-major data to the caller, as ExecuTorch's Python bindings do.
+      MemorySegment rowMajor = Arena.ofAuto().allocate(Math.max(1, t.nbytes()), 64).asSlice(0, t.nbytes());
+      copyOut(t, rowMajor);
+      return Tensor.view(t.dtype(), shape, rowMajor);
+    }
+    return Tensor.view(t.dtype(), shape, data);
+  }
+
+  private static void copyOut(TensorImpl src, MemorySegment out) {
+    int rank = src.dim();
+    int es = src.dtype().elementSize();
+    long n = src.numel();
+    int[] idx = new int[rank];
+    MemorySegment in = src.data();
+    for (long linear = 0; linear < n; linear++) {
+      long off = 0;
+      for (int d = 0; d < rank; d++) {
+        off += idx[d] * src.stride(d);
+      }
+      MemorySegment.copy(in, off * es, out, linear * es, es);
+      for (int d = rank - 1; d >= 0; d--) {
+        if (++idx[d] < src.size(d)) {
+          break;
+        }
+        idx[d] = 0;
+      }
+    }
+  }
+
+  private static EValue toApi(Value v) {
+    return switch (v.tag()) {
+      case NONE -> EValue.none();
+      case INT -> EValue.from(v.toInt());
+      case DOUBLE -> EValue.from(v.toDouble());
+      case BOOL -> EValue.from(v.toBool());
+      case STRING -> EValue.from(v.toStringValue());
+      case TENSOR -> EValue.from(tensorView(v.toTensor()));
+      case INT_LIST -> new EValue.IntList(Arrays.stream(v.toIntList()).boxed().toList());
+      case DOUBLE_LIST -> new EValue.DoubleList(Arrays.stream(v.toDoubleList()).boxed().toList());
+      case BOOL_LIST -> {
+        List<Boolean> l = new ArrayList<>();
+        for (boolean b : v.toBoolList()) {
+          l.add(b);
+        }
+        yield new EValue.BoolList(l);
+      }
+      case TENSOR_LIST, OPTIONAL_TENSOR_LIST -> {
+        List<Tensor> l = new ArrayList<>();
+        for (TensorImpl t : v.toTensorList()) {
+          l.add(t == null ? null : tensorView(t));
+        }
+        yield new EValue.TensorList(l);
+      }
+    };
+  }
+
+  /** The program this method came from. */
+  public Program program() {
+    return program;
+  }
+
+  /** Frees the method's memory and delegate state. Idempotent. */
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      for (DelegateHandle h : delegates) {
+        h.close();
+      }
+      arena.close();
+    }
+  }
+
+  /** Kernel scratch memory, grown on demand and reused across instructions. */
+  private static final class Scratch implements KernelContext {
+    private final Arena arena = Arena.ofAuto();
+    private MemorySegment buffer = MemorySegment.NULL;
+
+    @Override
+    public MemorySegment scratch(long byteSize) {
+      if (buffer.byteSize() < byteSize) {
+        buffer = arena.allocate(Math.max(byteSize, 2 * buffer.byteSize()), 64);
+      }
+      return buffer.asSlice(0, byteSize);
+    }
+  }
+}

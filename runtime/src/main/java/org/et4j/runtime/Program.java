@@ -1,0 +1,267 @@
+package org.et4j.runtime;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.et4j.runtime.delegate.BackendRegistry;
+import org.et4j.runtime.delegate.NamedDataMap;
+import org.et4j.runtime.internal.MergedNamedData;
+import org.et4j.runtime.internal.MethodMetaReader;
+import org.et4j.runtime.internal.format.BundledProgramFile;
+import org.et4j.runtime.internal.format.FlatTensorFile;
+import org.et4j.runtime.internal.format.PteFile;
+import org.et4j.runtime.kernel.KernelRegistry;
+import org.et4j.schema.program.ExecutionPlan;
+
+/**
+ * A loaded ExecuTorch program (.pte): ExecuTorch's {@code Program}. Loading validates the whole
+ * file (header, flatbuffer, segments, named data) and the external data files given with it;
+ * methods are bound later with {@link #loadMethod}.
+ *
+ * <p>Immutable and thread-safe: any number of threads may read metadata and load methods from one
+ * program at once. Files are memory-mapped, not read: constants stay views of the mapping. The
+ * mapping lives until {@link #close()}; methods loaded from a closed program fail on their next
+ * access to constant data.
+ *
+ * <p>A BundledProgram (.bpte) is accepted too: the program inside it is loaded (see
+ * {@link BundledProgram} for its test cases).
+ */
+public final class Program implements AutoCloseable {
+  private final Arena arena;
+  private final PteFile file;
+  private final boolean bundled;
+  private final List<FlatTensorFile> externalData;
+  private final MergedNamedData namedData;
+  private final Map<String, Integer> planIndex;
+  private final Map<String, MethodMeta> metaCache = new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  private Program(Arena arena, MemorySegment pte, List<MemorySegment> ptds, List<String> ptdNames) {
+    this.arena = arena;
+    boolean isBundled = BundledProgramFile.isBundled(pte);
+    MemorySegment programBytes = isBundled ? BundledProgramFile.parse(pte).program() : pte;
+    this.bundled = isBundled;
+    this.file = PteFile.parse(programBytes);
+    List<FlatTensorFile> ext = new ArrayList<>();
+    for (int i = 0; i < ptds.size(); i++) {
+      ext.add(FlatTensorFile.parse(ptds.get(i), ptdNames.get(i)));
+    }
+    this.externalData = Collections.unmodifiableList(ext);
+    this.namedData = new MergedNamedData(file, ext);
+    Map<String, Integer> idx = new LinkedHashMap<>();
+    var root = file.root();
+    ExecutionPlan plan = new ExecutionPlan();
+    for (int i = 0; i < root.executionPlanLength(); i++) {
+      root.executionPlan(plan, i);
+      String name = plan.name();
+      if (name == null) {
+        throw ExecuTorchException.invalidProgram("execution_plan[" + i + "] has no name");
+      }
+      if (idx.putIfAbsent(name, i) != null) {
+        throw ExecuTorchException.invalidProgram("execution_plan[" + i + "] repeats the method name '" + name + "'");
+      }
+    }
+    this.planIndex = Collections.unmodifiableMap(idx);
+  }
+
+  /**
+   * Maps and loads a program, with optional external data files (.ptd) whose named tensors the
+   * program refers to.
+   *
+   * @throws ExecuTorchException InvalidProgram / InvalidExternalData for malformed files,
+   *     AccessFailed when a file cannot be read
+   */
+  public static Program load(Path pte, Path... ptd) {
+    Objects.requireNonNull(pte, "pte");
+    Arena arena = Arena.ofShared();
+    try {
+      MemorySegment main = map(pte, arena);
+      List<MemorySegment> ext = new ArrayList<>();
+      List<String> names = new ArrayList<>();
+      for (Path p : ptd) {
+        Objects.requireNonNull(p, "ptd");
+        ext.add(map(p, arena));
+        names.add(p.getFileName().toString());
+      }
+      return new Program(arena, main, ext, names);
+    } catch (RuntimeException e) {
+      arena.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Loads a program held in memory. The segments must stay valid while the program is used; they
+   * are read, never written.
+   */
+  public static Program load(MemorySegment pte, MemorySegment... ptd) {
+    Objects.requireNonNull(pte, "pte");
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < ptd.length; i++) {
+      Objects.requireNonNull(ptd[i], "ptd");
+      names.add("external data " + i);
+    }
+    return new Program(null, pte.asReadOnly(), List.of(ptd), names);
+  }
+
+  /** Loads a program held in a byte array (not copied: do not modify it while the program is used). */
+  public static Program load(byte[] pte, byte[]... ptd) {
+    Objects.requireNonNull(pte, "pte");
+    MemorySegment[] ext = new MemorySegment[ptd.length];
+    for (int i = 0; i < ptd.length; i++) {
+      ext[i] = MemorySegment.ofArray(Objects.requireNonNull(ptd[i], "ptd"));
+    }
+    return load(MemorySegment.ofArray(pte), ext);
+  }
+
+  private static MemorySegment map(Path path, Arena arena) {
+    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+      long size = ch.size();
+      if (size == 0) {
+        return MemorySegment.ofArray(new byte[0]);
+      }
+      return ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+    } catch (NoSuchFileException e) {
+      throw new ExecuTorchException(ErrorCode.ACCESS_FAILED, "no such file: " + path);
+    } catch (IOException e) {
+      throw new ExecuTorchException(ErrorCode.ACCESS_FAILED, "cannot read " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("program is closed");
+    }
+  }
+
+  /** Method names in file order. */
+  public List<String> methodNames() {
+    checkOpen();
+    return List.copyOf(planIndex.keySet());
+  }
+
+  /**
+   * The metadata of a method, validated on first access.
+   *
+   * @throws IllegalArgumentException when the program has no such method
+   * @throws ExecuTorchException InvalidProgram when the plan is malformed
+   */
+  public MethodMeta methodMeta(String name) {
+    checkOpen();
+    Integer i = planIndexOf(name);
+    return metaCache.computeIfAbsent(name, n -> MethodMetaReader.read(file, file.root().executionPlan(i)));
+  }
+
+  private Integer planIndexOf(String name) {
+    Integer i = planIndex.get(Objects.requireNonNull(name, "name"));
+    if (i == null) {
+      throw new IllegalArgumentException("no method named '" + name + "'; the program has " + planIndex.keySet());
+    }
+    return i;
+  }
+
+  /** Loads a method with the default kernel and backend registries (found with ServiceLoader). */
+  public Method loadMethod(String name) {
+    return loadMethod(name, KernelRegistry.defaultRegistry(), BackendRegistry.defaultRegistry());
+  }
+
+  /**
+   * Loads a method: binds every kernel, delegate and tensor once (see {@link Method}).
+   *
+   * @throws ExecuTorchException OperatorMissing listing every missing operator, NotFound for an
+   *     unregistered backend, InvalidProgram for a malformed plan
+   */
+  public Method loadMethod(String name, KernelRegistry kernels, BackendRegistry backends) {
+    checkOpen();
+    Objects.requireNonNull(kernels, "kernels");
+    Objects.requireNonNull(backends, "backends");
+    int i = planIndexOf(name);
+    methodMeta(name);
+    return MethodLoader.load(this, file, file.root().executionPlan(i), namedData, kernels, backends);
+  }
+
+  /** The program's named data merged with the external data files. */
+  public NamedDataMap namedData() {
+    checkOpen();
+    return namedData;
+  }
+
+  /** True when the program came from a BundledProgram file. */
+  public boolean isBundled() {
+    return bundled;
+  }
+
+  /** How the file is laid out: header, segments, constants, named data, external files. */
+  public ProgramLayout layout() {
+    checkOpen();
+    var root = file.root();
+    Map<Integer, List<String>> uses = new LinkedHashMap<>();
+    var cs = root.constantSegment();
+    if (cs != null && cs.offsetsLength() > 0 && cs.segmentIndex() < file.segmentCount()) {
+      uses.computeIfAbsent((int) cs.segmentIndex(), k -> new ArrayList<>()).add("constants");
+    }
+    for (int m = 0; m < root.mutableDataSegmentsLength(); m++) {
+      long s = root.mutableDataSegments(m).segmentIndex();
+      if (s < file.segmentCount()) {
+        uses.computeIfAbsent((int) s, k -> new ArrayList<>()).add("mutable data");
+      }
+    }
+    for (String method : planIndex.keySet()) {
+      for (DelegateInfo d : methodMeta(method).delegates()) {
+        if (d.location().equals("segment")) {
+          uses.computeIfAbsent((int) d.dataIndex(), k -> new ArrayList<>())
+              .add("delegate " + d.backendId() + " (" + method + ")");
+        }
+      }
+    }
+    file.namedDataSegments()
+        .forEach((k, s) -> uses.computeIfAbsent(s, x -> new ArrayList<>()).add("named data '" + k + "'"));
+    List<SegmentInfo> segments = new ArrayList<>();
+    for (int s = 0; s < file.segmentCount(); s++) {
+      List<String> u = uses.getOrDefault(s, List.of());
+      segments.add(new SegmentInfo(s, file.segmentOffset(s), file.segmentSize(s), u.isEmpty() ? "unused" : String.join(", ", u.stream().distinct().toList())));
+    }
+    String storage =
+        file.usesDeprecatedConstantBuffer()
+            ? "constant_buffer"
+            : (cs != null && cs.offsetsLength() > 1 ? "constant_segment" : "none");
+    List<ExternalDataInfo> ext = new ArrayList<>();
+    for (FlatTensorFile f : externalData) {
+      ext.add(new ExternalDataInfo(f.name(), 0, List.copyOf(f.entries().keySet()), f.segmentDataSize()));
+    }
+    var h = file.header();
+    return new ProgramLayout(
+        file.file().byteSize(),
+        bundled,
+        h == null ? 0 : h.length(),
+        file.programSize(),
+        h == null ? 0 : h.segmentBaseOffset(),
+        h == null ? 0 : h.segmentDataSize(),
+        segments,
+        storage,
+        file.constantDataSize(),
+        List.copyOf(file.namedDataSegments().keySet()),
+        ext);
+  }
+
+  /** Unmaps the files. Idempotent. */
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      if (arena != null) {
+        arena.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,335 @@
+package org.et4j.runtime;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.Buffer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.nio.ShortBuffer;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * A dense tensor handed to or returned from a method: a dtype, a shape, and contiguous
+ * little-endian data in a {@link MemorySegment}.
+ *
+ * <p>Tensors made by the factories own a copy of the caller's data. Tensors returned as method
+ * outputs are <em>views</em> of the method's memory: the next execution overwrites them; call
+ * {@link #copy()} to keep one. Immutable in shape and dtype; the data of an owned tensor can be
+ * read from any thread.
+ */
+public final class Tensor {
+  private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+  private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+  private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+  private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+  private static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+  private final ScalarType dtype;
+  private final long[] shape;
+  private final MemorySegment data;
+  private final boolean view;
+
+  private Tensor(ScalarType dtype, long[] shape, MemorySegment data, boolean view) {
+    this.dtype = dtype;
+    this.shape = shape;
+    this.data = data;
+    this.view = view;
+  }
+
+  private static long numelOf(long[] shape) {
+    long n = 1;
+    for (long s : shape) {
+      if (s < 0) {
+        throw new IllegalArgumentException("negative size in shape " + Arrays.toString(shape));
+      }
+      n = Math.multiplyExact(n, s);
+    }
+    return n;
+  }
+
+  private static Tensor allocate(ScalarType dtype, long[] shape) {
+    Objects.requireNonNull(dtype, "dtype");
+    long[] s = Objects.requireNonNull(shape, "shape").clone();
+    long bytes = Math.multiplyExact(numelOf(s), (long) dtype.elementSize());
+    return new Tensor(dtype, s, Arena.ofAuto().allocate(Math.max(bytes, 1), 64).asSlice(0, bytes), false);
+  }
+
+  private static void checkLength(long length, long[] shape) {
+    if (length != numelOf(shape)) {
+      throw new IllegalArgumentException(
+          "data has " + length + " elements but shape " + Arrays.toString(shape) + " needs " + numelOf(shape));
+    }
+  }
+
+  /** A float32 tensor holding a copy of {@code data}. */
+  public static Tensor fromArray(float[] data, long... shape) {
+    checkLength(data.length, shape);
+    Tensor t = allocate(ScalarType.FLOAT, shape);
+    MemorySegment.copy(data, 0, t.data, F32, 0, data.length);
+    return t;
+  }
+
+  /** A float64 tensor holding a copy of {@code data}. */
+  public static Tensor fromArray(double[] data, long... shape) {
+    checkLength(data.length, shape);
+    Tensor t = allocate(ScalarType.DOUBLE, shape);
+    MemorySegment.copy(data, 0, t.data, F64, 0, data.length);
+    return t;
+  }
+
+  /** An int32 tensor holding a copy of {@code data}. */
+  public static Tensor fromArray(int[] data, long... shape) {
+    checkLength(data.length, shape);
+    Tensor t = allocate(ScalarType.INT, shape);
+    MemorySegment.copy(data, 0, t.data, I32, 0, data.length);
+    return t;
+  }
+
+  /** An int64 tensor holding a copy of {@code data}. */
+  public static Tensor fromArray(long[] data, long... shape) {
+    checkLength(data.length, shape);
+    Tensor t = allocate(ScalarType.LONG, shape);
+    MemorySegment.copy(data, 0, t.data, I64, 0, data.length);
+    return t;
+  }
+
+  /** An int8 tensor holding a copy of {@code data}. */
+  public static Tensor fromArray(byte[] data, long... shape) {
+    return fromBytes(ScalarType.CHAR, data, shape);
+  }
+
+  /** A uint8 tensor holding a copy of {@code data} (bytes read as 0..255). */
+  public static Tensor fromUnsignedArray(byte[] data, long... shape) {
+    return fromBytes(ScalarType.BYTE, data, shape);
+  }
+
+  /** A bool tensor holding a copy of {@code data}. */
+  public static Tensor fromArray(boolean[] data, long... shape) {
+    checkLength(data.length, shape);
+    Tensor t = allocate(ScalarType.BOOL, shape);
+    for (int i = 0; i < data.length; i++) {
+      t.data.set(ValueLayout.JAVA_BYTE, i, (byte) (data[i] ? 1 : 0));
+    }
+    return t;
+  }
+
+  /**
+   * A 16-bit tensor (float16, bfloat16, int16 or uint16) whose elements are the raw bits in
+   * {@code bits}.
+   */
+  public static Tensor fromBits(ScalarType dtype, short[] bits, long... shape) {
+    if (dtype.elementSize() != 2) {
+      throw new IllegalArgumentException(dtype + " is not a 16-bit type");
+    }
+    checkLength(bits.length, shape);
+    Tensor t = allocate(dtype, shape);
+    MemorySegment.copy(bits, 0, t.data, I16, 0, bits.length);
+    return t;
+  }
+
+  private static Tensor fromBytes(ScalarType dtype, byte[] data, long[] shape) {
+    checkLength(data.length, shape);
+    Tensor t = allocate(dtype, shape);
+    MemorySegment.copy(data, 0, t.data, ValueLayout.JAVA_BYTE, 0, data.length);
+    return t;
+  }
+
+  /**
+   * A tensor holding a copy of the remaining elements of an NIO buffer: {@link FloatBuffer}
+   * (float32), {@link DoubleBuffer}, {@link IntBuffer}, {@link LongBuffer}, {@link ShortBuffer}
+   * (int16) or {@link ByteBuffer} (int8). The buffer's position is not changed.
+   */
+  public static Tensor fromBuffer(Buffer buffer, long... shape) {
+    Objects.requireNonNull(buffer, "buffer");
+    ScalarType dtype =
+        switch (buffer) {
+          case FloatBuffer b -> ScalarType.FLOAT;
+          case DoubleBuffer b -> ScalarType.DOUBLE;
+          case IntBuffer b -> ScalarType.INT;
+          case LongBuffer b -> ScalarType.LONG;
+          case ShortBuffer b -> ScalarType.SHORT;
+          case ByteBuffer b -> ScalarType.CHAR;
+          default -> throw new IllegalArgumentException("unsupported buffer type " + buffer.getClass().getName());
+        };
+    checkLength(buffer.remaining(), shape);
+    Tensor t = allocate(dtype, shape);
+    long i = 0;
+    switch (buffer) {
+      case FloatBuffer b -> { for (int p = b.position(); p < b.limit(); p++) t.data.setAtIndex(F32, i++, b.get(p)); }
+      case DoubleBuffer b -> { for (int p = b.position(); p < b.limit(); p++) t.data.setAtIndex(F64, i++, b.get(p)); }
+      case IntBuffer b -> { for (int p = b.position(); p < b.limit(); p++) t.data.setAtIndex(I32, i++, b.get(p)); }
+      case LongBuffer b -> { for (int p = b.position(); p < b.limit(); p++) t.data.setAtIndex(I64, i++, b.get(p)); }
+      case ShortBuffer b -> { for (int p = b.position(); p < b.limit(); p++) t.data.setAtIndex(I16, i++, b.get(p)); }
+      case ByteBuffer b -> { for (int p = b.position(); p < b.limit(); p++) t.data.set(ValueLayout.JAVA_BYTE, i++, b.get(p)); }
+      default -> throw new IllegalArgumentException("unsupported buffer type");
+    }
+    return t;
+  }
+
+  /** A tensor holding a copy of {@code bytes}, interpreted as little-endian elements of {@code dtype}. */
+  public static Tensor fromSegment(ScalarType dtype, MemorySegment bytes, long... shape) {
+    Tensor t = allocate(dtype, shape);
+    if (bytes.byteSize() != t.data.byteSize()) {
+      throw new IllegalArgumentException(
+          "data has " + bytes.byteSize() + " bytes but " + dtype.displayName() + Arrays.toString(shape) + " needs " + t.data.byteSize());
+    }
+    t.data.copyFrom(bytes);
+    return t;
+  }
+
+  /** A zero-filled tensor. */
+  public static Tensor zeros(ScalarType dtype, long... shape) {
+    return allocate(dtype, shape);
+  }
+
+  /** A view of memory owned by someone else (method outputs). Not copied. */
+  static Tensor view(ScalarType dtype, long[] shape, MemorySegment data) {
+    return new Tensor(dtype, shape, data, true);
+  }
+
+  public ScalarType dtype() {
+    return dtype;
+  }
+
+  /** A copy of the shape. */
+  public long[] shape() {
+    return shape.clone();
+  }
+
+  public int dim() {
+    return shape.length;
+  }
+
+  public long numel() {
+    return numelOf(shape);
+  }
+
+  /** True when this tensor is a view of a method's memory (overwritten by its next execution). */
+  public boolean isView() {
+    return view;
+  }
+
+  /** The elements as little-endian bytes; read-only. A view for outputs, so copy what you keep. */
+  public MemorySegment data() {
+    return data.asReadOnly();
+  }
+
+  /** An owned copy (of a view or of an owned tensor). */
+  public Tensor copy() {
+    Tensor t = allocate(dtype, shape);
+    t.data.copyFrom(data);
+    return t;
+  }
+
+  private void requireDtype(ScalarType... allowed) {
+    for (ScalarType a : allowed) {
+      if (a == dtype) {
+        return;
+      }
+    }
+    throw new IllegalStateException("tensor is " + dtype.displayName() + ", not " + Arrays.toString(allowed));
+  }
+
+  private int checkedNumel() {
+    long n = numel();
+    if (n > Integer.MAX_VALUE - 8) {
+      throw new IllegalStateException(n + " elements do not fit a Java array");
+    }
+    return (int) n;
+  }
+
+  /** A copy of a float32 tensor's elements. */
+  public float[] toFloatArray() {
+    requireDtype(ScalarType.FLOAT);
+    return data.toArray(F32);
+  }
+
+  /** A copy of a float64 tensor's elements. */
+  public double[] toDoubleArray() {
+    requireDtype(ScalarType.DOUBLE);
+    return data.toArray(F64);
+  }
+
+  /** A copy of an int32 tensor's elements. */
+  public int[] toIntArray() {
+    requireDtype(ScalarType.INT);
+    return data.toArray(I32);
+  }
+
+  /** A copy of an int64 tensor's elements. */
+  public long[] toLongArray() {
+    requireDtype(ScalarType.LONG);
+    return data.toArray(I64);
+  }
+
+  /** A copy of an int8 / uint8 / bool tensor's bytes. */
+  public byte[] toByteArray() {
+    requireDtype(ScalarType.CHAR, ScalarType.BYTE, ScalarType.BOOL);
+    return data.toArray(ValueLayout.JAVA_BYTE);
+  }
+
+  /** A copy of a bool tensor's elements. */
+  public boolean[] toBooleanArray() {
+    requireDtype(ScalarType.BOOL);
+    boolean[] out = new boolean[checkedNumel()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = data.get(ValueLayout.JAVA_BYTE, i) != 0;
+    }
+    return out;
+  }
+
+  /** A copy of a 16-bit tensor's raw bits (float16, bfloat16, int16, uint16). */
+  public short[] toShortBits() {
+    if (dtype.elementSize() != 2) {
+      throw new IllegalStateException("tensor is " + dtype.displayName() + ", not a 16-bit type");
+    }
+    return data.toArray(I16);
+  }
+
+  /**
+   * Every element converted to double, whatever the dtype (float16 and bfloat16 decoded; integers
+   * exact up to 2^53). Convenient for printing and comparing.
+   */
+  public double[] toDoubles() {
+    double[] out = new double[checkedNumel()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = elementAsDouble(i);
+    }
+    return out;
+  }
+
+  /** Element {@code i} (row-major) as a double. */
+  public double elementAsDouble(long i) {
+    return switch (dtype) {
+      case FLOAT -> data.getAtIndex(F32, i);
+      case DOUBLE -> data.getAtIndex(F64, i);
+      case HALF -> Float.float16ToFloat(data.getAtIndex(I16, i));
+      case BFLOAT16 -> Float.intBitsToFloat((data.getAtIndex(I16, i) & 0xFFFF) << 16);
+      case BYTE -> data.get(ValueLayout.JAVA_BYTE, i) & 0xFF;
+      case CHAR -> data.get(ValueLayout.JAVA_BYTE, i);
+      case BOOL -> data.get(ValueLayout.JAVA_BYTE, i) != 0 ? 1 : 0;
+      case SHORT -> data.getAtIndex(I16, i);
+      case UINT16 -> data.getAtIndex(I16, i) & 0xFFFF;
+      case INT -> data.getAtIndex(I32, i);
+      case UINT32 -> data.getAtIndex(I32, i) & 0xFFFFFFFFL;
+      case LONG, UINT64 -> (double) data.getAtIndex(I64, i);
+      default -> throw new IllegalStateException("cannot convert " + dtype.displayName() + " elements to double");
+    };
+  }
+
+  /** {@code float32[1, 10]}. */
+  public String describe() {
+    return dtype.displayName() + Arrays.toString(shape);
+  }
+
+  @Override
+  public String toString() {
+    return "Tensor(" + describe() + (view ? ", view" : "") + ")";
+  }
+}
