@@ -1,6 +1,7 @@
 package org.et4j.kernels.portable.pointwise;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.foreign.Arena;
@@ -8,6 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Random;
 import org.et4j.kernels.util.Elements;
+import org.et4j.kernels.util.VectorSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -74,7 +76,7 @@ class FloatPointwiseTwinTest {
       } else {
         assertThat((double) a)
             .as("element %d of %d", i, n)
-            .isCloseTo(e, org.assertj.core.api.Assertions.within(abs + rel * Math.abs(e)));
+            .isCloseTo(e, within(abs + rel * Math.abs(e)));
       }
     }
   }
@@ -207,7 +209,7 @@ class FloatPointwiseTwinTest {
   @Test
   void vectorIsChosenByDefaultWhenTheModuleIsPresent() {
     String expected =
-        org.et4j.kernels.util.VectorSupport.enabled() ? "VectorFloatPointwise" : "ScalarFloatPointwise";
+        VectorSupport.enabled() ? "VectorFloatPointwise" : "ScalarFloatPointwise";
     assertThat(FloatPointwise.instance().getClass().getSimpleName()).isEqualTo(expected);
   }
 

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.et4j.kernels.testing.OpHarness.call;
 import static org.et4j.kernels.testing.OpHarness.dynamicOut;
 import static org.et4j.kernels.testing.OpHarness.i;
+import static org.et4j.kernels.testing.OpHarness.longValues;
 import static org.et4j.kernels.testing.OpHarness.tensor;
 import static org.et4j.kernels.testing.OpHarness.v;
 import static org.et4j.kernels.testing.OpHarness.values;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.function.IntUnaryOperator;
 import org.et4j.kernels.testing.OpHarness;
 import org.et4j.kernels.util.Elements;
 import org.et4j.runtime.ExecuTorchException;
@@ -28,7 +30,7 @@ class LayoutAndResizeTest {
   static final KernelContext CONTEXT = bytes -> ARENA.allocate(Math.max(1, bytes), 64);
 
   /** A channels-last float tensor whose logical element (n, c, h, w) is {@code f(n, c, h, w)}. */
-  static TensorImpl channelsLast(int[] sizes, java.util.function.IntUnaryOperator logicalValue) {
+  static TensorImpl channelsLast(int[] sizes, IntUnaryOperator logicalValue) {
     int n = 1;
     for (int s : sizes) {
       n *= s;
@@ -137,10 +139,10 @@ class LayoutAndResizeTest {
     Value[] args = {v(a), s, i(1), v(out), v(out)};
     KernelCall k = OpHarness.registry().lookup("aten::add.Scalar_out").bind(args);
     k.execute(CONTEXT);
-    assertThat(org.et4j.kernels.testing.OpHarness.longValues(out)).containsExactly(11, 12);
+    assertThat(longValues(out)).containsExactly(11, 12);
     s.setInt(100);
     k.execute(CONTEXT);
-    assertThat(org.et4j.kernels.testing.OpHarness.longValues(out)).containsExactly(101, 102);
+    assertThat(longValues(out)).containsExactly(101, 102);
   }
 
   @Test
