@@ -111,6 +111,20 @@ class BinaryMiscOpsTest {
   }
 
   @Test
+  void maskedFillBroadcastsSelfToTheMaskShape() {
+    TensorImpl a = tensor(ScalarType.FLOAT, s(1, 3), 1, 2, 3);
+    TensorImpl m = tensor(ScalarType.BOOL, s(2, 3), 1, 0, 0, 0, 0, 1);
+    TensorImpl out = org.et4j.kernels.testing.OpHarness.dynamicOut(ScalarType.FLOAT, 6, 1, 3);
+    call("aten::masked_fill.Scalar_out", v(a), v(m), i(-7), v(out), v(out));
+    assertThat(out.sizes()).containsExactly(2, 3);
+    assertThat(values(out)).containsExactly(-7, 2, 3, 1, 2, -7);
+    TensorImpl h = tensor(ScalarType.HALF, s(2), 1, 2);
+    TensorImpl ho = empty(ScalarType.HALF, 2);
+    call("aten::masked_fill.Scalar_out", v(h), v(tensor(ScalarType.BOOL, s(), 1)), d(0.1), v(ho), v(ho));
+    assertThat(values(ho)[0]).isEqualTo((double) Float.float16ToFloat(Float.floatToFloat16(0.1f)));
+  }
+
+  @Test
   void maximumMinimumPropagateNan() {
     TensorImpl a = tensor(ScalarType.FLOAT, s(3), 1, Double.NaN, 5);
     TensorImpl c = tensor(ScalarType.FLOAT, s(3), 2, 0, Double.NaN);
