@@ -56,6 +56,23 @@ class BinaryMiscOpsTest {
   }
 
   @Test
+  void squareOverSizesIsExactlyXTimesX() {
+    for (int n : new int[] {1, 7, 16, 17, 33}) {
+      double[] x = new double[n];
+      for (int k = 0; k < n; k++) {
+        x[k] = (k - 5) * 1.37 + 0.001;
+      }
+      TensorImpl a = tensor(ScalarType.FLOAT, s(n), x);
+      TensorImpl out = empty(ScalarType.FLOAT, n);
+      call("aten::pow.Tensor_Scalar_out", v(a), i(2), v(out), v(out));
+      for (int k = 0; k < n; k++) {
+        float xf = (float) x[k];
+        assertThat(values(out)[k]).isEqualTo((double) (xf * xf));
+      }
+    }
+  }
+
+  @Test
   void whereBroadcastsAllThree() {
     TensorImpl c = tensor(ScalarType.BOOL, s(2, 1), 1, 0);
     TensorImpl a = tensor(ScalarType.FLOAT, s(3), 1, 2, 3);
