@@ -28,7 +28,7 @@ public final class ConstantPadNd {
           if (!args[2].isScalar()) {
             throw OpSupport.invalid(OP, "value must be a Scalar, got " + args[2].tag());
           }
-          return new PlannedCall(args, 0, 1) {
+          return new PlannedCall(args, 0, 1, 2) {
             private StridedCopy copy;
 
             @Override
@@ -60,6 +60,7 @@ public final class ConstantPadNd {
                 dst += Math.max(0, before) * out.stride(d);
               }
               OpSupport.resize(OP, out, outSizes);
+              Fill.checkFits(OP, out.dtype(), args[2]);
               copy = StridedCopy.of(self.dtype(), src, sizes, self.strides(), out.dtype(), dst, out.strides());
             }
 
