@@ -162,8 +162,11 @@ public final class Method implements AutoCloseable {
         }
         impl.resize(sizes);
         MemorySegment src = t.data();
-        if (impl.hasData() && impl.capacityBytes() >= 0 && impl.data().byteSize() >= src.byteSize()
-            && !isUnplannedInput(impl)) {
+        // Copied into planned memory; otherwise the caller's data is shared, as ExecuTorch does
+        // for inputs that are not memory-planned. That includes a constant of the file named as
+        // an input: its data is a read-only view of the program, which must never be written.
+        if (impl.hasData() && !isUnplannedInput(impl) && !impl.data().isReadOnly()
+            && impl.data().byteSize() >= src.byteSize()) {
           copyInto(impl, src);
         } else {
           if (!impl.isContiguous()) {
