@@ -158,6 +158,9 @@ final class AdvancedIndex {
         throw OpSupport.invalid(op, "index " + i + " must be int64, int32 or bool, not " + type.displayName());
       }
     }
+    if (cur > rank) {
+      throw OpSupport.invalid(op, "indexing too many dimensions: " + cur + " for a tensor of rank " + rank);
+    }
     if (sources.isEmpty()) {
       return new AdvancedIndex(op, self, sources, new int[0], self.sizes(), self.strides(), new long[rank], false);
     }
