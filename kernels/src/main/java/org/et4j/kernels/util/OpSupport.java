@@ -144,10 +144,7 @@ public final class OpSupport {
    * integers, and only bool goes to bool.
    */
   public static void checkCanCast(String op, ScalarType from, ScalarType to) {
-    boolean ok =
-        !(from.isFloatingPoint() && (to.isIntegral() || to == ScalarType.BOOL))
-            && !(from != ScalarType.BOOL && to == ScalarType.BOOL);
-    if (!ok) {
+    if (!DtypeRules.canCast(from, to)) {
       throw invalid(op, "cannot cast " + from.displayName() + " to " + to.displayName());
     }
   }
