@@ -48,6 +48,9 @@ public final class ConstantPadNd {
                 int d = rank - 1 - p;
                 long before = args[1].intListItem(2 * p);
                 long after = args[1].intListItem(2 * p + 1);
+                if (Math.abs(before) > Integer.MAX_VALUE || Math.abs(after) > Integer.MAX_VALUE) {
+                  throw OpSupport.invalid(OP, "pad (" + before + ", " + after + ") is out of range");
+                }
                 long size = self.size(d) + before + after;
                 if (size < 0) {
                   throw OpSupport.invalid(OP, "padding dimension " + d + " of size " + self.size(d) + " gives negative size " + size);
