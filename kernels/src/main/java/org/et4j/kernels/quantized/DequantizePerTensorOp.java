@@ -54,7 +54,7 @@ public final class DequantizePerTensorOp {
     ScalarType outDtype = Quant.optionalDtype(op, args[6]);
     TensorImpl out = args[7].toTensor();
     Quant.checkDequantize(op, in, qmin, qmax, dtype, outDtype, out);
-    Quant.requireContiguous(op, in, out);
+    Quant.requireSameDimOrder(op, in, out);
     return ctx -> {
       Quant.resize(op, out, in.sizes());
       dequantize(in, (float) scale.getAsDouble(), zp.getAsLong(), out, 0, in.numel());

@@ -59,7 +59,7 @@ public final class QuantizePerTensorOp {
     ScalarType dtype = Quant.dtype(op, args[5]);
     TensorImpl out = args[6].toTensor();
     Quant.checkQuantize(op, in, qmin, qmax, dtype, out);
-    Quant.requireContiguous(op, in, out);
+    Quant.requireSameDimOrder(op, in, out);
     return ctx -> {
       Quant.resize(op, out, in.sizes());
       quantize(in, scale.getAsDouble(), zp.getAsLong(), qmin, qmax, out, 0, in.numel());
