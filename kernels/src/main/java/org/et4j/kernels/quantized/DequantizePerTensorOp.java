@@ -68,6 +68,15 @@ public final class DequantizePerTensorOp {
     MemorySegment src = in.data();
     MemorySegment dst = out.data();
     int zp32 = (int) zp;
+    if (ot == ScalarType.FLOAT && (it == ScalarType.CHAR || it == ScalarType.BYTE)) {
+      // the common weight case, without per-element dtype dispatch
+      int mask = it == ScalarType.BYTE ? 0xFF : -1;
+      for (long i = from; i < to; i++) {
+        int diff = (src.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i) & mask) - zp32;
+        dst.setAtIndex(Elements.F32, i, (float) diff * scale);
+      }
+      return;
+    }
     for (long i = from; i < to; i++) {
       int diff = (int) Quant.read(it, src, i) - zp32;
       Elements.writeDouble(ot, dst, i, (float) diff * scale);
