@@ -30,6 +30,7 @@ final class ArgReduction {
     }
     boolean[] mask = dim == null ? null : Reduction.singleDimMask(op, in, dim);
     Reduction.PlanCache plans = new Reduction.PlanCache(in, mask);
+    FloatRows rows = FloatRows.get();
 
     return ctx -> {
       if (mask != null) {
@@ -44,6 +45,14 @@ final class ArgReduction {
           return;
         }
         throw Reduction.fail(op, "cannot reduce the empty tensor " + in.describe());
+      }
+      int n = LastDim.rowLength(in, mask, out);
+      if (n > 0 && in.dtype() == ScalarType.FLOAT) {
+        long nRows = in.numel() / n;
+        for (long i = 0; i < nRows; i++) {
+          out.data().setAtIndex(org.et4j.kernels.util.Elements.I64, i, rows.argExtreme(in.data(), i * n, n, max));
+        }
+        return;
       }
       Reduction.Plan plan = plans.get(out);
       IndexedExtrema.reduce(in, plan, max, null, null, out, plan.outOffsets);
