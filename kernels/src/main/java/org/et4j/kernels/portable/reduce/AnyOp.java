@@ -63,7 +63,7 @@ public final class AnyOp {
       MemorySegment src = in.data();
       MemorySegment dst = out.data();
       if (identity) {
-        Reduction.resize(op, out, in.sizes());
+        Reduction.resize(op, out, inAll.inSizes());
         long[] inOffs = inAll.get(null).offsets;
         long[] outOffs = outAll.get(null).offsets;
         for (int i = 0; i < inOffs.length; i++) {
@@ -71,7 +71,7 @@ public final class AnyOp {
         }
         return;
       }
-      Reduction.resize(op, out, Reduction.outSizes(in, mask, keepdim));
+      Reduction.resize(op, out, plans.outSizes(keepdim));
       Reduction.Plan plan = plans.get(out);
       for (int o = 0; o < plan.bases.length; o++) {
         boolean any = false;

@@ -39,7 +39,7 @@ final class ArgReduction {
           throw Reduction.fail(op, "cannot reduce the empty dim " + d + " of " + in.describe());
         }
       }
-      Reduction.resize(op, out, Reduction.outSizes(in, mask, keepdim));
+      Reduction.resize(op, out, plans.outSizes(keepdim));
       if (in.numel() == 0) {
         if (out.numel() == 0) {
           return;

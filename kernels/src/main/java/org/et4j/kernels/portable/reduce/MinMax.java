@@ -39,7 +39,7 @@ final class MinMax {
       if (in.dim() > 0 && in.size(d) == 0) {
         throw Reduction.fail(op, "cannot reduce the empty dim " + d + " of " + in.describe());
       }
-      int[] sizes = Reduction.outSizes(in, mask, keepdim);
+      int[] sizes = plans.outSizes(keepdim);
       Reduction.resize(op, values, sizes);
       Reduction.resize(op, indices, sizes);
       if (in.numel() == 0) {
