@@ -19,7 +19,8 @@ import org.et4j.runtime.ValueInfo;
 /** {@code et4j run}: executes a method on given or random inputs, prints outputs and latency. */
 final class RunCommand {
   static final Set<String> FLAGS = Set.of();
-  static final Set<String> VALUED = Set.of("--ptd", "--method", "--input", "--random", "--iterations", "--warmup");
+  static final Set<String> VALUED =
+      Set.of("--ptd", "--method", "--input", "--random", "--iterations", "--warmup", "--labels");
 
   private final Options options;
   private final PrintStream out;
@@ -36,29 +37,47 @@ final class RunCommand {
     if (iterations < 1 || warmup < 0) {
       throw new Main.UsageException("--iterations must be at least 1 and --warmup at least 0");
     }
+    String labelsFile = options.one("--labels", null);
     try (Program program = Program.load(file, options.ptds())) {
       String name = options.one("--method", program.methodNames().contains("forward") ? "forward" : program.methodNames().getFirst());
       MethodMeta meta = program.methodMeta(name);
       List<EValue> inputs = inputs(meta);
+      List<List<EValue>> batches = Batches.split(meta, inputs);
       try (Method method = program.loadMethod(name)) {
-        method.setInputs(inputs.toArray(EValue[]::new));
-        for (int i = 0; i < warmup; i++) {
-          method.execute();
-        }
         long[] nanos = new long[iterations];
-        for (int i = 0; i < iterations; i++) {
-          long t0 = System.nanoTime();
-          method.execute();
-          nanos[i] = System.nanoTime() - t0;
+        List<EValue> outputs = new ArrayList<>();
+        for (List<EValue> batch : batches) {
+          // Inputs are set before every execution: the memory plan may reuse an input's bytes for
+          // intermediates once the input is dead, exactly as in ExecuTorch.
+          EValue[] batchInputs = batch.toArray(EValue[]::new);
+          for (int i = 0; i < warmup; i++) {
+            method.setInputs(batchInputs);
+            method.execute();
+          }
+          for (int i = 0; i < iterations; i++) {
+            method.setInputs(batchInputs);
+            long t0 = System.nanoTime();
+            method.execute();
+            nanos[i] += System.nanoTime() - t0;
+          }
+          List<EValue> batchOut = new ArrayList<>();
+          for (int i = 0; i < method.outputCount(); i++) {
+            batchOut.add(method.outputCopy(i));
+          }
+          outputs = outputs.isEmpty() ? batchOut : Batches.concat(outputs, batchOut);
         }
-        out.printf("method %s: %d input(s), %d output(s)%n", name, inputs.size(), method.outputCount());
-        for (int i = 0; i < method.outputCount(); i++) {
-          out.println("  output " + i + ": " + render(method.output(i)));
+        out.printf("method %s: %d input(s), %d output(s)%s%n", name, inputs.size(), outputs.size(),
+            batches.size() > 1 ? ", run in " + batches.size() + " batches within the method's size bound" : "");
+        for (int i = 0; i < outputs.size(); i++) {
+          out.println("  output " + i + ": " + render(outputs.get(i)));
+        }
+        if (labelsFile != null) {
+          Classification.report(outputs.getFirst(), Npy.read(Options.existing(labelsFile)), out);
         }
         Arrays.sort(nanos);
         out.printf(
-            "latency over %d run(s) after %d warm-up: p50 %.3f ms, p95 %.3f ms, p99 %.3f ms%n",
-            iterations, warmup, pct(nanos, 50), pct(nanos, 95), pct(nanos, 99));
+            "latency over %d run(s) after %d warm-up%s: p50 %.3f ms, p95 %.3f ms, p99 %.3f ms%n",
+            iterations, warmup, batches.size() > 1 ? " (all batches)" : "", pct(nanos, 50), pct(nanos, 95), pct(nanos, 99));
       }
     }
     return 0;

@@ -22,7 +22,9 @@ import org.et4j.runtime.kernel.Value;
  * <p>Single-threaded: one thread at a time may set inputs, execute and read outputs. State that
  * the program keeps in mutable buffers (KV caches, counters) persists across executions. Outputs
  * are views of the method's memory that the next execution overwrites; use {@link #outputCopy}
- * to keep one. Close the method to free its memory.
+ * to keep one. As in ExecuTorch, the memory plan may reuse a planned input's bytes for
+ * intermediates once the input is no longer needed, so set the inputs again before executing
+ * again. Close the method to free its memory.
  */
 public final class Method implements AutoCloseable {
   /** ExecuTorch's guard against runaway control flow. */
@@ -162,8 +164,11 @@ public final class Method implements AutoCloseable {
         }
         impl.resize(sizes);
         MemorySegment src = t.data();
-        if (impl.hasData() && impl.capacityBytes() >= 0 && impl.data().byteSize() >= src.byteSize()
-            && !isUnplannedInput(impl)) {
+        // Copied into planned memory; otherwise the caller's data is shared, as ExecuTorch does
+        // for inputs that are not memory-planned. That includes a constant of the file named as
+        // an input: its data is a read-only view of the program, which must never be written.
+        if (impl.hasData() && !isUnplannedInput(impl) && !impl.data().isReadOnly()
+            && impl.data().byteSize() >= src.byteSize()) {
           copyInto(impl, src);
         } else {
           if (!impl.isContiguous()) {

@@ -1,6 +1,7 @@
 package org.et4j.runtime.internal;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.et4j.runtime.ExecuTorchException;
 import org.et4j.runtime.ScalarType;
@@ -39,7 +40,6 @@ public final class PlanTensors {
           "tensor at " + where + " has rank " + rank + "; the maximum is " + TensorImpl.MAX_RANK);
     }
     int[] sizes = new int[rank];
-    long numel = 1;
     for (int i = 0; i < rank; i++) {
       int s = t.sizes(i);
       if (s < 0) {
@@ -47,13 +47,17 @@ public final class PlanTensors {
             "tensor at " + where + ": size must be non-negative, got " + s + " at dimension " + i);
       }
       sizes[i] = s;
-      numel = Math.multiplyExact(numel, (long) s);
     }
     long nbytes;
     try {
+      long numel = 1;
+      for (int s : sizes) {
+        numel = Math.multiplyExact(numel, (long) s);
+      }
       nbytes = Math.multiplyExact(numel, (long) dtype.elementSize());
     } catch (ArithmeticException e) {
-      throw ExecuTorchException.invalidProgram("tensor at " + where + ": byte size overflows");
+      throw ExecuTorchException.invalidProgram(
+          "tensor at " + where + ": byte size of " + dtype.displayName() + Arrays.toString(sizes) + " overflows 64 bits");
     }
     int[] order = new int[rank];
     int orderLen = t.dimOrderLength();

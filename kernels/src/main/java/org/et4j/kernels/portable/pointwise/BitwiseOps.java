@@ -15,7 +15,9 @@ import org.et4j.runtime.kernel.Value;
 /**
  * {@code aten::bitwise_not.out} and {@code aten::bitwise_and/or/xor} ({@code .Tensor_out},
  * {@code .Scalar_out}): ExecuTorch's {@code op_bitwise_*.cpp} over {@code pattern/bitwise_op.h}.
- * Integer and bool inputs only; the promoted type must cast to out.
+ * Integer and bool inputs only; the promoted type must cast to out. Also
+ * {@code bitwise_left_shift} / {@code bitwise_right_shift} ({@code .Tensor_out},
+ * {@code .Tensor_Scalar_out}).
  */
 public final class BitwiseOps {
   private BitwiseOps() {}
@@ -25,6 +27,18 @@ public final class BitwiseOps {
     binary(r, "bitwise_and", (a, b) -> a & b);
     binary(r, "bitwise_or", (a, b) -> a | b);
     binary(r, "bitwise_xor", (a, b) -> a ^ b);
+    // Not in portable/functions.yaml, but ExecuTorch ships the kernels (op_bitwise_*_shift.cpp).
+    // Shift counts outside [0, width) are undefined behaviour in C++; here they follow Java's
+    // masking of the count to 6 bits, applied to the value widened to 64 bits.
+    shift(r, "bitwise_left_shift", (a, b) -> a << b);
+    shift(r, "bitwise_right_shift", (a, b) -> a >> b);
+  }
+
+  static void shift(KernelRegistry.Builder r, String name, LongBinaryOperator g) {
+    String tensorOp = "aten::" + name + ".Tensor_out";
+    String scalarOp = "aten::" + name + ".Tensor_Scalar_out";
+    r.register(tensorOp, args -> bindTensor(tensorOp, args, g));
+    r.register(scalarOp, args -> bindScalar(scalarOp, args, g));
   }
 
   static void binary(KernelRegistry.Builder r, String name, LongBinaryOperator g) {

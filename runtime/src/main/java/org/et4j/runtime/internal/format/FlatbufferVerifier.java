@@ -16,9 +16,10 @@ import org.et4j.runtime.ExecuTorchException;
  * and its accessors trust every offset; after {@link #verifyRoot} succeeds they cannot read out of
  * bounds.
  *
- * <p>Work is bounded: a budget derived from the buffer size limits the tables and string bytes
- * visited, so a hostile file whose offsets share subtrees many times over fails fast instead of
- * hanging.
+ * <p>Work is bounded: a budget derived from the buffer size limits the tables, vector elements
+ * and string bytes visited (one unit each; a real file, whose objects are visited once, uses at
+ * most about its size), so a hostile file whose offsets share subtrees many times over fails fast
+ * instead of hanging or making the reader expand it without end.
  */
 public final class FlatbufferVerifier {
   private static final int MAX_DEPTH = 64;
@@ -105,7 +106,15 @@ public final class FlatbufferVerifier {
           "field " + fieldWhere + " at table offset " + voff + " lies past the end of the buffer");
       int pos = table + voff;
       switch (field.kind()) {
-        case SCALAR, UNION_TYPE -> {}
+        case SCALAR -> {}
+        case UNION_TYPE -> {
+          // A union that names a member must carry it: readers cast the value to the member
+          // type and would find nothing (flatbuffers' own verifier lets this through).
+          int tag = Byte.toUnsignedInt(bb.get(pos));
+          int valueSlot = slot + 2;
+          require(tag == 0 || (valueSlot + 2 <= vtSize && bb.getShort(vt + valueSlot) != 0),
+              "union " + where + "." + spec.field(f + 1).name() + " has type " + tag + " but no value");
+        }
         case STRING -> verifyString(uoffsetTarget(pos, fieldWhere), fieldWhere);
         case TABLE -> verifyTable(uoffsetTarget(pos, fieldWhere), field.table(), depth + 1, fieldWhere);
         case SCALAR_VECTOR -> verifyVector(uoffsetTarget(pos, fieldWhere), field.elementSize(), fieldWhere);
@@ -160,7 +169,9 @@ public final class FlatbufferVerifier {
     require(v + 4 + n * elementSize <= size,
         "vector " + where + " at byte " + v + " claims " + n + " elements of " + elementSize
             + " bytes, past the end of the buffer (" + size + " bytes)");
-    spend(1, where);
+    // Each element costs a unit, as each table does: a reader walks every element of every
+    // vector it reaches, so a vector shared by many tables multiplies the work it causes.
+    spend(1 + n, where);
     return (int) n;
   }
 
@@ -168,7 +179,6 @@ public final class FlatbufferVerifier {
     int n = verifyVector(s, 1, where);
     require(s + 4L + n < size && bb.get(s + 4 + n) == 0,
         "string " + where + " at byte " + s + " is not zero-terminated inside the buffer");
-    spend(n / 16, where);
     CharsetDecoder decoder =
         StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
