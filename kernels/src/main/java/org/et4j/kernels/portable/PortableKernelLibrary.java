@@ -19,5 +19,6 @@ public final class PortableKernelLibrary implements KernelLibrary {
     org.et4j.kernels.portable.pointwise.PointwiseOps.registerAll(registry);
     org.et4j.kernels.portable.norm.NormOps.registerAll(registry);
     org.et4j.kernels.portable.sample.SampleOps.registerAll(registry);
+    org.et4j.kernels.portable.nn.NnOps.registerAll(registry);
   }
 }
