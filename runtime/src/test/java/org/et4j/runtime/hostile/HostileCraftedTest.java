@@ -3,7 +3,6 @@ package org.et4j.runtime.hostile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.flatbuffers.FlatBufferBuilder;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -23,9 +22,7 @@ import org.et4j.runtime.hostile.TinyProgram.Kernel;
 import org.et4j.runtime.hostile.TinyProgram.TinyData;
 import org.et4j.runtime.testing.Fixtures;
 import org.et4j.runtime.testing.TestKernels;
-import org.et4j.schema.program.EIntList;
 import org.et4j.schema.program.InstructionArguments;
-import org.et4j.schema.program.KernelTypes;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -329,41 +326,10 @@ class HostileCraftedTest {
      */
     @Test
     void sharedListsCannotMultiplyWork() {
-      int n = 20_000;
-      FlatBufferBuilder b = new FlatBufferBuilder(1 << 20);
-      int zero = org.et4j.schema.program.EValue.createEValue(b, KernelTypes.EInt, org.et4j.schema.program.EInt.createEInt(b, 0));
-      long[] items = new long[n];
-      int list =
-          org.et4j.schema.program.EValue.createEValue(
-              b, KernelTypes.EIntList, EIntList.createEIntList(b, EIntList.createItemsVector(b, items)));
-      int[] values = new int[n];
-      Arrays.fill(values, list);
-      values[0] = zero;
-      byte[] pte = programWithValues(b, org.et4j.schema.program.ExecutionPlan.createValuesVector(b, values));
+      byte[] pte = TinyProgram.sharedIntList(20_000);
       long t0 = System.nanoTime();
       expect(ErrorCode.INVALID_PROGRAM, () -> runAll(pte), "too many objects to verify");
       assertThat(System.nanoTime() - t0).isLessThan(1_000_000_000L);
-    }
-
-    private static byte[] programWithValues(FlatBufferBuilder b, int values) {
-      int plan =
-          org.et4j.schema.program.ExecutionPlan.createExecutionPlan(
-              b,
-              b.createString("forward"),
-              0,
-              values,
-              org.et4j.schema.program.ExecutionPlan.createInputsVector(b, new int[0]),
-              org.et4j.schema.program.ExecutionPlan.createOutputsVector(b, new int[] {1}),
-              0,
-              0,
-              0,
-              org.et4j.schema.program.ExecutionPlan.createNonConstBufferSizesVector(b, new long[] {0}),
-              0);
-      int root =
-          org.et4j.schema.program.Program.createProgram(
-              b, 0, org.et4j.schema.program.Program.createExecutionPlanVector(b, new int[] {plan}), 0, 0, 0, 0, 0, 0);
-      org.et4j.schema.program.Program.finishProgramBuffer(b, root);
-      return b.sizedByteArray();
     }
   }
 

@@ -221,6 +221,36 @@ final class TinyProgram {
     };
   }
 
+  /**
+   * A program whose values table has {@code n} entries that all share one int list of {@code n}
+   * items: {@code 12 n} bytes on disk, {@code n * n} list items if every entry were expanded.
+   */
+  static byte[] sharedIntList(int n) {
+    FlatBufferBuilder b = new FlatBufferBuilder(16 * n + 1024);
+    int zero = EValue.createEValue(b, KernelTypes.EInt, EInt.createEInt(b, 0));
+    int list = EValue.createEValue(b, KernelTypes.EIntList, EIntList.createEIntList(b, EIntList.createItemsVector(b, new long[n])));
+    int[] entries = new int[n];
+    Arrays.fill(entries, list);
+    entries[0] = zero;
+    int values = ExecutionPlan.createValuesVector(b, entries);
+    int plan =
+        ExecutionPlan.createExecutionPlan(
+            b,
+            b.createString("forward"),
+            0,
+            values,
+            ExecutionPlan.createInputsVector(b, new int[0]),
+            ExecutionPlan.createOutputsVector(b, new int[] {1}),
+            0,
+            0,
+            0,
+            ExecutionPlan.createNonConstBufferSizesVector(b, new long[] {0}),
+            0);
+    int root = Program.createProgram(b, 0, Program.createExecutionPlanVector(b, new int[] {plan}), 0, 0, 0, 0, 0, 0);
+    Program.finishProgramBuffer(b, root);
+    return b.sizedByteArray();
+  }
+
   /** A .ptd: FT01 with its FH01 header; entries {key, layout dtype, sizes} over the given blobs. */
   static final class TinyData {
     record Entry(String key, int segment, byte scalarType, int[] sizes) {}
