@@ -255,7 +255,8 @@ public final class Method implements AutoCloseable {
    * kernel and delegate calls, moves, conditional jumps and frees.
    *
    * @throws ExecuTorchException InvalidArgument when an input was never set; InvalidProgram when
-   *     the instruction budget ({@value #MAX_INSTRUCTIONS_PER_EXECUTION}) runs out; a kernel's or
+   *     the instruction budget ({@value #MAX_INSTRUCTIONS_PER_EXECUTION}, where a jump on a tensor
+   *     condition also costs its element count) runs out; a kernel's or
    *     delegate's error, with the method, instruction index and operator named
    */
   public void execute() {
@@ -288,7 +289,15 @@ public final class Method implements AutoCloseable {
               values[m.to()].copyFrom(values[m.from()]);
               pc++;
             }
-            case Step.JumpFalse j -> pc = isTrue(values[j.condition()]) ? pc + 1 : j.destination();
+            case Step.JumpFalse j -> {
+              Value condition = values[j.condition()];
+              if (condition.isTensor()) {
+                // Reading a tensor condition costs one unit per element, so that a loop over a
+                // large one cannot stretch the instruction budget into a hang.
+                budget -= condition.toTensor().numel();
+              }
+              pc = isTrue(condition) ? pc + 1 : j.destination();
+            }
             case Step.Free f -> {
               values[f.value()].toTensor().setData(null);
               pc++;

@@ -2,9 +2,11 @@ package org.et4j.runtime.hostile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Duration;
 import java.util.Arrays;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.et4j.runtime.EValue;
@@ -330,6 +332,23 @@ class HostileCraftedTest {
       long t0 = System.nanoTime();
       expect(ErrorCode.INVALID_PROGRAM, () -> runAll(pte), "too many objects to verify");
       assertThat(System.nanoTime() - t0).isLessThan(1_000_000_000L);
+    }
+  }
+
+  @Nested
+  class Execution {
+    /**
+     * A loop whose first jump reads a 64 KiB all-true bool constant and falls through, and whose
+     * second jumps back on a false flag. Each round trip used to cost two of the ten million
+     * instructions the budget allows but 64 Ki element reads: hours. Reads now count against
+     * the budget.
+     */
+    @Test
+    void loopOverALargeTensorConditionEndsQuickly() {
+      byte[] pte = TinyProgram.tensorConditionLoop(1 << 16);
+      assertTimeoutPreemptively(
+          Duration.ofSeconds(5),
+          () -> expect(ErrorCode.INVALID_PROGRAM, () -> runAll(pte), "method 'forward' instruction", "instruction execution limit"));
     }
   }
 

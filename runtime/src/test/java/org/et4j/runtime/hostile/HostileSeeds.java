@@ -74,6 +74,7 @@ class HostileSeeds {
     constantInput.tensor(1).dataBufferIdx = 1;
     programs.put("regression-constant-named-as-input.pte", constantInput.build());
     programs.put("regression-shared-int-list.pte", TinyProgram.sharedIntList(1500));
+    programs.put("regression-tensor-condition-loop.pte", TinyProgram.tensorConditionLoop(4096));
     TinyProgram lists = TinyProgram.add();
     long[] items = new long[64];
     Arrays.fill(items, 2);

@@ -251,6 +251,34 @@ final class TinyProgram {
     return b.sizedByteArray();
   }
 
+  /**
+   * Two jumps: the first reads an all-true bool constant of {@code n} elements and falls
+   * through, the second jumps back to it on a false flag (planned, zero).
+   */
+  static byte[] tensorConditionLoop(int n) {
+    TinyProgram p = new TinyProgram();
+    T big = new T();
+    big.scalarType = 11;
+    big.sizes = new int[] {n};
+    big.memoryId = null;
+    big.dataBufferIdx = 1;
+    T flag = new T();
+    flag.scalarType = 11;
+    flag.sizes = new int[] {1};
+    p.values.add(big);
+    p.values.add(flag);
+    p.inputs = new int[0];
+    p.outputs = new int[] {1};
+    p.bufferSizes = new long[] {0, 16};
+    byte[] ones = new byte[n];
+    Arrays.fill(ones, (byte) 1);
+    p.segments.add(ones);
+    p.constantOffsets = new long[] {0, 0};
+    p.instructions.add(new JumpFalse(0, 2));
+    p.instructions.add(new JumpFalse(1, 0));
+    return p.build();
+  }
+
   /** A .ptd: FT01 with its FH01 header; entries {key, layout dtype, sizes} over the given blobs. */
   static final class TinyData {
     record Entry(String key, int segment, byte scalarType, int[] sizes) {}
