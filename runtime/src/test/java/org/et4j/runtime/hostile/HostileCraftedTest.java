@@ -353,6 +353,58 @@ class HostileCraftedTest {
   }
 
   @Nested
+  class Outputs {
+    static EValue output(byte[] pte) {
+      try (Program p = Program.load(pte);
+          Method m = p.loadMethod("forward", HostileHarness.NO_KERNELS, HostileHarness.NO_BACKENDS)) {
+        m.execute();
+        return m.output(0);
+      }
+    }
+
+    /** One non-contiguous tensor named a thousand times is copied to row-major order once. */
+    @Test
+    void aTensorRepeatedInAListIsCopiedOnce() {
+      byte[] pte = TinyProgram.overlappingTensors(1, 1000);
+      assertTimeoutPreemptively(
+          Duration.ofSeconds(10),
+          () -> assertThat(((EValue.TensorList) output(pte)).values()).hasSize(1000).allMatch(t -> t.numel() == 1 << 20));
+    }
+
+    /**
+     * Two hundred distinct tensors over the same 4 MiB: copying each would take 800 MiB from a
+     * file of a few KiB. Found by reading Method.output after the fuzzers came back clean.
+     */
+    @Test
+    void overlappingNonContiguousTensorsInAListAreRefused() {
+      byte[] pte = TinyProgram.overlappingTensors(200, 200);
+      assertTimeoutPreemptively(
+          Duration.ofSeconds(10),
+          () -> expect(ErrorCode.NOT_SUPPORTED, () -> output(pte), "method 'forward' output 0: its non-contiguous tensors overlap"));
+    }
+
+    /** The same through {@code outputs()}, with each of the two hundred tensors an output. */
+    @Test
+    void overlappingNonContiguousOutputsAreRefused() {
+      byte[] pte = TinyProgram.overlappingTensors(200, 0);
+      assertTimeoutPreemptively(
+          Duration.ofSeconds(10),
+          () ->
+              expect(
+                  ErrorCode.NOT_SUPPORTED,
+                  () -> {
+                    try (Program p = Program.load(pte);
+                        Method m = p.loadMethod("forward", HostileHarness.NO_KERNELS, HostileHarness.NO_BACKENDS)) {
+                      m.execute();
+                      assertThat(m.output(199).toTensor().numel()).isEqualTo(1 << 20);
+                      m.outputs();
+                    }
+                  },
+                  "method 'forward' outputs: its non-contiguous tensors overlap"));
+    }
+  }
+
+  @Nested
   class ExternalData {
     /** y = value 1 is an external constant named "w". */
     TinyProgram program() {

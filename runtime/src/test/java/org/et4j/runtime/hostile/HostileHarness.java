@@ -156,6 +156,7 @@ final class HostileHarness {
           touch(t.data(), t.data().byteSize(), "output " + i);
         }
       }
+      method.outputs();
       return true;
     } catch (ExecuTorchException e) {
       accept(e, "set inputs / execute / outputs");

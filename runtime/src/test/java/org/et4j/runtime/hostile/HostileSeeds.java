@@ -75,6 +75,7 @@ class HostileSeeds {
     programs.put("regression-constant-named-as-input.pte", constantInput.build());
     programs.put("regression-shared-int-list.pte", TinyProgram.sharedIntList(1500));
     programs.put("regression-tensor-condition-loop.pte", TinyProgram.tensorConditionLoop(4096));
+    programs.put("regression-overlapping-tensor-list.pte", TinyProgram.overlappingTensors(64, 64));
     TinyProgram lists = TinyProgram.add();
     long[] items = new long[64];
     Arrays.fill(items, 2);

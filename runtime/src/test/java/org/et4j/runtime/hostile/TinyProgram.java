@@ -57,6 +57,9 @@ final class TinyProgram {
   /** An IntList value: indices of Int values. */
   record IL(long... items) {}
 
+  /** A TensorList value: indices of tensor values. */
+  record TL(int... items) {}
+
   /** A KernelCall; a {@code null} args vector is left out. */
   record Kernel(int op, int... args) {}
 
@@ -190,6 +193,12 @@ final class TinyProgram {
       case T t -> EValue.createEValue(b, KernelTypes.Tensor, tensor(b, t));
       case I i -> EValue.createEValue(b, KernelTypes.EInt, EInt.createEInt(b, i.value()));
       case IL l -> EValue.createEValue(b, KernelTypes.EIntList, EIntList.createEIntList(b, EIntList.createItemsVector(b, l.items())));
+      case TL l ->
+          EValue.createEValue(
+              b,
+              KernelTypes.ETensorList,
+              org.et4j.schema.program.ETensorList.createETensorList(
+                  b, org.et4j.schema.program.ETensorList.createItemsVector(b, l.items())));
       default -> throw new IllegalArgumentException(String.valueOf(v));
     };
   }
@@ -276,6 +285,38 @@ final class TinyProgram {
     p.constantOffsets = new long[] {0, 0};
     p.instructions.add(new JumpFalse(0, 2));
     p.instructions.add(new JumpFalse(1, 0));
+    return p.build();
+  }
+
+  /**
+   * A method with no instructions over {@code tensors} distinct tensor values that all view the
+   * same 4 MiB of planned memory, float32[1024, 256, 4] in dim order (0, 2, 1), so not
+   * contiguous. Its one output is a tensor list of {@code items} entries over them; with no
+   * items, the tensors themselves are the outputs.
+   */
+  static byte[] overlappingTensors(int tensors, int items) {
+    TinyProgram p = new TinyProgram();
+    T t = new T();
+    t.sizes = new int[] {1024, 256, 4};
+    t.dimOrder = new byte[] {0, 2, 1};
+    for (int i = 0; i < tensors; i++) {
+      p.values.add(t);
+    }
+    int[] list = new int[items];
+    for (int i = 0; i < items; i++) {
+      list[i] = i % tensors;
+    }
+    p.inputs = new int[0];
+    if (items > 0) {
+      p.values.add(new TL(list));
+      p.outputs = new int[] {tensors};
+    } else {
+      p.outputs = new int[tensors];
+      for (int i = 0; i < tensors; i++) {
+        p.outputs[i] = i;
+      }
+    }
+    p.bufferSizes = new long[] {0, 4L << 20};
     return p.build();
   }
 
