@@ -68,6 +68,8 @@ class CaseSpec:
     after: Optional[Callable[[str, Dict[str, Any]], Dict[str, Any]]] = None
     # Keep the plain .pte for these variants next to the .bpte.
     keep_pte: Sequence[str] = ()
+    # PT2E: quantize only these module types (default: the whole graph, set_global).
+    quant_module_types: Optional[Sequence[type]] = None
     # 4-bit weight group size (None -> per output channel).
     int4_group_size: Optional[int] = 32
 
@@ -88,12 +90,17 @@ def stable_seed(name: str) -> int:
 
 
 def _export(module: torch.nn.Module, spec: MethodSpec):
-    return torch.export.export(
-        module, spec.example_inputs, dynamic_shapes=spec.dynamic_shapes, strict=False
-    )
+    # no_grad: in-place buffer updates (KV cache index_put_) from values computed with
+    # parameters must not be recorded for autograd.
+    with torch.no_grad():
+        return torch.export.export(
+            module, spec.example_inputs, dynamic_shapes=spec.dynamic_shapes, strict=False
+        )
 
 
-def _pt2e_quantize(spec: MethodSpec, dynamic: bool) -> torch.nn.Module:
+def _pt2e_quantize(
+    spec: MethodSpec, dynamic: bool, module_types: Optional[Sequence[type]] = None
+) -> torch.nn.Module:
     """PT2E quantization with the XNNPACK quantizer; returns the converted module."""
     from executorch.backends.xnnpack.quantizer.xnnpack_quantizer import (
         XNNPACKQuantizer,
@@ -102,16 +109,28 @@ def _pt2e_quantize(spec: MethodSpec, dynamic: bool) -> torch.nn.Module:
     from torchao.quantization.pt2e.quantize_pt2e import convert_pt2e, prepare_pt2e
 
     quantizer = XNNPACKQuantizer()
-    quantizer.set_global(
-        get_symmetric_quantization_config(is_per_channel=True, is_dynamic=dynamic)
-    )
+    config = get_symmetric_quantization_config(is_per_channel=True, is_dynamic=dynamic)
+    if module_types:
+        for module_type in module_types:
+            quantizer.set_module_type(module_type, config)
+    else:
+        quantizer.set_global(config)
+    # Calibration runs mutate a stateful model's buffers (KV cache, counters): snapshot
+    # them and put the initial values back afterwards, in both modules.
+    state = {n: b.detach().clone() for n, b in spec.module.named_buffers()}
     captured = _export(spec.module, spec).module()
     prepared = prepare_pt2e(captured, quantizer)
     calib = list(spec.calibration_inputs or []) + list(spec.test_inputs)
     with torch.no_grad():
         for inputs in calib:
             prepared(*inputs)
-    return convert_pt2e(prepared)
+    converted = convert_pt2e(prepared)
+    with torch.no_grad():
+        for module in (spec.module, converted):
+            for n, b in module.named_buffers():
+                if n in state and b.shape == state[n].shape:
+                    b.copy_(state[n])
+    return converted
 
 
 def _int4_quantize(module: torch.nn.Module, group_size: Optional[int]) -> torch.nn.Module:
@@ -167,7 +186,9 @@ def export_variant(case: CaseSpec, methods: Dict[str, MethodSpec], variant: str)
     eps = {}
     for name, spec in methods.items():
         if variant in ("xnnpack-qd8", "pt2e-int8"):
-            qmod = _pt2e_quantize(spec, dynamic=(variant == "xnnpack-qd8"))
+            qmod = _pt2e_quantize(
+                spec, dynamic=(variant == "xnnpack-qd8"), module_types=case.quant_module_types
+            )
             quant_refs[name] = qmod
             eps[name] = _export(qmod, spec)
         elif variant == "xnnpack-4bit":

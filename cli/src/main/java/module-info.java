@@ -1,4 +1,11 @@
-/** The {@code et4j} command line: {@code inspect}, {@code run}, {@code verify}, {@code bench}. */
+/**
+ * The {@code et4j} command line: {@code inspect}, {@code run}, {@code verify}. Kernels and
+ * backends are found at run time through the runtime's {@code ServiceLoader}; the CLI names them
+ * only so that they are resolved when it runs on the module path.
+ */
 module org.et4j.cli {
   requires org.et4j.runtime;
+  requires org.et4j.kernels;
+  requires org.et4j.backends;
+  requires org.et4j.conformance;
 }

@@ -8,5 +8,7 @@ module org.et4j.kernels {
   requires static jdk.incubator.vector;
 
   provides org.et4j.runtime.kernel.KernelLibrary with
-      org.et4j.kernels.portable.PortableKernelLibrary;
+      org.et4j.kernels.portable.PortableKernelLibrary,
+      org.et4j.kernels.prim.PrimKernelLibrary,
+      org.et4j.kernels.quantized.QuantizedKernelLibrary;
 }

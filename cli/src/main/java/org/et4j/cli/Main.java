@@ -1,10 +1,85 @@
 package org.et4j.cli;
 
-/** Entry point of the {@code et4j} command. */
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import org.et4j.runtime.ExecuTorchException;
+
+/**
+ * Entry point of the {@code et4j} command. Each subcommand is a class of its own; this class only
+ * dispatches and turns failures into one line on stderr with a non-zero exit status.
+ *
+ * <p>Exit status: 0 success; 1 a check failed ({@code verify}) or bad usage; 2 the file or its
+ * execution failed with an {@link ExecuTorchException}.
+ */
 public final class Main {
+  static final String USAGE =
+      """
+      usage: et4j <command> [options]
+
+      commands:
+        inspect FILE.pte [--ptd FILE.ptd]... [--json]
+            the file layout, each method's inputs, outputs and planned memory, operators, delegates
+        run FILE.pte [--ptd FILE.ptd]... [--method NAME] [--input FILE.npy ...|--random SEED]
+                     [--iterations N] [--warmup N]
+            runs a method and prints its outputs and latency percentiles
+        verify FILE.bpte [--ptd FILE.ptd]... [--rtol R] [--atol A]
+            runs the test cases bundled in a BundledProgram and compares the outputs
+
+      common options: --verbose (stack traces on errors), --help
+      """;
+
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(2);
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Runs a command; returns the exit status. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    List<String> list = Arrays.asList(args);
+    boolean verbose = list.contains("--verbose");
+    if (args.length == 0 || list.contains("--help") || list.contains("-h")) {
+      (args.length == 0 ? err : out).print(USAGE);
+      return args.length == 0 ? 1 : 0;
+    }
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    try {
+      return switch (args[0]) {
+        case "inspect" -> new InspectCommand(Options.parse(rest, InspectCommand.FLAGS, InspectCommand.VALUED), out).run();
+        case "run" -> new RunCommand(Options.parse(rest, RunCommand.FLAGS, RunCommand.VALUED), out).run();
+        case "verify" -> new VerifyCommand(Options.parse(rest, VerifyCommand.FLAGS, VerifyCommand.VALUED), out).run();
+        default -> {
+          err.println("error: unknown command '" + args[0] + "'");
+          err.print(USAGE);
+          yield 1;
+        }
+      };
+    } catch (ExecuTorchException e) {
+      err.println("error: " + e.getMessage());
+      if (verbose) {
+        e.printStackTrace(err);
+      }
+      return 2;
+    } catch (UsageException e) {
+      err.println("error: " + e.getMessage());
+      err.println("run 'et4j --help' for usage");
+      return 1;
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      err.println("error: " + e.getMessage());
+      if (verbose) {
+        e.printStackTrace(err);
+      }
+      return 1;
+    }
+  }
+
+  /** Bad command-line usage. */
+  static final class UsageException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    UsageException(String message) {
+      super(message);
+    }
   }
 }

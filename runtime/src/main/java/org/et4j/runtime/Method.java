@@ -23,7 +23,9 @@ import org.et4j.runtime.kernel.Value;
  * <p>Single-threaded: one thread at a time may set inputs, execute and read outputs. State that
  * the program keeps in mutable buffers (KV caches, counters) persists across executions. Outputs
  * are views of the method's memory that the next execution overwrites; use {@link #outputCopy}
- * to keep one. Close the method to free its memory.
+ * to keep one. As in ExecuTorch, the memory plan may reuse a planned input's bytes for
+ * intermediates once the input is no longer needed, so set the inputs again before executing
+ * again. Close the method to free its memory.
  */
 public final class Method implements AutoCloseable {
   /** ExecuTorch's guard against runaway control flow. */

@@ -17,9 +17,10 @@ import org.et4j.kernels.util.VectorSupport;
  * the operands.
  *
  * <p>The micro-kernel is {@code 8 x 2} vectors: 16 accumulators, two {@code B} vectors and one
- * broadcast of {@code A} live in registers (19 of AVX-512's 32). It is one method with no vector
- * passed to or returned from anything C2 might not inline (a boxed vector costs 7x). Edge tiles run
- * the same kernel on zero-padded panels and write their valid part in scalar code.
+ * broadcast of {@code A} live in registers (19 of AVX-512's 32). No vector is passed to or
+ * returned from a method (a boxed vector costs 7x): the kernel parks its tile in a per-thread array
+ * and a separate epilogue adds the addend and stores it. Edge tiles run the same kernel on
+ * zero-padded panels and write their valid part in scalar code.
  *
  * <p>Loaded only by {@link SgemmSelection} when {@code jdk.incubator.vector} is present.
  */
@@ -141,10 +142,10 @@ final class VectorSgemm implements Sgemm {
             for (int ir = 0; ir < mc; ir += MR) {
               int mr = Math.min(MR, mc - ir);
               long row = ic + ir;
-              microKernel(
-                  pa, ir * kc, pb, jr * kc, kc,
-                  c, cOffset + row * ldc + jc + jr, ldc, mr, nr,
-                  mode, addBeta, d, dBase + row * dRs + jr * dCs, dRs, dCs, tile);
+              microKernel(pa, ir * kc, pb, jr * kc, kc, tile);
+              storeTile(
+                  tile, c, cOffset + row * ldc + jc + jr, ldc, mr, nr,
+                  mode, addBeta, d, dBase + row * dRs + jr * dCs, dRs, dCs);
             }
           }
         }
@@ -157,7 +158,7 @@ final class VectorSgemm implements Sgemm {
    * {@code p * NR + j}, panel {@code q} at {@code q * NR * kc}. Columns past {@code nc} are zeros, so
    * edge tiles can run the full kernel.
    */
-  private static void packB(
+  static void packB(
       MemorySegment b, long bOffset, long ldb, boolean transB, int pc, int jc, int kc, int nc,
       float[] pb) {
     for (int jr = 0; jr < nc; jr += NR) {
@@ -204,7 +205,7 @@ final class VectorSgemm implements Sgemm {
    * Packs {@code alpha * op(A)[ic:ic+mc, pc:pc+kc]} as panels of MR rows; element (r, p) of a panel
    * at {@code p * MR + r}, panel at {@code ir * kc}. Rows past {@code mc} are zeros.
    */
-  private static void packA(
+  static void packA(
       MemorySegment a, long aOffset, long lda, boolean transA, float alpha, int ic, int pc, int mc,
       int kc, float[] pa) {
     for (int ir = 0; ir < mc; ir += MR) {
@@ -237,15 +238,13 @@ final class VectorSgemm implements Sgemm {
   }
 
   /**
-   * One MR x NR tile: {@code C[0:mr, 0:nr] = A-panel x B-panel + beta * D}. Deliberately one long
-   * method: the accumulators must stay in registers, which they do only when nothing they flow
-   * through is a call.
+   * The micro-kernel: {@code tile = A-panel x B-panel} for one MR x NR tile, accumulated in 16
+   * registers and parked in {@code tile} for {@link #storeTile}. Kept to the loop alone: small
+   * enough for C1 to compile (a C1 bail-out on a larger kernel once left it stuck at tier 2,
+   * interpreting vector code at 1 GFLOPS), with nothing in it that could make C2 box a vector.
+   * Parking costs 16 stores and 16 loads from L1 per {@code 16 * kc} FMAs.
    */
-  private static void microKernel(
-      float[] pa, int ao, float[] pb, int bo, int kc,
-      MemorySegment c, long cIdx, long ldc, int mr, int nr,
-      int mode, float beta, MemorySegment d, long dIdx, long dRs, long dCs,
-      float[] tile) {
+  static void microKernel(float[] pa, int ao, float[] pb, int bo, int kc, float[] tile) {
     FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
     FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
     FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
@@ -254,180 +253,86 @@ final class VectorSgemm implements Sgemm {
     FloatVector c50 = FloatVector.zero(F), c51 = FloatVector.zero(F);
     FloatVector c60 = FloatVector.zero(F), c61 = FloatVector.zero(F);
     FloatVector c70 = FloatVector.zero(F), c71 = FloatVector.zero(F);
-    for (int p = 0; p < kc; p++, ao += MR, bo += NR) {
-      FloatVector b0 = FloatVector.fromArray(F, pb, bo);
-      FloatVector b1 = FloatVector.fromArray(F, pb, bo + L);
-      FloatVector x = FloatVector.broadcast(F, pa[ao]);
-      c00 = x.fma(b0, c00);
-      c01 = x.fma(b1, c01);
-      x = FloatVector.broadcast(F, pa[ao + 1]);
-      c10 = x.fma(b0, c10);
-      c11 = x.fma(b1, c11);
-      x = FloatVector.broadcast(F, pa[ao + 2]);
-      c20 = x.fma(b0, c20);
-      c21 = x.fma(b1, c21);
-      x = FloatVector.broadcast(F, pa[ao + 3]);
-      c30 = x.fma(b0, c30);
-      c31 = x.fma(b1, c31);
-      x = FloatVector.broadcast(F, pa[ao + 4]);
-      c40 = x.fma(b0, c40);
-      c41 = x.fma(b1, c41);
-      x = FloatVector.broadcast(F, pa[ao + 5]);
-      c50 = x.fma(b0, c50);
-      c51 = x.fma(b1, c51);
-      x = FloatVector.broadcast(F, pa[ao + 6]);
-      c60 = x.fma(b0, c60);
-      c61 = x.fma(b1, c61);
-      x = FloatVector.broadcast(F, pa[ao + 7]);
-      c70 = x.fma(b0, c70);
-      c71 = x.fma(b1, c71);
+    // Indices are linear in p (not separately incremented) so that C2 can prove them in range once
+    // per call instead of checking every load.
+    for (int p = 0; p < kc; p++) {
+      int ai = ao + p * MR;
+      int bi = bo + p * NR;
+      FloatVector b0 = FloatVector.fromArray(F, pb, bi);
+      FloatVector b1 = FloatVector.fromArray(F, pb, bi + L);
+      FloatVector a0 = FloatVector.broadcast(F, pa[ai + 0]);
+      c00 = a0.fma(b0, c00);
+      c01 = a0.fma(b1, c01);
+      FloatVector a1 = FloatVector.broadcast(F, pa[ai + 1]);
+      c10 = a1.fma(b0, c10);
+      c11 = a1.fma(b1, c11);
+      FloatVector a2 = FloatVector.broadcast(F, pa[ai + 2]);
+      c20 = a2.fma(b0, c20);
+      c21 = a2.fma(b1, c21);
+      FloatVector a3 = FloatVector.broadcast(F, pa[ai + 3]);
+      c30 = a3.fma(b0, c30);
+      c31 = a3.fma(b1, c31);
+      FloatVector a4 = FloatVector.broadcast(F, pa[ai + 4]);
+      c40 = a4.fma(b0, c40);
+      c41 = a4.fma(b1, c41);
+      FloatVector a5 = FloatVector.broadcast(F, pa[ai + 5]);
+      c50 = a5.fma(b0, c50);
+      c51 = a5.fma(b1, c51);
+      FloatVector a6 = FloatVector.broadcast(F, pa[ai + 6]);
+      c60 = a6.fma(b0, c60);
+      c61 = a6.fma(b1, c61);
+      FloatVector a7 = FloatVector.broadcast(F, pa[ai + 7]);
+      c70 = a7.fma(b0, c70);
+      c71 = a7.fma(b1, c71);
     }
+    c00.intoArray(tile, 0);
+    c01.intoArray(tile, L);
+    c10.intoArray(tile, NR);
+    c11.intoArray(tile, NR + L);
+    c20.intoArray(tile, 2 * NR);
+    c21.intoArray(tile, 2 * NR + L);
+    c30.intoArray(tile, 3 * NR);
+    c31.intoArray(tile, 3 * NR + L);
+    c40.intoArray(tile, 4 * NR);
+    c41.intoArray(tile, 4 * NR + L);
+    c50.intoArray(tile, 5 * NR);
+    c51.intoArray(tile, 5 * NR + L);
+    c60.intoArray(tile, 6 * NR);
+    c61.intoArray(tile, 6 * NR + L);
+    c70.intoArray(tile, 7 * NR);
+    c71.intoArray(tile, 7 * NR + L);
+  }
 
+  /**
+   * Writes tile rows {@code 0..mr-1}, columns {@code 0..nr-1} to C, adding {@code beta * D}. Full
+   * width rows with a row-contiguous or per-row addend go through vectors; the rest in scalar code.
+   */
+  static void storeTile(
+      float[] tile, MemorySegment c, long cIdx, long ldc, int mr, int nr,
+      int mode, float beta, MemorySegment d, long dIdx, long dRs, long dCs) {
     if (nr < NR || mode == ADD_STRIDED) {
-      // Edge or unusual addend: park the tile and finish it in scalar code.
-      c00.intoArray(tile, 0);
-      c01.intoArray(tile, L);
-      c10.intoArray(tile, NR);
-      c11.intoArray(tile, NR + L);
-      c20.intoArray(tile, 2 * NR);
-      c21.intoArray(tile, 2 * NR + L);
-      c30.intoArray(tile, 3 * NR);
-      c31.intoArray(tile, 3 * NR + L);
-      c40.intoArray(tile, 4 * NR);
-      c41.intoArray(tile, 4 * NR + L);
-      c50.intoArray(tile, 5 * NR);
-      c51.intoArray(tile, 5 * NR + L);
-      c60.intoArray(tile, 6 * NR);
-      c61.intoArray(tile, 6 * NR + L);
-      c70.intoArray(tile, 7 * NR);
-      c71.intoArray(tile, 7 * NR + L);
       storeTileScalar(tile, c, cIdx, ldc, mr, nr, mode, beta, d, dIdx, dRs, dCs);
       return;
     }
-
-    // Full-width tile: rows below mr (only in the last A panel) are skipped. Each mode stores from
-    // its own branch so that no vector variable merges two definitions.
-    long cb = cIdx * Float.BYTES;
-    long cs = ldc * Float.BYTES;
-    if (mode == ADD_NONE) {
-      c00.intoMemorySegment(c, cb, LE);
-      c01.intoMemorySegment(c, cb + LB, LE);
-      if (mr > 1) {
-        c10.intoMemorySegment(c, cb + cs, LE);
-        c11.intoMemorySegment(c, cb + cs + LB, LE);
-      }
-      if (mr > 2) {
-        c20.intoMemorySegment(c, cb + 2 * cs, LE);
-        c21.intoMemorySegment(c, cb + 2 * cs + LB, LE);
-      }
-      if (mr > 3) {
-        c30.intoMemorySegment(c, cb + 3 * cs, LE);
-        c31.intoMemorySegment(c, cb + 3 * cs + LB, LE);
-      }
-      if (mr > 4) {
-        c40.intoMemorySegment(c, cb + 4 * cs, LE);
-        c41.intoMemorySegment(c, cb + 4 * cs + LB, LE);
-      }
-      if (mr > 5) {
-        c50.intoMemorySegment(c, cb + 5 * cs, LE);
-        c51.intoMemorySegment(c, cb + 5 * cs + LB, LE);
-      }
-      if (mr > 6) {
-        c60.intoMemorySegment(c, cb + 6 * cs, LE);
-        c61.intoMemorySegment(c, cb + 6 * cs + LB, LE);
-      }
-      if (mr > 7) {
-        c70.intoMemorySegment(c, cb + 7 * cs, LE);
-        c71.intoMemorySegment(c, cb + 7 * cs + LB, LE);
-      }
-    } else if (mode == ADD_ROW) {
-      FloatVector vb = FloatVector.broadcast(F, beta);
-      long db = dIdx * Float.BYTES;
-      long ds = dRs * Float.BYTES;
-      FloatVector.fromMemorySegment(F, d, db, LE).fma(vb, c00).intoMemorySegment(c, cb, LE);
-      FloatVector.fromMemorySegment(F, d, db + LB, LE).fma(vb, c01)
-          .intoMemorySegment(c, cb + LB, LE);
-      if (mr > 1) {
-        FloatVector.fromMemorySegment(F, d, db + ds, LE).fma(vb, c10)
-            .intoMemorySegment(c, cb + cs, LE);
-        FloatVector.fromMemorySegment(F, d, db + ds + LB, LE).fma(vb, c11)
-            .intoMemorySegment(c, cb + cs + LB, LE);
-      }
-      if (mr > 2) {
-        FloatVector.fromMemorySegment(F, d, db + 2 * ds, LE).fma(vb, c20)
-            .intoMemorySegment(c, cb + 2 * cs, LE);
-        FloatVector.fromMemorySegment(F, d, db + 2 * ds + LB, LE).fma(vb, c21)
-            .intoMemorySegment(c, cb + 2 * cs + LB, LE);
-      }
-      if (mr > 3) {
-        FloatVector.fromMemorySegment(F, d, db + 3 * ds, LE).fma(vb, c30)
-            .intoMemorySegment(c, cb + 3 * cs, LE);
-        FloatVector.fromMemorySegment(F, d, db + 3 * ds + LB, LE).fma(vb, c31)
-            .intoMemorySegment(c, cb + 3 * cs + LB, LE);
-      }
-      if (mr > 4) {
-        FloatVector.fromMemorySegment(F, d, db + 4 * ds, LE).fma(vb, c40)
-            .intoMemorySegment(c, cb + 4 * cs, LE);
-        FloatVector.fromMemorySegment(F, d, db + 4 * ds + LB, LE).fma(vb, c41)
-            .intoMemorySegment(c, cb + 4 * cs + LB, LE);
-      }
-      if (mr > 5) {
-        FloatVector.fromMemorySegment(F, d, db + 5 * ds, LE).fma(vb, c50)
-            .intoMemorySegment(c, cb + 5 * cs, LE);
-        FloatVector.fromMemorySegment(F, d, db + 5 * ds + LB, LE).fma(vb, c51)
-            .intoMemorySegment(c, cb + 5 * cs + LB, LE);
-      }
-      if (mr > 6) {
-        FloatVector.fromMemorySegment(F, d, db + 6 * ds, LE).fma(vb, c60)
-            .intoMemorySegment(c, cb + 6 * cs, LE);
-        FloatVector.fromMemorySegment(F, d, db + 6 * ds + LB, LE).fma(vb, c61)
-            .intoMemorySegment(c, cb + 6 * cs + LB, LE);
-      }
-      if (mr > 7) {
-        FloatVector.fromMemorySegment(F, d, db + 7 * ds, LE).fma(vb, c70)
-            .intoMemorySegment(c, cb + 7 * cs, LE);
-        FloatVector.fromMemorySegment(F, d, db + 7 * ds + LB, LE).fma(vb, c71)
-            .intoMemorySegment(c, cb + 7 * cs + LB, LE);
-      }
-    } else {
-      // ADD_PER_ROW: one addend value per row, e.g. a convolution's bias for one output channel.
-      FloatVector x = FloatVector.broadcast(F, beta * d.getAtIndex(FLOAT, dIdx));
-      c00.add(x).intoMemorySegment(c, cb, LE);
-      c01.add(x).intoMemorySegment(c, cb + LB, LE);
-      if (mr > 1) {
-        x = FloatVector.broadcast(F, beta * d.getAtIndex(FLOAT, dIdx + dRs));
-        c10.add(x).intoMemorySegment(c, cb + cs, LE);
-        c11.add(x).intoMemorySegment(c, cb + cs + LB, LE);
-      }
-      if (mr > 2) {
-        x = FloatVector.broadcast(F, beta * d.getAtIndex(FLOAT, dIdx + 2 * dRs));
-        c20.add(x).intoMemorySegment(c, cb + 2 * cs, LE);
-        c21.add(x).intoMemorySegment(c, cb + 2 * cs + LB, LE);
-      }
-      if (mr > 3) {
-        x = FloatVector.broadcast(F, beta * d.getAtIndex(FLOAT, dIdx + 3 * dRs));
-        c30.add(x).intoMemorySegment(c, cb + 3 * cs, LE);
-        c31.add(x).intoMemorySegment(c, cb + 3 * cs + LB, LE);
-      }
-      if (mr > 4) {
-        x = FloatVector.broadcast(F, beta * d.getAtIndex(FLOAT, dIdx + 4 * dRs));
-        c40.add(x).intoMemorySegment(c, cb + 4 * cs, LE);
-        c41.add(x).intoMemorySegment(c, cb + 4 * cs + LB, LE);
-      }
-      if (mr > 5) {
-        x = FloatVector.broadcast(F, beta * d.getAtIndex(FLOAT, dIdx + 5 * dRs));
-        c50.add(x).intoMemorySegment(c, cb + 5 * cs, LE);
-        c51.add(x).intoMemorySegment(c, cb + 5 * cs + LB, LE);
-      }
-      if (mr > 6) {
-        x = FloatVector.broadcast(F, beta * d.getAtIndex(FLOAT, dIdx + 6 * dRs));
-        c60.add(x).intoMemorySegment(c, cb + 6 * cs, LE);
-        c61.add(x).intoMemorySegment(c, cb + 6 * cs + LB, LE);
-      }
-      if (mr > 7) {
-        x = FloatVector.broadcast(F, beta * d.getAtIndex(FLOAT, dIdx + 7 * dRs));
-        c70.add(x).intoMemorySegment(c, cb + 7 * cs, LE);
-        c71.add(x).intoMemorySegment(c, cb + 7 * cs + LB, LE);
+    FloatVector vb = FloatVector.broadcast(F, beta);
+    for (int r = 0; r < mr; r++) {
+      FloatVector t0 = FloatVector.fromArray(F, tile, r * NR);
+      FloatVector t1 = FloatVector.fromArray(F, tile, r * NR + L);
+      long cb = (cIdx + r * ldc) * Float.BYTES;
+      long db = (dIdx + r * dRs) * Float.BYTES;
+      // Each mode stores from its own branch so that no vector variable merges two definitions.
+      if (mode == ADD_NONE) {
+        t0.intoMemorySegment(c, cb, LE);
+        t1.intoMemorySegment(c, cb + LB, LE);
+      } else if (mode == ADD_ROW) {
+        FloatVector.fromMemorySegment(F, d, db, LE).fma(vb, t0).intoMemorySegment(c, cb, LE);
+        FloatVector.fromMemorySegment(F, d, db + LB, LE).fma(vb, t1)
+            .intoMemorySegment(c, cb + LB, LE);
+      } else {
+        // One addend value per row, e.g. a convolution's bias for one output channel.
+        FloatVector x = FloatVector.broadcast(F, beta * d.get(FLOAT, db));
+        t0.add(x).intoMemorySegment(c, cb, LE);
+        t1.add(x).intoMemorySegment(c, cb + LB, LE);
       }
     }
   }

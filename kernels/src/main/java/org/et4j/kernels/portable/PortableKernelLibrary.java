@@ -14,6 +14,10 @@ public final class PortableKernelLibrary implements KernelLibrary {
   public void registerKernels(KernelRegistry.Builder registry) {
     // Each op registers itself from its own file; the list grows op by op.
     org.et4j.kernels.portable.shape.ShapeOps.registerAll(registry);
+    org.et4j.kernels.portable.creation.CreationOps.registerAll(registry);
     org.et4j.kernels.portable.reduce.ReduceOps.registerAll(registry);
+    org.et4j.kernels.portable.pointwise.PointwiseOps.registerAll(registry);
+    org.et4j.kernels.portable.norm.NormOps.registerAll(registry);
+    org.et4j.kernels.portable.nn.NnOps.registerAll(registry);
   }
 }

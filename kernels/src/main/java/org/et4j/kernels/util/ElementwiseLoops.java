@@ -1,6 +1,10 @@
 package org.et4j.kernels.util;
 
 import java.lang.foreign.MemorySegment;
+import java.util.function.DoubleBinaryOperator;
+import java.util.function.DoubleUnaryOperator;
+import java.util.function.LongBinaryOperator;
+import java.util.function.LongUnaryOperator;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.TensorImpl;
 
@@ -27,6 +31,31 @@ public final class ElementwiseLoops {
     default long applyAsLong(long a) {
       throw new UnsupportedOperationException("integral domain");
     }
+
+    /** An op for floating compute types only. */
+    static UnaryOp ofDouble(DoubleUnaryOperator f) {
+      return of(f, null);
+    }
+
+    /** An op for integral/bool compute types only. */
+    static UnaryOp ofLong(LongUnaryOperator g) {
+      return of(null, g);
+    }
+
+    /** An op with a floating and an integral form (either may be null). */
+    static UnaryOp of(DoubleUnaryOperator f, LongUnaryOperator g) {
+      return new UnaryOp() {
+        @Override
+        public double applyAsDouble(double a) {
+          return f.applyAsDouble(a);
+        }
+
+        @Override
+        public long applyAsLong(long a) {
+          return g.applyAsLong(a);
+        }
+      };
+    }
   }
 
   /** A two-input op. */
@@ -37,6 +66,31 @@ public final class ElementwiseLoops {
 
     default long applyAsLong(long a, long b) {
       throw new UnsupportedOperationException("integral domain");
+    }
+
+    /** An op for floating compute types only. */
+    static BinaryOp ofDouble(DoubleBinaryOperator f) {
+      return of(f, null);
+    }
+
+    /** An op for integral/bool compute types only. */
+    static BinaryOp ofLong(LongBinaryOperator g) {
+      return of(null, g);
+    }
+
+    /** An op with a floating and an integral form (either may be null). */
+    static BinaryOp of(DoubleBinaryOperator f, LongBinaryOperator g) {
+      return new BinaryOp() {
+        @Override
+        public double applyAsDouble(double a, double b) {
+          return f.applyAsDouble(a, b);
+        }
+
+        @Override
+        public long applyAsLong(long a, long b) {
+          return g.applyAsLong(a, b);
+        }
+      };
     }
   }
 

@@ -45,4 +45,55 @@ public final class Fill {
     writeScalar(dtype, data, value);
     replicate(data, dtype.elementSize(), data, count);
   }
+
+  /**
+   * Checks, as ExecuTorch's {@code check_overflow_scalar_cast}, that the Scalar {@code value} fits
+   * {@code dtype}: integers within range (unsigned types also take negatives down to -max, which
+   * wrap), floats within the finite range (infinities and NaN pass for floating types); conversion
+   * to bool never fails.
+   *
+   * @throws org.et4j.runtime.ExecuTorchException InvalidArgument naming {@code op}
+   */
+  public static void checkFits(String op, ScalarType dtype, Value value) {
+    if (dtype == ScalarType.BOOL || value.isBool()) {
+      return;
+    }
+    double lo;
+    double hi;
+    switch (dtype) {
+      case BYTE -> { lo = 0; hi = 255; }
+      case CHAR -> { lo = -128; hi = 127; }
+      case SHORT -> { lo = Short.MIN_VALUE; hi = Short.MAX_VALUE; }
+      case INT -> { lo = Integer.MIN_VALUE; hi = Integer.MAX_VALUE; }
+      case LONG -> { lo = -0x1p63; hi = 0x1p63; }
+      case HALF -> { lo = -65504; hi = 65504; }
+      case BFLOAT16 -> { lo = -0x1.fep127; hi = 0x1.fep127; }
+      case FLOAT -> { lo = -Float.MAX_VALUE; hi = Float.MAX_VALUE; }
+      case DOUBLE -> { return; }
+      default -> throw Elements.unsupported(dtype);
+    }
+    boolean overflows;
+    if (value.isDouble()) {
+      double v = value.toDouble();
+      if (dtype.isFloatingPoint()) {
+        overflows = !Double.isInfinite(v) && !Double.isNaN(v) && (v < lo || v > hi);
+      } else {
+        overflows = Double.isNaN(v) || v < lo || v > hi;
+      }
+    } else {
+      long v = value.toInt();
+      if (dtype == ScalarType.LONG) {
+        overflows = false;
+      } else if (dtype == ScalarType.BYTE) {
+        overflows = v > 255 || v < -255;
+      } else {
+        overflows = v < lo || v > hi;
+      }
+    }
+    if (overflows) {
+      throw new org.et4j.runtime.ExecuTorchException(
+          org.et4j.runtime.ErrorCode.INVALID_ARGUMENT,
+          op + ": value " + value + " does not fit " + dtype.displayName());
+    }
+  }
 }

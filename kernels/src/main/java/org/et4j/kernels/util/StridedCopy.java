@@ -200,4 +200,24 @@ public final class StridedCopy {
       }
     }
   }
+
+  /** Copies element {@code si} of {@code src} to element {@code di} of {@code dst} ({@code es} bytes each). */
+  public static void copyElement(MemorySegment src, long si, MemorySegment dst, long di, int es) {
+    switch (es) {
+      case 1 -> dst.set(JAVA_BYTE, di, src.get(JAVA_BYTE, si));
+      case 2 -> dst.set(Elements.I16, di * 2, src.get(Elements.I16, si * 2));
+      case 4 -> dst.set(Elements.I32, di * 4, src.get(Elements.I32, si * 4));
+      case 8 -> dst.set(Elements.I64, di * 8, src.get(Elements.I64, si * 8));
+      default -> MemorySegment.copy(src, si * es, dst, di * es, es);
+    }
+  }
+
+  /** {@code dst[di] += src[si]} in {@code type} (integers wrap; bool is logical or). */
+  public static void addElement(ScalarType type, MemorySegment src, long si, MemorySegment dst, long di) {
+    if (type.isFloatingPoint()) {
+      Elements.writeDouble(type, dst, di, Elements.readDouble(type, dst, di) + Elements.readDouble(type, src, si));
+    } else {
+      Elements.writeLong(type, dst, di, Elements.readLong(type, dst, di) + Elements.readLong(type, src, si));
+    }
+  }
 }

@@ -44,10 +44,8 @@ class SgemmTest {
   void everyTileTailInMAndN() {
     for (int m : SIZES) {
       for (int n : SIZES) {
-        for (int k : new int[] {1, 17}) {
-          for (int t = 0; t < 4; t++) {
-            check(m, n, k, (t & 1) != 0, (t & 2) != 0, 1f, 0f, Addend.C, 0, 0);
-          }
+        for (int t = 0; t < 4; t++) {
+          check(m, n, 3, (t & 1) != 0, (t & 2) != 0, 1f, 0f, Addend.C, 0, 0);
         }
       }
     }

@@ -196,26 +196,30 @@ public final class MethodMetaReader {
           throw ExecuTorchException.invalidProgram(where + ": tensor value " + index + " is empty");
         }
         var info = PlanTensors.info(t, where + " (value " + index + ")");
-        return new ValueInfo(index, tag, info, info.describe());
+        return new ValueInfo(index, tag, info, info.describe(), null);
       }
       case INT -> {
         var x = (org.et4j.schema.program.EInt) ev.val(new org.et4j.schema.program.EInt());
-        return new ValueInfo(index, tag, null, "int " + (x == null ? 0 : x.intVal()));
+        long v = x == null ? 0 : x.intVal();
+        return new ValueInfo(index, tag, null, "int " + v, org.et4j.runtime.EValue.from(v));
       }
       case BOOL -> {
         var x = (org.et4j.schema.program.EBool) ev.val(new org.et4j.schema.program.EBool());
-        return new ValueInfo(index, tag, null, "bool " + (x != null && x.boolVal()));
+        boolean v = x != null && x.boolVal();
+        return new ValueInfo(index, tag, null, "bool " + v, org.et4j.runtime.EValue.from(v));
       }
       case DOUBLE -> {
         var x = (org.et4j.schema.program.EDouble) ev.val(new org.et4j.schema.program.EDouble());
-        return new ValueInfo(index, tag, null, "double " + (x == null ? 0.0 : x.doubleVal()));
+        double v = x == null ? 0.0 : x.doubleVal();
+        return new ValueInfo(index, tag, null, "double " + v, org.et4j.runtime.EValue.from(v));
       }
       case STRING -> {
         var x = (org.et4j.schema.program.EString) ev.val(new org.et4j.schema.program.EString());
-        return new ValueInfo(index, tag, null, "string '" + (x == null ? "" : x.stringVal()) + "'");
+        String v = x == null || x.stringVal() == null ? "" : x.stringVal();
+        return new ValueInfo(index, tag, null, "string '" + v + "'", org.et4j.runtime.EValue.from(v));
       }
       default -> {
-        return new ValueInfo(index, tag, null, tag.name().toLowerCase(java.util.Locale.ROOT));
+        return new ValueInfo(index, tag, null, tag.name().toLowerCase(java.util.Locale.ROOT), tag == Value.Tag.NONE ? org.et4j.runtime.EValue.none() : null);
       }
     }
   }

@@ -43,5 +43,16 @@ public final class ShapeOps {
     RollOp.register(r);
     ConstantPadNd.register(r);
     TrilOp.register(r);
+    IndexTensor.register(r);
+    IndexPut.register(r);
+    IndexSelect.register(r);
+    GatherOp.register(r);
+    ScatterOp.register(r);
+    ScatterAdd.register(r);
+    EmbeddingOp.register(r);
+    RepeatInterleave.register(r);
+    NonzeroOp.register(r);
+    MaskedSelect.register(r);
+    MaskedScatter.register(r);
   }
 }

@@ -1,0 +1,104 @@
+package org.et4j.conformance;
+
+import java.util.List;
+import org.et4j.runtime.BundledProgram;
+import org.et4j.runtime.EValue;
+import org.et4j.runtime.ExecuTorchException;
+import org.et4j.runtime.Method;
+import org.et4j.runtime.MethodMeta;
+import org.et4j.runtime.OperatorUse;
+import org.et4j.runtime.Tensor;
+
+/**
+ * Runs one conformance case through et4j: every bundled test case of every method, in order on
+ * one loaded method (so state in mutable buffers flows as in ExecuTorch), compared with the
+ * outputs the ExecuTorch Python runtime produced.
+ */
+public final class ConformanceRunner {
+  private ConformanceRunner() {}
+
+  /** One test case's result: the failure (null when it matched) and the errors seen. */
+  private record Result(String failure, double maxAbs, double maxRel) {}
+
+  public static CaseOutcome run(FixtureCase fc) {
+    long t0 = System.nanoTime();
+    int cases = 0;
+    int failed = 0;
+    double maxAbs = 0;
+    double maxRel = 0;
+    String detail = "";
+    try (BundledProgram bundle =
+        fc.ptd() == null ? BundledProgram.load(fc.bpte()) : BundledProgram.load(fc.bpte(), fc.ptd())) {
+      for (String name : bundle.testedMethods()) {
+        MethodMeta meta = bundle.program().methodMeta(name);
+        double scale = fc.referenceMaxAbs().getOrDefault(name, 1.0);
+        Tolerance base = Tolerance.forOperators(
+            meta.operators().stream().map(OperatorUse::name).toList(),
+            fc.eagerVsExecuTorchAbs().getOrDefault(name, 0.0),
+            scale);
+        List<BundledProgram.TestCase> tcs = bundle.testCases(name);
+        Method m;
+        try {
+          m = bundle.program().loadMethod(name);
+        } catch (ExecuTorchException e) {
+          cases += tcs.size();
+          failed += tcs.size();
+          detail = detail.isEmpty() ? "method " + name + ": " + e.getMessage() : detail;
+          continue;
+        }
+        try (m) {
+          for (BundledProgram.TestCase tc : tcs) {
+            cases++;
+            Result r = runOne(m, tc, base, scale);
+            maxAbs = Math.max(maxAbs, r.maxAbs());
+            maxRel = Math.max(maxRel, r.maxRel());
+            if (r.failure() != null) {
+              failed++;
+              detail = detail.isEmpty() ? "method " + name + " case " + tc.index() + ": " + r.failure() : detail;
+            }
+          }
+        }
+      }
+    } catch (ExecuTorchException e) {
+      failed = Math.max(failed, 1);
+      detail = e.getMessage();
+    }
+    long millis = (System.nanoTime() - t0) / 1_000_000;
+    if (cases == 0 && detail.isEmpty()) {
+      detail = "no test cases ran";
+    }
+    return new CaseOutcome(fc.id(), failed == 0 && cases > 0, cases, failed, maxAbs, maxRel, millis, detail);
+  }
+
+  private static Result runOne(Method m, BundledProgram.TestCase tc, Tolerance base, double scale) {
+    try {
+      m.setInputs(tc.inputs().toArray(EValue[]::new));
+      m.execute();
+    } catch (ExecuTorchException | IllegalArgumentException e) {
+      return new Result(e.getMessage(), 0, 0);
+    }
+    if (m.outputCount() != tc.expectedOutputs().size()) {
+      return new Result(
+          "method has " + m.outputCount() + " outputs, the case expects " + tc.expectedOutputs().size(), 0, 0);
+    }
+    String failure = null;
+    double maxAbs = 0;
+    double maxRel = 0;
+    for (int i = 0; i < m.outputCount(); i++) {
+      EValue expected = tc.expectedOutputs().get(i);
+      Tolerance tol = expected instanceof EValue.TensorValue(Tensor t) ? base.forDtype(t.dtype()) : base;
+      BundledProgram.OutputComparison c =
+          BundledProgram.compare(i, m.output(i), expected, tol.rtol(), tol.atol(scale));
+      if (Double.isFinite(c.maxAbsError())) {
+        maxAbs = Math.max(maxAbs, c.maxAbsError());
+      }
+      if (Double.isFinite(c.maxRelError())) {
+        maxRel = Math.max(maxRel, c.maxRelError());
+      }
+      if (!c.passed() && failure == null) {
+        failure = "output " + i + ": " + c.detail() + " (rtol " + tol.rtol() + ", atol " + tol.atol(scale) + ")";
+      }
+    }
+    return new Result(failure, maxAbs, maxRel);
+  }
+}

@@ -1,0 +1,60 @@
+package org.et4j.kernels.portable.nn;
+
+import java.lang.foreign.MemorySegment;
+import org.et4j.runtime.ScalarType;
+import org.et4j.runtime.kernel.KernelCall;
+import org.et4j.runtime.kernel.KernelRegistry;
+import org.et4j.runtime.kernel.TensorImpl;
+import org.et4j.runtime.kernel.Value;
+
+/**
+ * {@code aten::bmm.out(Tensor self, Tensor mat2, *, Tensor(a!) out)}: {@code [b, m, k] @ [b, k,
+ * n]}, one GEMM per batch on views of the same buffers, as ExecuTorch's {@code op_bmm.cpp}.
+ */
+public final class BmmOp {
+  static final String NAME = "aten::bmm.out";
+
+  private BmmOp() {}
+
+  public static void register(KernelRegistry.Builder r) {
+    r.register(NAME, BmmOp::bind);
+  }
+
+  private static KernelCall bind(Value[] args) {
+    NnArgs.expectArgs(NAME, args, 3);
+    TensorImpl self = args[0].toTensor();
+    TensorImpl mat2 = args[1].toTensor();
+    TensorImpl out = args[2].toTensor();
+
+    // checks (check_bmm_args)
+    NnArgs.requireRank(NAME, self, 3, "self");
+    NnArgs.requireRank(NAME, mat2, 3, "mat2");
+    NnArgs.requireRank(NAME, out, 3, "out");
+    NnArgs.sameDtype(NAME, self, mat2, out);
+    NnArgs.requireContiguous(NAME, self, mat2, out);
+    ScalarType t = self.dtype();
+    if (!t.isFloatingPoint() && !t.isIntegral()) {
+      throw NnArgs.fail(NAME, "unsupported dtype " + t.displayName());
+    }
+
+    return ctx -> {
+      int batch = self.size(0);
+      int m = self.size(1);
+      int k = self.size(2);
+      int n = mat2.size(2);
+      if (mat2.size(0) != batch || mat2.size(1) != k) {
+        throw NnArgs.fail(
+            NAME, "cannot batch-multiply " + self.describe() + " by " + mat2.describe());
+      }
+      NnArgs.resize(NAME, out, batch, m, n);
+      MemorySegment a = self.data();
+      MemorySegment b = mat2.data();
+      MemorySegment c = out.data();
+      for (int i = 0; i < batch; i++) {
+        NnArgs.gemm(
+            t, m, n, k, 1, a, (long) i * m * k, k, false, b, (long) i * k * n, n, false, 0, null,
+            0, 0, 0, c, (long) i * m * n, n);
+      }
+    };
+  }
+}

@@ -1,0 +1,70 @@
+package org.et4j.kernels.portable.nn;
+
+import org.et4j.runtime.ScalarType;
+import org.et4j.runtime.kernel.KernelCall;
+import org.et4j.runtime.kernel.KernelRegistry;
+import org.et4j.runtime.kernel.TensorImpl;
+import org.et4j.runtime.kernel.Value;
+
+/**
+ * {@code aten::linear.out(Tensor input, Tensor weight, Tensor? bias=None, *, Tensor(a!) out)}:
+ * {@code input @ weight^T + bias} over the last dim of {@code input} ({@code [..., k]}, weight
+ * {@code [n, k]}, bias {@code [n]}), as ExecuTorch's optimized {@code op_linear.cpp}. The weight is
+ * read transposed by the GEMM's packing and the bias is added in its epilogue: nothing is copied.
+ */
+public final class LinearOp {
+  static final String NAME = "aten::linear.out";
+
+  private LinearOp() {}
+
+  public static void register(KernelRegistry.Builder r) {
+    r.register(NAME, LinearOp::bind);
+  }
+
+  private static KernelCall bind(Value[] args) {
+    NnArgs.expectArgs(NAME, args, 4);
+    TensorImpl input = args[0].toTensor();
+    TensorImpl weight = args[1].toTensor();
+    TensorImpl bias = args[2].toOptionalTensor();
+    TensorImpl out = args[3].toTensor();
+
+    // checks: ranks, one dtype, row-major data
+    if (input.dim() < 1) {
+      throw NnArgs.fail(NAME, "input must have at least 1 dim, got " + input.describe());
+    }
+    NnArgs.requireRank(NAME, weight, 2, "weight");
+    if (bias != null) {
+      NnArgs.requireRank(NAME, bias, 1, "bias");
+    }
+    if (out.dim() != input.dim()) {
+      throw NnArgs.fail(NAME, "out must have the input's rank, got " + NnArgs.describe(input, out));
+    }
+    NnArgs.sameDtype(NAME, input, weight, bias, out);
+    NnArgs.requireContiguous(NAME, input, weight, bias, out);
+    ScalarType t = input.dtype();
+    if (!t.isFloatingPoint()) {
+      throw NnArgs.fail(NAME, "unsupported dtype " + t.displayName());
+    }
+    int[] outSizes = input.sizes();
+
+    return ctx -> {
+      int rank = input.dim();
+      int k = input.size(rank - 1);
+      int n = weight.size(0);
+      if (weight.size(1) != k || (bias != null && bias.size(0) != n)) {
+        throw NnArgs.fail(
+            NAME, "shapes do not match: " + NnArgs.describe(input, weight, bias));
+      }
+      long rows = 1;
+      for (int d = 0; d < rank - 1; d++) {
+        outSizes[d] = input.size(d);
+        rows *= input.size(d);
+      }
+      outSizes[rank - 1] = n;
+      NnArgs.resize(NAME, out, outSizes);
+      NnArgs.gemm(
+          t, (int) rows, n, k, 1, input.data(), 0, k, false, weight.data(), 0, k, true,
+          bias == null ? 0 : 1, bias == null ? null : bias.data(), 0, 0, 1, out.data(), 0, n);
+    };
+  }
+}

@@ -1,0 +1,54 @@
+package org.et4j.kernels.portable.nn;
+
+import org.et4j.runtime.ScalarType;
+import org.et4j.runtime.kernel.KernelCall;
+import org.et4j.runtime.kernel.KernelRegistry;
+import org.et4j.runtime.kernel.TensorImpl;
+import org.et4j.runtime.kernel.Value;
+
+/**
+ * {@code aten::mm.out(Tensor self, Tensor mat2, *, Tensor(a!) out)}: {@code [m, k] @ [k, n]}, as
+ * ExecuTorch's {@code op_mm.cpp} (one dtype for all three tensors, real or reduced float).
+ */
+public final class MmOp {
+  static final String NAME = "aten::mm.out";
+
+  private MmOp() {}
+
+  public static void register(KernelRegistry.Builder r) {
+    r.register(NAME, MmOp::bind);
+  }
+
+  private static KernelCall bind(Value[] args) {
+    NnArgs.expectArgs(NAME, args, 3);
+    TensorImpl self = args[0].toTensor();
+    TensorImpl mat2 = args[1].toTensor();
+    TensorImpl out = args[2].toTensor();
+
+    // checks (check_mm_args): ranks, one dtype, row-major data
+    NnArgs.requireRank(NAME, self, 2, "self");
+    NnArgs.requireRank(NAME, mat2, 2, "mat2");
+    NnArgs.requireRank(NAME, out, 2, "out");
+    NnArgs.sameDtype(NAME, self, mat2, out);
+    NnArgs.requireContiguous(NAME, self, mat2, out);
+    ScalarType t = self.dtype();
+    if (!t.isFloatingPoint() && !t.isIntegral()) {
+      throw NnArgs.fail(NAME, "unsupported dtype " + t.displayName());
+    }
+
+    return ctx -> {
+      // Sizes are read per call: dynamic shapes may have moved since bind.
+      int m = self.size(0);
+      int k = self.size(1);
+      int n = mat2.size(1);
+      if (mat2.size(0) != k) {
+        throw NnArgs.fail(
+            NAME, "cannot multiply " + self.describe() + " by " + mat2.describe());
+      }
+      NnArgs.resize(NAME, out, m, n);
+      NnArgs.gemm(
+          t, m, n, k, 1, self.data(), 0, k, false, mat2.data(), 0, n, false, 0, null, 0, 0, 0,
+          out.data(), 0, n);
+    };
+  }
+}

@@ -1,0 +1,136 @@
+package org.et4j.kernels.portable.nn;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import org.et4j.kernels.gemm.Sgemm;
+import org.et4j.kernels.util.Elements;
+import org.et4j.runtime.ErrorCode;
+import org.et4j.runtime.ExecuTorchException;
+import org.et4j.runtime.ScalarType;
+import org.et4j.runtime.kernel.TensorImpl;
+import org.et4j.runtime.kernel.Value;
+
+/** Argument checks and the dtype-generic matrix product shared by the ops of this package. */
+final class NnArgs {
+  private NnArgs() {}
+
+  /** ExecuTorch's InvalidArgument, with the op's name first. */
+  static ExecuTorchException fail(String op, String message) {
+    return new ExecuTorchException(ErrorCode.INVALID_ARGUMENT, op + ": " + message);
+  }
+
+  /** The call has the schema's arguments (the trailing return slots may follow). */
+  static void expectArgs(String op, Value[] args, int schemaArgs) {
+    if (args.length < schemaArgs) {
+      throw fail(op, "expected " + schemaArgs + " arguments but the call has " + args.length);
+    }
+  }
+
+  static void sameDtype(String op, TensorImpl... ts) {
+    for (TensorImpl t : ts) {
+      if (t != null && t.dtype() != ts[0].dtype()) {
+        throw fail(op, "tensors must share one dtype, got " + describe(ts));
+      }
+    }
+  }
+
+  /** The ops here read row-major data: the default dim order. */
+  static void requireContiguous(String op, TensorImpl... ts) {
+    for (TensorImpl t : ts) {
+      if (t != null && !t.isContiguous()) {
+        throw fail(op, "only the default dim order is supported, got " + describe(ts));
+      }
+    }
+  }
+
+  static void requireRank(String op, TensorImpl t, int rank, String what) {
+    if (t.dim() != rank) {
+      throw fail(op, what + " must be " + rank + "-D, got " + t.describe());
+    }
+  }
+
+  /** Resizes {@code out}; a refused resize is ExecuTorch's InvalidArgument, naming the op. */
+  static void resize(String op, TensorImpl out, int... sizes) {
+    try {
+      out.resize(sizes);
+    } catch (ExecuTorchException e) {
+      throw new ExecuTorchException(
+          ErrorCode.INVALID_ARGUMENT,
+          op + ": cannot resize out " + out.describe() + " to " + Arrays.toString(sizes),
+          e);
+    }
+  }
+
+  static String describe(TensorImpl... ts) {
+    StringBuilder sb = new StringBuilder();
+    for (TensorImpl t : ts) {
+      if (sb.length() > 0) {
+        sb.append(", ");
+      }
+      sb.append(t == null ? "None" : t.describe());
+    }
+    return sb.toString();
+  }
+
+  /**
+   * {@code C = alpha * op(A) op(B) + beta * D} in any dtype, with {@link Sgemm}'s argument
+   * conventions: float32 goes to the chosen {@link Sgemm}; other dtypes are summed in double and
+   * rounded once to the output dtype (float16/bfloat16 as ExecuTorch's portable kernels, which
+   * accumulate in float, would round at each step: results agree within their precision).
+   */
+  static void gemm(
+      ScalarType t,
+      int m,
+      int n,
+      int k,
+      double alpha,
+      MemorySegment a,
+      long aOff,
+      long lda,
+      boolean ta,
+      MemorySegment b,
+      long bOff,
+      long ldb,
+      boolean tb,
+      double beta,
+      MemorySegment d,
+      long dOff,
+      long dRs,
+      long dCs,
+      MemorySegment c,
+      long cOff,
+      long ldc) {
+    if (t == ScalarType.FLOAT) {
+      Sgemm.get()
+          .multiply(
+              m, n, k, (float) alpha, a, aOff, lda, ta, b, bOff, ldb, tb, (float) beta, d, dOff,
+              dRs, dCs, c, cOff, ldc);
+      return;
+    }
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        double s = 0;
+        if (alpha != 0) {
+          for (int p = 0; p < k; p++) {
+            double av = Elements.readDouble(t, a, aOff + (ta ? p * lda + i : i * lda + p));
+            double bv = Elements.readDouble(t, b, bOff + (tb ? j * ldb + p : p * ldb + j));
+            s += av * bv;
+          }
+        }
+        double v = alpha * s;
+        if (beta != 0) {
+          v += beta * Elements.readDouble(t, d, dOff + i * dRs + j * dCs);
+        }
+        Elements.writeDouble(t, c, cOff + i * ldc + j, v);
+      }
+    }
+  }
+
+  /** The {@code i}-th value of an int list of length 1 or {@code n} (1 repeats), as ExecuTorch's {@code val_at}. */
+  static long valAt(long[] list, int i, long ifEmpty) {
+    if (list.length == 0) {
+      return ifEmpty;
+    }
+    return list.length == 1 ? list[0] : list[i];
+  }
+}

@@ -1,0 +1,84 @@
+package org.et4j.kernels.portable.pointwise;
+
+import java.lang.foreign.MemorySegment;
+import org.et4j.kernels.util.VectorSupport;
+
+/**
+ * The float32 fast paths of the pointwise ops, for contiguous same-shape (or scalar-broadcast)
+ * operands: {@code n} elements from storage index 0 of each segment. Two implementations with
+ * the same results up to the rounding of transcendental functions: {@link ScalarFloatPointwise},
+ * the reference, and {@code VectorFloatPointwise} (Vector API), chosen once by
+ * {@link #instance()} through {@link VectorSupport}. Arithmetic (add, sub, mul, div, relu,
+ * clamp, where) gives bit-identical results in both.
+ */
+interface FloatPointwise {
+  /** {@code out = a + alpha * b}. */
+  void add(MemorySegment a, MemorySegment b, float alpha, MemorySegment out, long n);
+
+  /** {@code out = a + s}. */
+  void addScalar(MemorySegment a, float s, MemorySegment out, long n);
+
+  /** {@code out = a - alpha * b}. */
+  void sub(MemorySegment a, MemorySegment b, float alpha, MemorySegment out, long n);
+
+  /** {@code out = a * b}. */
+  void mul(MemorySegment a, MemorySegment b, MemorySegment out, long n);
+
+  /** {@code out = a * s}. */
+  void mulScalar(MemorySegment a, float s, MemorySegment out, long n);
+
+  /** {@code out = a / b}. */
+  void div(MemorySegment a, MemorySegment b, MemorySegment out, long n);
+
+  /** {@code out = a / s}. */
+  void divScalar(MemorySegment a, float s, MemorySegment out, long n);
+
+  /** {@code out = a < 0 ? 0 : a} (NaN and -0.0 pass through). */
+  void relu(MemorySegment a, MemorySegment out, long n);
+
+  /** {@code out = 1 / (1 + exp(-a))}. */
+  void sigmoid(MemorySegment a, MemorySegment out, long n);
+
+  /** {@code out = tanh(a)}. */
+  void tanh(MemorySegment a, MemorySegment out, long n);
+
+  /** {@code out = exp(a)}. */
+  void exp(MemorySegment a, MemorySegment out, long n);
+
+  /** GELU, exact ({@code approximate="none"}) or with the tanh approximation. */
+  void gelu(MemorySegment a, MemorySegment out, long n, boolean tanhApproximation);
+
+  /** {@code out = min(max(a, lo), hi)} with NaN inputs passing through; lo and hi are not NaN. */
+  void clamp(MemorySegment a, float lo, float hi, MemorySegment out, long n);
+
+  /** {@code out = cond ? a : b} with a bool (one byte per element) condition. */
+  void where(MemorySegment cond, MemorySegment a, MemorySegment b, MemorySegment out, long n);
+
+  /** The implementation to use: vector when {@link VectorSupport#enabled()}, else scalar. */
+  static FloatPointwise instance() {
+    return Holder.INSTANCE;
+  }
+
+  /** Loads the vector class only when the Vector API is enabled (Lucene's pattern). */
+  final class Holder {
+    static final FloatPointwise INSTANCE = create();
+
+    private Holder() {}
+
+    private static FloatPointwise create() {
+      if (!VectorSupport.enabled()) {
+        return new ScalarFloatPointwise();
+      }
+      try {
+        return (FloatPointwise)
+            Class.forName("org.et4j.kernels.portable.pointwise.VectorFloatPointwise")
+                .getDeclaredConstructor()
+                .newInstance();
+      } catch (ReflectiveOperationException | LinkageError e) {
+        System.err.println(
+            "et4j: WARNING: vector pointwise kernels unavailable (" + e + "); using scalar ones");
+        return new ScalarFloatPointwise();
+      }
+    }
+  }
+}

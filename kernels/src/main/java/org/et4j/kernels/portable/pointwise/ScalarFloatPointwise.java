@@ -1,0 +1,200 @@
+package org.et4j.kernels.portable.pointwise;
+
+import static org.et4j.kernels.util.Elements.F32;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import org.et4j.kernels.util.SpecialMath;
+
+/**
+ * The scalar twin of {@code VectorFloatPointwise}: the reference float32 loops, also used by the
+ * vector class for loop tails. Float arithmetic is done in float32 as ExecuTorch's kernels do;
+ * transcendental functions are evaluated in double and rounded once.
+ */
+final class ScalarFloatPointwise implements FloatPointwise {
+  static final float GELU_BETA = (float) (Math.sqrt(2.0) * (2.0 / Math.sqrt(Math.PI)) * 0.5);
+  static final float GELU_KAPPA = 0.044715f;
+  static final double SQRT1_2 = 0.7071067811865476;
+
+  @Override
+  public void add(MemorySegment a, MemorySegment b, float alpha, MemorySegment out, long n) {
+    add(a, b, alpha, out, 0, n);
+  }
+
+  static void add(MemorySegment a, MemorySegment b, float alpha, MemorySegment out, long from, long to) {
+    for (long i = from; i < to; i++) {
+      out.setAtIndex(F32, i, a.getAtIndex(F32, i) + alpha * b.getAtIndex(F32, i));
+    }
+  }
+
+  @Override
+  public void addScalar(MemorySegment a, float s, MemorySegment out, long n) {
+    addScalar(a, s, out, 0, n);
+  }
+
+  static void addScalar(MemorySegment a, float s, MemorySegment out, long from, long to) {
+    for (long i = from; i < to; i++) {
+      out.setAtIndex(F32, i, a.getAtIndex(F32, i) + s);
+    }
+  }
+
+  @Override
+  public void sub(MemorySegment a, MemorySegment b, float alpha, MemorySegment out, long n) {
+    sub(a, b, alpha, out, 0, n);
+  }
+
+  static void sub(MemorySegment a, MemorySegment b, float alpha, MemorySegment out, long from, long to) {
+    for (long i = from; i < to; i++) {
+      out.setAtIndex(F32, i, a.getAtIndex(F32, i) - alpha * b.getAtIndex(F32, i));
+    }
+  }
+
+  @Override
+  public void mul(MemorySegment a, MemorySegment b, MemorySegment out, long n) {
+    mul(a, b, out, 0, n);
+  }
+
+  static void mul(MemorySegment a, MemorySegment b, MemorySegment out, long from, long to) {
+    for (long i = from; i < to; i++) {
+      out.setAtIndex(F32, i, a.getAtIndex(F32, i) * b.getAtIndex(F32, i));
+    }
+  }
+
+  @Override
+  public void mulScalar(MemorySegment a, float s, MemorySegment out, long n) {
+    mulScalar(a, s, out, 0, n);
+  }
+
+  static void mulScalar(MemorySegment a, float s, MemorySegment out, long from, long to) {
+    for (long i = from; i < to; i++) {
+      out.setAtIndex(F32, i, a.getAtIndex(F32, i) * s);
+    }
+  }
+
+  @Override
+  public void div(MemorySegment a, MemorySegment b, MemorySegment out, long n) {
+    div(a, b, out, 0, n);
+  }
+
+  static void div(MemorySegment a, MemorySegment b, MemorySegment out, long from, long to) {
+    for (long i = from; i < to; i++) {
+      out.setAtIndex(F32, i, a.getAtIndex(F32, i) / b.getAtIndex(F32, i));
+    }
+  }
+
+  @Override
+  public void divScalar(MemorySegment a, float s, MemorySegment out, long n) {
+    divScalar(a, s, out, 0, n);
+  }
+
+  static void divScalar(MemorySegment a, float s, MemorySegment out, long from, long to) {
+    for (long i = from; i < to; i++) {
+      out.setAtIndex(F32, i, a.getAtIndex(F32, i) / s);
+    }
+  }
+
+  @Override
+  public void relu(MemorySegment a, MemorySegment out, long n) {
+    relu(a, out, 0, n);
+  }
+
+  static void relu(MemorySegment a, MemorySegment out, long from, long to) {
+    for (long i = from; i < to; i++) {
+      float x = a.getAtIndex(F32, i);
+      out.setAtIndex(F32, i, x < 0f ? 0f : x);
+    }
+  }
+
+  @Override
+  public void sigmoid(MemorySegment a, MemorySegment out, long n) {
+    sigmoid(a, out, 0, n);
+  }
+
+  static float sigmoid(float x) {
+    return 1f / (1f + (float) Math.exp(-x));
+  }
+
+  static void sigmoid(MemorySegment a, MemorySegment out, long from, long to) {
+    for (long i = from; i < to; i++) {
+      out.setAtIndex(F32, i, sigmoid(a.getAtIndex(F32, i)));
+    }
+  }
+
+  @Override
+  public void tanh(MemorySegment a, MemorySegment out, long n) {
+    tanh(a, out, 0, n);
+  }
+
+  static void tanh(MemorySegment a, MemorySegment out, long from, long to) {
+    for (long i = from; i < to; i++) {
+      out.setAtIndex(F32, i, (float) Math.tanh(a.getAtIndex(F32, i)));
+    }
+  }
+
+  @Override
+  public void exp(MemorySegment a, MemorySegment out, long n) {
+    exp(a, out, 0, n);
+  }
+
+  static void exp(MemorySegment a, MemorySegment out, long from, long to) {
+    for (long i = from; i < to; i++) {
+      out.setAtIndex(F32, i, (float) Math.exp(a.getAtIndex(F32, i)));
+    }
+  }
+
+  @Override
+  public void gelu(MemorySegment a, MemorySegment out, long n, boolean tanhApproximation) {
+    gelu(a, out, 0, n, tanhApproximation);
+  }
+
+  /** GELU of a float32 value, as ExecuTorch's {@code gelu.out} computes it for float. */
+  static double gelu(double x, boolean tanhApproximation) {
+    if (x == Double.NEGATIVE_INFINITY) {
+      return 0.0;
+    }
+    if (x == Double.POSITIVE_INFINITY) {
+      return x;
+    }
+    if (tanhApproximation) {
+      float xf = (float) x;
+      float inner = GELU_BETA * (xf + GELU_KAPPA * (xf * xf * xf));
+      return 0.5 * xf * (1.0 + (float) Math.tanh(inner));
+    }
+    // 0.5 x (1 + erf(x / sqrt 2)), written with erfc so that the negative tail keeps its
+    // relative precision.
+    return 0.5 * x * SpecialMath.erfc(-x * SQRT1_2);
+  }
+
+  static void gelu(MemorySegment a, MemorySegment out, long from, long to, boolean tanhApproximation) {
+    for (long i = from; i < to; i++) {
+      out.setAtIndex(F32, i, (float) gelu(a.getAtIndex(F32, i), tanhApproximation));
+    }
+  }
+
+  @Override
+  public void clamp(MemorySegment a, float lo, float hi, MemorySegment out, long n) {
+    clamp(a, lo, hi, out, 0, n);
+  }
+
+  static void clamp(MemorySegment a, float lo, float hi, MemorySegment out, long from, long to) {
+    for (long i = from; i < to; i++) {
+      float x = a.getAtIndex(F32, i);
+      float r = x < lo ? lo : x;
+      r = hi < r ? hi : r;
+      out.setAtIndex(F32, i, r);
+    }
+  }
+
+  @Override
+  public void where(MemorySegment cond, MemorySegment a, MemorySegment b, MemorySegment out, long n) {
+    where(cond, a, b, out, 0, n);
+  }
+
+  static void where(
+      MemorySegment cond, MemorySegment a, MemorySegment b, MemorySegment out, long from, long to) {
+    for (long i = from; i < to; i++) {
+      boolean c = cond.get(ValueLayout.JAVA_BYTE, i) != 0;
+      out.setAtIndex(F32, i, c ? a.getAtIndex(F32, i) : b.getAtIndex(F32, i));
+    }
+  }
+}

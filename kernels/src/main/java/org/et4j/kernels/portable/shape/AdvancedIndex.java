@@ -1,0 +1,263 @@
+package org.et4j.kernels.portable.shape;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.et4j.kernels.util.Elements;
+import org.et4j.kernels.util.OpSupport;
+import org.et4j.runtime.ScalarType;
+import org.et4j.runtime.kernel.TensorImpl;
+
+/**
+ * PyTorch's advanced indexing ({@code self[indices]}), shared by {@code index.Tensor_out} and
+ * {@code index_put}: ExecuTorch's {@code kernels/portable/cpu/util/index_util} and
+ * {@code advanced_index_util}.
+ *
+ * <p>Each non-None entry of {@code indices} indexes self's dimensions: an int64/int32 tensor one
+ * dimension, a bool (or uint8) mask as many dimensions as it has, standing for the coordinates of
+ * its true elements. The index tensors broadcast together to a shape B. The result space X is
+ * self's shape with the indexed dimensions replaced by B, in place when the indexed dimensions are
+ * adjacent and in front otherwise. Negative indices count from the end; out-of-range ones are
+ * InvalidArgument.
+ *
+ * <p>Built per execution, because the values of the indices (and, with masks, the result shape)
+ * are data. Self must be contiguous.
+ */
+final class AdvancedIndex {
+  /** The result space. */
+  final int[] xSizes;
+
+  /** Self's offset (elements) of the indexed part, per position in B (row-major). */
+  final long[] bOffsets;
+
+  /** Per X dimension: self's stride for a plain dimension, 0 for a B dimension. */
+  final long[] xSelfStrides;
+
+  /** Per X dimension: the row-major stride in B for a B dimension, 0 for a plain dimension. */
+  final long[] xBStrides;
+
+  /** True when no index is given: X is self's shape. */
+  final boolean noIndex;
+
+  private AdvancedIndex(int[] xSizes, long[] bOffsets, long[] xSelfStrides, long[] xBStrides, boolean noIndex) {
+    this.xSizes = xSizes;
+    this.bOffsets = bOffsets;
+    this.xSelfStrides = xSelfStrides;
+    this.xBStrides = xBStrides;
+    this.noIndex = noIndex;
+  }
+
+  /** One index over one self dimension: a tensor read through broadcast strides, or mask coordinates. */
+  private record Source(int selfDim, int[] shape, TensorImpl tensor, long[] values) {
+    long read(long i) {
+      return values != null ? values[(int) i] : Elements.readLong(tensor.dtype(), tensor.data(), i);
+    }
+  }
+
+  static AdvancedIndex of(String op, TensorImpl self, TensorImpl[] indices) {
+    OpSupport.checkContiguous(op, self, "self");
+    int rank = self.dim();
+    List<Source> sources = new ArrayList<>();
+    int cur = 0;
+    for (int i = 0; i < indices.length; i++) {
+      TensorImpl t = indices[i];
+      if (t == null) {
+        cur++;
+        continue;
+      }
+      ScalarType type = t.dtype();
+      if (type == ScalarType.BOOL || type == ScalarType.BYTE) {
+        int k = t.dim();
+        if (k == 0) {
+          throw OpSupport.invalid(op, "0-d boolean indices are not supported");
+        }
+        if (cur + k > rank) {
+          throw OpSupport.invalid(op, "too many indices for a tensor of rank " + rank);
+        }
+        for (int d = 0; d < k; d++) {
+          if (t.size(d) != self.size(cur + d)) {
+            throw OpSupport.invalid(
+                op, "mask " + t.describe() + " at index " + i + " does not match dimension " + (cur + d) + " of " + self.describe());
+          }
+        }
+        OpSupport.checkContiguous(op, t, "mask");
+        long count = 0;
+        long n = t.numel();
+        var data = t.data();
+        for (long e = 0; e < n; e++) {
+          if (data.get(java.lang.foreign.ValueLayout.JAVA_BYTE, e) != 0) {
+            count++;
+          }
+        }
+        long[][] coords = new long[k][(int) count];
+        int[] coord = new int[k];
+        int c = 0;
+        for (long e = 0; e < n; e++) {
+          if (data.get(java.lang.foreign.ValueLayout.JAVA_BYTE, e) != 0) {
+            for (int d = 0; d < k; d++) {
+              coords[d][c] = coord[d];
+            }
+            c++;
+          }
+          for (int d = k - 1; d >= 0; d--) {
+            if (++coord[d] < t.size(d)) {
+              break;
+            }
+            coord[d] = 0;
+          }
+        }
+        for (int d = 0; d < k; d++) {
+          sources.add(new Source(cur + d, new int[] {(int) count}, null, coords[d]));
+        }
+        cur += k;
+      } else if (OpSupport.isIndexType(type)) {
+        if (cur >= rank) {
+          throw OpSupport.invalid(op, "too many indices for a tensor of rank " + rank);
+        }
+        OpSupport.checkContiguous(op, t, "index");
+        sources.add(new Source(cur, t.sizes(), t, null));
+        cur++;
+      } else {
+        throw OpSupport.invalid(op, "index " + i + " must be int64, int32 or bool, not " + type.displayName());
+      }
+    }
+    if (sources.isEmpty()) {
+      int[] sizes = self.sizes();
+      long[] strides = self.strides();
+      return new AdvancedIndex(sizes, new long[] {0}, strides, new long[rank], true);
+    }
+    // B: the broadcast of the index shapes.
+    int bRank = 0;
+    for (Source s : sources) {
+      bRank = Math.max(bRank, s.shape().length);
+    }
+    int[] b = new int[bRank];
+    Arrays.fill(b, 1);
+    for (Source s : sources) {
+      int[] sh = s.shape();
+      for (int j = 0; j < sh.length; j++) {
+        int bj = bRank - sh.length + j;
+        if (b[bj] == 1) {
+          b[bj] = sh[j];
+        } else if (sh[j] != 1 && sh[j] != b[bj]) {
+          throw OpSupport.invalid(op, "index shapes " + shapes(sources) + " cannot be broadcast together");
+        }
+      }
+    }
+    long bNumel = OpSupport.numel(b);
+    // Positions: adjacent indexed dims keep their place.
+    boolean[] indexed = new boolean[rank];
+    int first = rank;
+    int last = -1;
+    for (Source s : sources) {
+      if (indexed[s.selfDim()]) {
+        throw OpSupport.invalid(op, "dimension " + s.selfDim() + " is indexed twice");
+      }
+      indexed[s.selfDim()] = true;
+      first = Math.min(first, s.selfDim());
+      last = Math.max(last, s.selfDim());
+    }
+    boolean adjacent = last - first + 1 == sources.size();
+    int plain = rank - sources.size();
+    int xRank = plain + bRank;
+    int[] xSizes = new int[xRank];
+    long[] xSelf = new long[xRank];
+    long[] xB = new long[xRank];
+    long[] bStrides = OpSupport.contiguousStrides(b);
+    int at = 0;
+    int bStart = adjacent ? first : 0;
+    for (int d = 0; d < rank; d++) {
+      if (at == bStart && (adjacent ? d == first : d == 0)) {
+        for (int j = 0; j < bRank; j++) {
+          xSizes[at] = b[j];
+          xB[at] = bStrides[j];
+          at++;
+        }
+      }
+      if (!indexed[d]) {
+        xSizes[at] = self.size(d);
+        xSelf[at] = self.stride(d);
+        at++;
+      }
+    }
+    if (bNumel > Integer.MAX_VALUE) {
+      throw OpSupport.invalid(op, "index result too large");
+    }
+    long[] offsets = new long[(int) bNumel];
+    int[] coord = new int[bRank];
+    for (Source s : sources) {
+      int[] sh = s.shape();
+      long[] srcStrides = OpSupport.contiguousStrides(sh);
+      long[] bcast = new long[bRank];
+      for (int j = 0; j < sh.length; j++) {
+        bcast[bRank - sh.length + j] = sh[j] == 1 ? 0 : srcStrides[j];
+      }
+      int dim = s.selfDim();
+      long size = self.size(dim);
+      long stride = self.stride(dim);
+      Arrays.fill(coord, 0);
+      long pos = 0;
+      for (int e = 0; e < offsets.length; e++) {
+        long v = s.read(pos);
+        long w = v < 0 ? v + size : v;
+        if (w < 0 || w >= size) {
+          throw OpSupport.indexOutOfRange(op, v, dim, size);
+        }
+        offsets[e] += w * stride;
+        for (int j = bRank - 1; j >= 0; j--) {
+          pos += bcast[j];
+          if (++coord[j] < b[j]) {
+            break;
+          }
+          pos -= bcast[j] * b[j];
+          coord[j] = 0;
+        }
+      }
+    }
+    return new AdvancedIndex(xSizes, offsets, xSelf, xB, false);
+  }
+
+  private static String shapes(List<Source> sources) {
+    StringBuilder sb = new StringBuilder();
+    for (Source s : sources) {
+      sb.append(Arrays.toString(s.shape()));
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Visits every position of X in row-major order, giving self's element offset and the offset
+   * of the same position in a tensor with {@code otherStrides} over X (out, or broadcast values).
+   */
+  void forEach(long[] otherStrides, PositionVisitor visitor) {
+    long total = OpSupport.numel(xSizes);
+    if (total == 0) {
+      return;
+    }
+    int n = xSizes.length;
+    int[] coord = new int[n];
+    long plainOff = 0;
+    long bFlat = 0;
+    long other = 0;
+    for (long lin = 0; lin < total; lin++) {
+      visitor.visit(plainOff + bOffsets[(int) bFlat], other);
+      for (int d = n - 1; d >= 0; d--) {
+        plainOff += xSelfStrides[d];
+        bFlat += xBStrides[d];
+        other += otherStrides[d];
+        if (++coord[d] < xSizes[d]) {
+          break;
+        }
+        plainOff -= xSelfStrides[d] * xSizes[d];
+        bFlat -= xBStrides[d] * xSizes[d];
+        other -= otherStrides[d] * xSizes[d];
+        coord[d] = 0;
+      }
+    }
+  }
+
+  @FunctionalInterface
+  interface PositionVisitor {
+    void visit(long selfOffset, long otherOffset);
+  }
+}

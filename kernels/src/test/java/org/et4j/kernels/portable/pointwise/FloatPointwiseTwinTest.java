@@ -1,0 +1,203 @@
+package org.et4j.kernels.portable.pointwise;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Random;
+import org.et4j.kernels.util.Elements;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Vector API float32 loops against their scalar twins, over sizes that hit every loop tail at
+ * every vector width. Arithmetic must match bit for bit; transcendental functions within a few
+ * float32 ulps (the erfc approximation of the vector exact GELU within 2e-6 relative).
+ */
+class FloatPointwiseTwinTest {
+  static final int[] SIZES = {0, 1, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 129, 255, 257};
+  static FloatPointwise vector;
+  static final FloatPointwise SCALAR = new ScalarFloatPointwise();
+  static final Arena ARENA = Arena.ofAuto();
+
+  @BeforeAll
+  static void loadVector() {
+    assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent());
+    vector = new VectorFloatPointwise();
+  }
+
+  static MemorySegment floats(int n, long seed, float scale) {
+    Random r = new Random(seed);
+    // One spare element, and an odd byte offset, so that loads are unaligned.
+    MemorySegment s = ARENA.allocate((long) (n + 1) * 4 + 1, 64).asSlice(1);
+    for (int i = 0; i < n; i++) {
+      float v = (float) (r.nextGaussian() * scale);
+      if (i % 11 == 5) {
+        v = 0f;
+      }
+      if (i % 13 == 7) {
+        v = -0f;
+      }
+      s.setAtIndex(Elements.F32, i, v);
+    }
+    return s;
+  }
+
+  static MemorySegment withSpecials(MemorySegment s, int n) {
+    float[] specials = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1e-40f, -1e30f};
+    for (int i = 0; i < n && i < specials.length * 3; i += 3) {
+      s.setAtIndex(Elements.F32, i, specials[i / 3]);
+    }
+    return s;
+  }
+
+  static MemorySegment out(int n) {
+    return ARENA.allocate((long) n * 4 + 4, 64);
+  }
+
+  static void assertBitExact(MemorySegment expected, MemorySegment actual, int n) {
+    for (int i = 0; i < n; i++) {
+      float e = expected.getAtIndex(Elements.F32, i);
+      float a = actual.getAtIndex(Elements.F32, i);
+      assertThat(Float.floatToIntBits(a)).as("element %d of %d: %s vs %s", i, n, a, e).isEqualTo(Float.floatToIntBits(e));
+    }
+  }
+
+  static void assertClose(MemorySegment expected, MemorySegment actual, int n, double rel, double abs) {
+    for (int i = 0; i < n; i++) {
+      float e = expected.getAtIndex(Elements.F32, i);
+      float a = actual.getAtIndex(Elements.F32, i);
+      if (Float.isNaN(e) || Float.isInfinite(e)) {
+        assertThat(Float.floatToIntBits(a)).as("element %d of %d: %s vs %s", i, n, a, e).isEqualTo(Float.floatToIntBits(e));
+      } else {
+        assertThat((double) a)
+            .as("element %d of %d", i, n)
+            .isCloseTo(e, org.assertj.core.api.Assertions.within(abs + rel * Math.abs(e)));
+      }
+    }
+  }
+
+  interface Unary {
+    void run(FloatPointwise p, MemorySegment a, MemorySegment out, int n);
+  }
+
+  interface Binary {
+    void run(FloatPointwise p, MemorySegment a, MemorySegment b, MemorySegment out, int n);
+  }
+
+  static void unary(Unary op, float scale, boolean exact, double rel, double abs) {
+    for (int n : SIZES) {
+      MemorySegment a = withSpecials(floats(n, n, scale), n);
+      MemorySegment e = out(n);
+      MemorySegment v = out(n);
+      op.run(SCALAR, a, e, n);
+      op.run(vector, a, v, n);
+      if (exact) {
+        assertBitExact(e, v, n);
+      } else {
+        assertClose(e, v, n, rel, abs);
+      }
+    }
+  }
+
+  static void binary(Binary op) {
+    for (int n : SIZES) {
+      MemorySegment a = withSpecials(floats(n, n, 10), n);
+      MemorySegment b = floats(n, n + 1000, 10);
+      MemorySegment e = out(n);
+      MemorySegment v = out(n);
+      op.run(SCALAR, a, b, e, n);
+      op.run(vector, a, b, v, n);
+      assertBitExact(e, v, n);
+    }
+  }
+
+  @Test
+  void add() {
+    binary((p, a, b, o, n) -> p.add(a, b, 1f, o, n));
+    binary((p, a, b, o, n) -> p.add(a, b, -2.5f, o, n));
+    binary((p, a, b, o, n) -> p.addScalar(a, 0.1f, o, n));
+  }
+
+  @Test
+  void sub() {
+    binary((p, a, b, o, n) -> p.sub(a, b, 1f, o, n));
+    binary((p, a, b, o, n) -> p.sub(a, b, 3f, o, n));
+  }
+
+  @Test
+  void mul() {
+    binary((p, a, b, o, n) -> p.mul(a, b, o, n));
+    binary((p, a, b, o, n) -> p.mulScalar(a, -0.7f, o, n));
+  }
+
+  @Test
+  void div() {
+    binary((p, a, b, o, n) -> p.div(a, b, o, n));
+    binary((p, a, b, o, n) -> p.divScalar(a, 3f, o, n));
+  }
+
+  @Test
+  void relu() {
+    unary((p, a, o, n) -> p.relu(a, o, n), 5, true, 0, 0);
+  }
+
+  @Test
+  void clamp() {
+    unary((p, a, o, n) -> p.clamp(a, -1f, 2f, o, n), 5, true, 0, 0);
+    unary((p, a, o, n) -> p.clamp(a, Float.NEGATIVE_INFINITY, 0.5f, o, n), 5, true, 0, 0);
+  }
+
+  @Test
+  void where() {
+    for (int n : SIZES) {
+      MemorySegment a = floats(n, n, 1);
+      MemorySegment b = floats(n, n + 7, 1);
+      MemorySegment c = ARENA.allocate(n + 1);
+      Random r = new Random(n);
+      for (int i = 0; i < n; i++) {
+        c.set(ValueLayout.JAVA_BYTE, i, (byte) (r.nextBoolean() ? 1 : 0));
+      }
+      MemorySegment e = out(n);
+      MemorySegment v = out(n);
+      SCALAR.where(c, a, b, e, n);
+      vector.where(c, a, b, v, n);
+      assertBitExact(e, v, n);
+    }
+  }
+
+  @Test
+  void exp() {
+    unary((p, a, o, n) -> p.exp(a, o, n), 8, false, 4e-7, 0);
+  }
+
+  @Test
+  void tanh() {
+    unary((p, a, o, n) -> p.tanh(a, o, n), 3, false, 4e-7, 1e-37);
+  }
+
+  @Test
+  void sigmoid() {
+    unary((p, a, o, n) -> p.sigmoid(a, o, n), 8, false, 4e-7, 1e-37);
+  }
+
+  @Test
+  void geluTanh() {
+    unary((p, a, o, n) -> p.gelu(a, o, n, true), 3, false, 1e-6, 1e-7);
+  }
+
+  @Test
+  void geluExact() {
+    unary((p, a, o, n) -> p.gelu(a, o, n, false), 3, false, 2e-6, 1e-7);
+  }
+
+  @Test
+  void vectorIsChosenByDefaultWhenTheModuleIsPresent() {
+    String expected =
+        org.et4j.kernels.util.VectorSupport.enabled() ? "VectorFloatPointwise" : "ScalarFloatPointwise";
+    assertThat(FloatPointwise.instance().getClass().getSimpleName()).isEqualTo(expected);
+  }
+
+}

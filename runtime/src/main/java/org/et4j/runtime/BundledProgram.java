@@ -1,0 +1,279 @@
+package org.et4j.runtime;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.et4j.runtime.internal.format.BundledProgramFile;
+import org.et4j.schema.bundled.BBool;
+import org.et4j.schema.bundled.BDouble;
+import org.et4j.schema.bundled.BInt;
+import org.et4j.schema.bundled.BTensor;
+import org.et4j.schema.bundled.BValue;
+import org.et4j.schema.bundled.BundledMethodTestCase;
+import org.et4j.schema.bundled.BundledMethodTestSuite;
+import org.et4j.schema.bundled.ValueUnion;
+
+/**
+ * A BundledProgram (.bpte): an ExecuTorch program together with test inputs and the outputs the
+ * exporter's runtime produced for them, per method (ExecuTorch's devtools {@code bundled_program}).
+ * Used by {@code et4j verify} and the conformance suite.
+ *
+ * <p>Immutable; the test values are decoded once, at load, into owned tensors.
+ */
+public final class BundledProgram implements AutoCloseable {
+  /** One test case: inputs and the expected outputs. */
+  public record TestCase(int index, List<EValue> inputs, List<EValue> expectedOutputs) {
+    public TestCase {
+      inputs = List.copyOf(inputs);
+      expectedOutputs = List.copyOf(expectedOutputs);
+    }
+  }
+
+  /** How one output compared. */
+  public record OutputComparison(int output, boolean passed, double maxAbsError, double maxRelError, String detail) {}
+
+  /** How one test case went. */
+  public record CaseResult(String method, int index, boolean passed, List<OutputComparison> outputs, String error) {
+    public CaseResult {
+      outputs = List.copyOf(outputs);
+    }
+
+    /** The largest absolute error over the outputs (0 when there are none). */
+    public double maxAbsError() {
+      return outputs.stream().mapToDouble(OutputComparison::maxAbsError).max().orElse(0);
+    }
+
+    /** The largest relative error over the outputs. */
+    public double maxRelError() {
+      return outputs.stream().mapToDouble(OutputComparison::maxRelError).max().orElse(0);
+    }
+  }
+
+  private final Arena arena;
+  private final Program program;
+  private final Map<String, List<TestCase>> suites;
+
+  private BundledProgram(Arena arena, MemorySegment bpte, List<MemorySegment> ptds) {
+    this.arena = arena;
+    BundledProgramFile file = BundledProgramFile.parse(bpte);
+    this.program = Program.load(bpte, ptds.toArray(MemorySegment[]::new));
+    Map<String, List<TestCase>> map = new LinkedHashMap<>();
+    var root = file.root();
+    BundledMethodTestSuite suite = new BundledMethodTestSuite();
+    BundledMethodTestCase tc = new BundledMethodTestCase();
+    for (int s = 0; s < root.methodTestSuitesLength(); s++) {
+      root.methodTestSuites(suite, s);
+      String name = suite.methodName();
+      if (name == null) {
+        throw ExecuTorchException.invalidProgram("bundled test suite " + s + " has no method name");
+      }
+      List<TestCase> cases = new ArrayList<>();
+      for (int c = 0; c < suite.testCasesLength(); c++) {
+        suite.testCases(tc, c);
+        String where = "bundled test suite '" + name + "' case " + c;
+        List<EValue> in = new ArrayList<>();
+        for (int i = 0; i < tc.inputsLength(); i++) {
+          in.add(decode(tc.inputs(i), where + " input " + i));
+        }
+        List<EValue> out = new ArrayList<>();
+        for (int i = 0; i < tc.expectedOutputsLength(); i++) {
+          out.add(decode(tc.expectedOutputs(i), where + " expected output " + i));
+        }
+        cases.add(new TestCase(c, in, out));
+      }
+      if (map.putIfAbsent(name, Collections.unmodifiableList(cases)) != null) {
+        throw ExecuTorchException.invalidProgram("bundled program repeats the test suite of method '" + name + "'");
+      }
+    }
+    this.suites = Collections.unmodifiableMap(map);
+  }
+
+  /** Maps and loads a .bpte, with optional .ptd files for its program. */
+  public static BundledProgram load(Path bpte, Path... ptd) {
+    Objects.requireNonNull(bpte, "bpte");
+    Arena arena = Arena.ofShared();
+    try {
+      List<MemorySegment> ext = new ArrayList<>();
+      for (Path p : ptd) {
+        ext.add(map(p, arena));
+      }
+      return new BundledProgram(arena, map(bpte, arena), ext);
+    } catch (RuntimeException e) {
+      arena.close();
+      throw e;
+    }
+  }
+
+  /** Loads a .bpte held in memory. */
+  public static BundledProgram load(MemorySegment bpte, MemorySegment... ptd) {
+    return new BundledProgram(null, bpte, List.of(ptd));
+  }
+
+  private static MemorySegment map(Path path, Arena arena) {
+    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+      return ch.size() == 0 ? MemorySegment.ofArray(new byte[0]) : ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
+    } catch (NoSuchFileException e) {
+      throw new ExecuTorchException(ErrorCode.ACCESS_FAILED, "no such file: " + path);
+    } catch (IOException e) {
+      throw new ExecuTorchException(ErrorCode.ACCESS_FAILED, "cannot read " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static EValue decode(BValue v, String where) {
+    switch (v.valType()) {
+      case ValueUnion.BTensor -> {
+        BTensor t = (BTensor) v.val(new BTensor());
+        ScalarType dtype = ScalarType.fromCode(t.scalarType(), where);
+        long[] shape = new long[t.sizesLength()];
+        long numel = 1;
+        for (int i = 0; i < shape.length; i++) {
+          shape[i] = t.sizes(i);
+          if (shape[i] < 0) {
+            throw ExecuTorchException.invalidProgram(where + ": negative size " + shape[i]);
+          }
+          numel = Math.multiplyHigh(numel, shape[i]) != 0 ? Long.MAX_VALUE : numel * shape[i];
+        }
+        long nbytes = numel == Long.MAX_VALUE ? Long.MAX_VALUE : numel * dtype.elementSize();
+        if (nbytes / dtype.elementSize() != numel || nbytes != t.dataLength()) {
+          throw ExecuTorchException.invalidProgram(
+              where + ": " + t.dataLength() + " data bytes for " + dtype.displayName() + java.util.Arrays.toString(shape));
+        }
+        return EValue.from(Tensor.fromSegment(dtype, MemorySegment.ofBuffer(t.dataAsByteBuffer()), shape));
+      }
+      case ValueUnion.BInt -> {
+        return EValue.from(((BInt) v.val(new BInt())).intVal());
+      }
+      case ValueUnion.BBool -> {
+        return EValue.from(((BBool) v.val(new BBool())).boolVal());
+      }
+      case ValueUnion.BDouble -> {
+        return EValue.from(((BDouble) v.val(new BDouble())).doubleVal());
+      }
+      default -> throw ExecuTorchException.invalidProgram(where + " has unknown value type " + v.valType());
+    }
+  }
+
+  /** The program inside. */
+  public Program program() {
+    return program;
+  }
+
+  /** Methods that have test suites, in file order. */
+  public List<String> testedMethods() {
+    return List.copyOf(suites.keySet());
+  }
+
+  /** The test cases of {@code method} (empty if it has none). */
+  public List<TestCase> testCases(String method) {
+    return suites.getOrDefault(method, List.of());
+  }
+
+  /**
+   * Runs every test case of {@code method} in order on one loaded method (so state carried in
+   * mutable buffers flows from case to case, as ExecuTorch's bundled-program runner does), and
+   * compares outputs: integers and bools exactly, floats within {@code |a - e| <= atol + rtol *
+   * |e|} (NaN matches NaN).
+   */
+  public List<CaseResult> verify(Method m, double rtol, double atol) {
+    List<CaseResult> results = new ArrayList<>();
+    for (TestCase tc : testCases(m.name())) {
+      results.add(runCase(m, tc, rtol, atol));
+    }
+    return results;
+  }
+
+  /** Runs one case on {@code m} and compares its outputs. */
+  public static CaseResult runCase(Method m, TestCase tc, double rtol, double atol) {
+    try {
+      m.setInputs(tc.inputs().toArray(EValue[]::new));
+      m.execute();
+    } catch (ExecuTorchException | IllegalArgumentException e) {
+      return new CaseResult(m.name(), tc.index(), false, List.of(), e.getMessage());
+    }
+    if (m.outputCount() != tc.expectedOutputs().size()) {
+      return new CaseResult(
+          m.name(), tc.index(), false, List.of(),
+          "method has " + m.outputCount() + " outputs, the test case expects " + tc.expectedOutputs().size());
+    }
+    List<OutputComparison> cmp = new ArrayList<>();
+    boolean ok = true;
+    for (int i = 0; i < m.outputCount(); i++) {
+      OutputComparison c = compare(i, m.output(i), tc.expectedOutputs().get(i), rtol, atol);
+      ok &= c.passed();
+      cmp.add(c);
+    }
+    return new CaseResult(m.name(), tc.index(), ok, cmp, null);
+  }
+
+  /** Compares one actual output with the expected one. */
+  public static OutputComparison compare(int index, EValue actual, EValue expected, double rtol, double atol) {
+    if (expected instanceof EValue.TensorValue(Tensor e)) {
+      if (!(actual instanceof EValue.TensorValue(Tensor a))) {
+        return new OutputComparison(index, false, Double.NaN, Double.NaN, "expected a tensor, got " + actual);
+      }
+      if (a.dtype() != e.dtype() || !java.util.Arrays.equals(a.shape(), e.shape())) {
+        return new OutputComparison(
+            index, false, Double.NaN, Double.NaN, "expected " + e.describe() + ", got " + a.describe());
+      }
+      boolean exact = !e.dtype().isFloatingPoint();
+      double maxAbs = 0;
+      double maxRel = 0;
+      boolean ok = true;
+      long worst = -1;
+      long n = e.numel();
+      for (long k = 0; k < n; k++) {
+        double x = a.elementAsDouble(k);
+        double y = e.elementAsDouble(k);
+        if (Double.isNaN(x) && Double.isNaN(y)) {
+          continue;
+        }
+        double abs = Math.abs(x - y);
+        if (Double.isNaN(abs)) {
+          abs = Double.POSITIVE_INFINITY;
+        } else if (x == y) {
+          abs = 0;
+        }
+        double rel = y == 0 ? (abs == 0 ? 0 : Double.POSITIVE_INFINITY) : abs / Math.abs(y);
+        boolean good = exact ? abs == 0 : abs <= atol + rtol * Math.abs(y);
+        if (!good && ok) {
+          worst = k;
+        }
+        ok &= good;
+        if (abs > maxAbs) {
+          maxAbs = abs;
+        }
+        if (rel > maxRel) {
+          maxRel = rel;
+        }
+      }
+      String detail =
+          ok ? "" : "element " + worst + ": got " + a.elementAsDouble(worst) + ", expected " + e.elementAsDouble(worst);
+      return new OutputComparison(index, ok, maxAbs, maxRel, detail);
+    }
+    boolean ok =
+        switch (expected) {
+          case EValue.Double(double y) ->
+              actual instanceof EValue.Double(double x) && (Math.abs(x - y) <= atol + rtol * Math.abs(y) || x == y);
+          default -> expected.equals(actual);
+        };
+    return new OutputComparison(index, ok, 0, 0, ok ? "" : "expected " + expected + ", got " + actual);
+  }
+
+  @Override
+  public void close() {
+    program.close();
+    if (arena != null) {
+      arena.close();
+    }
+  }
+}
