@@ -9,6 +9,7 @@ import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.Arrays;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.et4j.runtime.BundledProgram;
 import org.et4j.runtime.EValue;
 import org.et4j.runtime.ErrorCode;
 import org.et4j.runtime.ExecuTorchException;
@@ -401,6 +402,29 @@ class HostileCraftedTest {
                     }
                   },
                   "method 'forward' outputs: its non-contiguous tensors overlap"));
+    }
+  }
+
+  @Nested
+  class Bundles {
+    /**
+     * Found by reading BundledProgram after adding it to the harness: a test-case tensor with no
+     * elements may have no data vector at all, and decoding it raised a NullPointerException.
+     */
+    @Test
+    void emptyTestCaseTensorWithoutDataVector() {
+      byte[] bpte = HostileSeeds.bundle(TinyProgram.add().build(), new int[] {0});
+      try (BundledProgram b = BundledProgram.load(java.lang.foreign.MemorySegment.ofArray(bpte))) {
+        assertThat(b.testCases("forward")).hasSize(1);
+        assertThat(b.testCases("forward").get(0).inputs().get(0).toTensor().numel()).isZero();
+      }
+    }
+
+    @Test
+    void testCaseTensorWithoutDataForElements() {
+      byte[] bpte = HostileSeeds.bundle(TinyProgram.add().build(), new int[] {2});
+      expect(ErrorCode.INVALID_PROGRAM, () -> BundledProgram.load(java.lang.foreign.MemorySegment.ofArray(bpte)),
+          "bundled test suite 'forward' case 0 input 0: 0 data bytes for float32[2]");
     }
   }
 

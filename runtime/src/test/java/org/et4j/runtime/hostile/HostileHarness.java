@@ -5,6 +5,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.et4j.runtime.BundledProgram;
 import org.et4j.runtime.DelegateInfo;
 import org.et4j.runtime.EValue;
 import org.et4j.runtime.ErrorCode;
@@ -85,7 +86,11 @@ final class HostileHarness {
 
   static Outcome exercise(MemorySegment pte, MemorySegment... ptd) {
     try {
-      return run(pte, ptd);
+      Outcome outcome = run(pte, ptd);
+      if (isBundle(pte)) {
+        runBundle(pte, ptd);
+      }
+      return outcome;
     } catch (ExecuTorchException e) {
       accept(e, "unexpected rethrow");
       return Outcome.REJECTED_AT_LOAD;
@@ -121,6 +126,45 @@ final class HostileHarness {
       }
     }
     return outcome;
+  }
+
+  private static boolean isBundle(MemorySegment file) {
+    return file.byteSize() >= 8
+        && file.get(ValueLayout.JAVA_BYTE, 4) == 'B'
+        && file.get(ValueLayout.JAVA_BYTE, 5) == 'P'
+        && file.get(ValueLayout.JAVA_BYTE, 6) == '0'
+        && file.get(ValueLayout.JAVA_BYTE, 7) == '8';
+  }
+
+  /** The bundle's own API: its test cases, decoded, and the first few run on the dummy kernels. */
+  private static void runBundle(MemorySegment bpte, MemorySegment... ptd) {
+    BundledProgram bundle;
+    try {
+      bundle = BundledProgram.load(bpte, ptd);
+    } catch (ExecuTorchException e) {
+      accept(e, "BundledProgram.load");
+      return;
+    }
+    try (bundle) {
+      Program program = bundle.program();
+      for (String name : bundle.testedMethods()) {
+        List<BundledProgram.TestCase> cases = bundle.testCases(name);
+        if (!program.methodNames().contains(name)) {
+          continue;
+        }
+        try {
+          MethodMeta meta = program.methodMeta(name);
+          try (Method m = program.loadMethod(name, dummyKernels(meta), dummyBackends(meta))) {
+            // A few cases: each may legally run ten million instructions.
+            for (BundledProgram.TestCase tc : cases.subList(0, Math.min(3, cases.size()))) {
+              BundledProgram.runCase(m, tc, 1e-3, 1e-3);
+            }
+          }
+        } catch (ExecuTorchException e) {
+          accept(e, "bundled test cases of '" + name + "'");
+        }
+      }
+    }
   }
 
   /** True when the method executed to the end. */

@@ -87,6 +87,7 @@ class HostileSeeds {
 
     Map<String, byte[]> bundles = new LinkedHashMap<>();
     bundles.put("tiny-add.bpte", bundle(TinyProgram.add().build()));
+    bundles.put("regression-empty-test-tensor-without-data.bpte", bundle(TinyProgram.add().build(), new int[] {0}));
 
     Path conformance = Fixtures.repo().resolve("conformance/fixtures");
     Path mlpBundle = HostileFiles.mlpPtdBundle();
@@ -95,6 +96,15 @@ class HostileSeeds {
       bundles.put("mlp.ptd.bpte", b);
       programs.put("mlp.ptd.pte", HostileFiles.programOfBundle(b));
       data.put("mlp.ptd.ptd", HostileFiles.read(mlpBundle.resolveSibling("mlp.ptd.ptd")));
+    }
+    for (String name : HostileFiles.CONFORMANCE_BUNDLES) {
+      Path p = conformance.resolve(name);
+      if (Files.exists(p)) {
+        byte[] b = HostileFiles.read(p);
+        String file = p.getFileName().toString();
+        bundles.put(file, b);
+        programs.put(file.replace(".bpte", ".pte"), HostileFiles.programOfBundle(b));
+      }
     }
     Path mul2 = conformance.resolve("mul2/mul2.portable.bpte");
     if (Files.exists(mul2)) {
@@ -111,13 +121,39 @@ class HostileSeeds {
 
   /** A BP08 bundle of {@code pte} without test cases. */
   static byte[] bundle(byte[] pte) {
+    return bundle(pte, null);
+  }
+
+  /**
+   * A BP08 bundle of {@code pte}; with {@code inputSizes}, one test case for "forward" whose one
+   * input is a float32 tensor of those sizes and no data vector at all.
+   */
+  static byte[] bundle(byte[] pte, int[] inputSizes) {
     FlatBufferBuilder b = new FlatBufferBuilder(pte.length + 256);
     b.startVector(1, pte.length, 32);
     for (int i = pte.length - 1; i >= 0; i--) {
       b.addByte(pte[i]);
     }
     int program = b.endVector();
-    int suites = BundledProgram.createMethodTestSuitesVector(b, new int[0]);
+    int[] suiteList = new int[0];
+    if (inputSizes != null) {
+      int tensor =
+          org.et4j.schema.bundled.BTensor.createBTensor(
+              b, (byte) 6, org.et4j.schema.bundled.BTensor.createSizesVector(b, inputSizes), 0, 0);
+      int value = org.et4j.schema.bundled.BValue.createBValue(b, org.et4j.schema.bundled.ValueUnion.BTensor, tensor);
+      int testCase =
+          org.et4j.schema.bundled.BundledMethodTestCase.createBundledMethodTestCase(
+              b,
+              org.et4j.schema.bundled.BundledMethodTestCase.createInputsVector(b, new int[] {value}),
+              org.et4j.schema.bundled.BundledMethodTestCase.createExpectedOutputsVector(b, new int[0]));
+      int suite =
+          org.et4j.schema.bundled.BundledMethodTestSuite.createBundledMethodTestSuite(
+              b,
+              b.createString("forward"),
+              org.et4j.schema.bundled.BundledMethodTestSuite.createTestCasesVector(b, new int[] {testCase}));
+      suiteList = new int[] {suite};
+    }
+    int suites = BundledProgram.createMethodTestSuitesVector(b, suiteList);
     int root = BundledProgram.createBundledProgram(b, 0, suites, program);
     b.finish(root, "BP08");
     return b.sizedByteArray();
