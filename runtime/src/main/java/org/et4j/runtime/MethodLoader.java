@@ -43,17 +43,12 @@ import org.et4j.schema.program.MoveCall;
  * reported in one OperatorMissing error.
  */
 final class MethodLoader {
-  /** Default upper bound on the planned memory of one method; a guard against hostile plans. */
-  static final long DEFAULT_MAX_PLANNED_BYTES = 16L * 1024 * 1024 * 1024;
-
-  /** The bound in force: {@code -Det4j.maxPlannedMemory=BYTES}, read at every load. */
-  static long maxPlannedBytes() {
-    return Long.getLong("et4j.maxPlannedMemory", DEFAULT_MAX_PLANNED_BYTES);
   /**
    * Upper bound on the planned memory of one method, a guard against hostile plans: the system
    * property {@code et4j.maxPlannedMemory} (bytes), read at every load so that setting it takes
    * effect whenever it is set; 16 GiB by default.
    */
+  static long maxPlannedBytes() {
     return Long.getLong("et4j.maxPlannedMemory", 16L * 1024 * 1024 * 1024);
   }
 
