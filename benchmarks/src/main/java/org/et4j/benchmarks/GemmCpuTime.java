@@ -47,10 +47,18 @@ public final class GemmCpuTime {
             gemm[rep] = gf;
           }
         }
+        // Heap allocated by this thread per call, over calls made after warm-up.
+        com.sun.management.ThreadMXBean alloc = (com.sun.management.ThreadMXBean) MX;
+        long before = alloc.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 20; i++) {
+          g.multiply(n, n, n, 1f, a, 0, n, false, b, 0, n, false, 0f, c, 0, n);
+        }
+        double bytesPerCall = (alloc.getCurrentThreadAllocatedBytes() - before) / 20.0;
         Arrays.sort(gemm);
         System.out.printf(
-            "n=%d: median %.1f GFLOPS per CPU-second over 7 windows of 0.5 s (min %.1f, max %.1f)%n",
-            n, gemm[3], gemm[0], gemm[6]);
+            "n=%d: median %.1f GFLOPS per CPU-second over 7 windows of 0.5 s (min %.1f, max %.1f),"
+                + " %.0f B allocated per call%n",
+            n, gemm[3], gemm[0], gemm[6], bytesPerCall);
       }
     }
   }
