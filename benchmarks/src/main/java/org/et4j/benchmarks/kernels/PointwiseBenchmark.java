@@ -48,6 +48,12 @@ public class PointwiseBenchmark {
   private KernelCall add;
   private KernelCall gelu;
   private KernelCall sigmoid;
+  private KernelCall mul;
+  private KernelCall relu;
+  private KernelCall tanh;
+  private KernelCall exp;
+  private KernelCall clamp;
+  private KernelCall where;
   private final KernelContext context = bytes -> Arena.ofAuto().allocate(bytes, 64);
 
   private static TensorImpl tensor(Arena arena, int n, long seed) {
@@ -79,10 +85,38 @@ public class PointwiseBenchmark {
         registry
             .lookup("aten::gelu.out")
             .bind(new Value[] {Value.ofTensor(a), none, Value.ofTensor(out), Value.ofTensor(out)});
-    sigmoid =
+    sigmoid = unary(registry, "aten::sigmoid.out", a, out);
+    relu = unary(registry, "aten::relu.out", a, out);
+    tanh = unary(registry, "aten::tanh.out", a, out);
+    exp = unary(registry, "aten::exp.out", a, out);
+    mul =
         registry
-            .lookup("aten::sigmoid.out")
-            .bind(new Value[] {Value.ofTensor(a), Value.ofTensor(out), Value.ofTensor(out)});
+            .lookup("aten::mul.out")
+            .bind(new Value[] {Value.ofTensor(a), Value.ofTensor(b), Value.ofTensor(out), Value.ofTensor(out)});
+    clamp =
+        registry
+            .lookup("aten::clamp.out")
+            .bind(
+                new Value[] {
+                  Value.ofTensor(a), Value.ofDouble(-0.5), Value.ofDouble(0.5), Value.ofTensor(out), Value.ofTensor(out)
+                });
+    MemorySegment condData = arena.allocate(size);
+    Random r = new Random(4);
+    for (int i = 0; i < size; i++) {
+      condData.set(ValueLayout.JAVA_BYTE, i, (byte) (r.nextBoolean() ? 1 : 0));
+    }
+    TensorImpl cond = TensorImpl.contiguous(ScalarType.BOOL, new int[] {size}, condData);
+    where =
+        registry
+            .lookup("aten::where.self_out")
+            .bind(
+                new Value[] {
+                  Value.ofTensor(cond), Value.ofTensor(a), Value.ofTensor(b), Value.ofTensor(out), Value.ofTensor(out)
+                });
+  }
+
+  private static KernelCall unary(KernelRegistry registry, String op, TensorImpl a, TensorImpl out) {
+    return registry.lookup(op).bind(new Value[] {Value.ofTensor(a), Value.ofTensor(out), Value.ofTensor(out)});
   }
 
   @Benchmark
@@ -119,5 +153,77 @@ public class PointwiseBenchmark {
   @Fork(jvmArgsAppend = {VECTOR, "-Det4j.vector=off"})
   public void sigmoidScalar() {
     sigmoid.execute(context);
+  }
+
+  @Benchmark
+  @Fork(jvmArgsAppend = VECTOR)
+  public void mulVector() {
+    mul.execute(context);
+  }
+
+  @Benchmark
+  @Fork(jvmArgsAppend = {VECTOR, "-Det4j.vector=off"})
+  public void mulScalar() {
+    mul.execute(context);
+  }
+
+  @Benchmark
+  @Fork(jvmArgsAppend = VECTOR)
+  public void reluVector() {
+    relu.execute(context);
+  }
+
+  @Benchmark
+  @Fork(jvmArgsAppend = {VECTOR, "-Det4j.vector=off"})
+  public void reluScalar() {
+    relu.execute(context);
+  }
+
+  @Benchmark
+  @Fork(jvmArgsAppend = VECTOR)
+  public void tanhVector() {
+    tanh.execute(context);
+  }
+
+  @Benchmark
+  @Fork(jvmArgsAppend = {VECTOR, "-Det4j.vector=off"})
+  public void tanhScalar() {
+    tanh.execute(context);
+  }
+
+  @Benchmark
+  @Fork(jvmArgsAppend = VECTOR)
+  public void expVector() {
+    exp.execute(context);
+  }
+
+  @Benchmark
+  @Fork(jvmArgsAppend = {VECTOR, "-Det4j.vector=off"})
+  public void expScalar() {
+    exp.execute(context);
+  }
+
+  @Benchmark
+  @Fork(jvmArgsAppend = VECTOR)
+  public void clampVector() {
+    clamp.execute(context);
+  }
+
+  @Benchmark
+  @Fork(jvmArgsAppend = {VECTOR, "-Det4j.vector=off"})
+  public void clampScalar() {
+    clamp.execute(context);
+  }
+
+  @Benchmark
+  @Fork(jvmArgsAppend = VECTOR)
+  public void whereVector() {
+    where.execute(context);
+  }
+
+  @Benchmark
+  @Fork(jvmArgsAppend = {VECTOR, "-Det4j.vector=off"})
+  public void whereScalar() {
+    where.execute(context);
   }
 }
