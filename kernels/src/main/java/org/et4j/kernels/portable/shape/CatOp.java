@@ -54,8 +54,8 @@ public final class CatOp {
                   firstNonEmpty = j;
                 }
                 TensorImpl first = ins[firstNonEmpty];
-                if (t.dim() != first.dim() || dim >= t.dim()) {
-                  throw OpSupport.invalid(OP, "tensor " + j + " " + t.describe() + " does not have the rank of tensor " + firstNonEmpty + " " + first.describe() + " or lacks dim " + dim);
+                if (t.dim() != first.dim() || t.dim() != out.dim() || dim >= t.dim()) {
+                  throw OpSupport.invalid(OP, "tensor " + j + " " + t.describe() + " does not have the rank of tensor " + firstNonEmpty + " " + first.describe() + " and of out " + out.describe() + ", or lacks dim " + dim);
                 }
                 for (int d = 0; d < t.dim(); d++) {
                   if (d != dim && t.size(d) != first.size(d)) {

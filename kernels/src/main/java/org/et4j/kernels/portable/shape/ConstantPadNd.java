@@ -56,13 +56,18 @@ public final class ConstantPadNd {
                   throw OpSupport.invalid(OP, "padding dimension " + d + " of size " + self.size(d) + " gives negative size " + size);
                 }
                 outSizes[d] = OpSupport.toSize(OP, size, "padded size");
+              }
+              OpSupport.resize(OP, out, outSizes);
+              for (int p = 0; p < n / 2; p++) {
+                int d = rank - 1 - p;
+                long before = args[1].intListItem(2 * p);
+                long after = args[1].intListItem(2 * p + 1);
                 long cropBefore = Math.max(0, -before);
                 long cropAfter = Math.max(0, -after);
                 sizes[d] = (int) Math.max(0, self.size(d) - cropBefore - cropAfter);
                 src += cropBefore * self.stride(d);
                 dst += Math.max(0, before) * out.stride(d);
               }
-              OpSupport.resize(OP, out, outSizes);
               Fill.checkFits(OP, out.dtype(), args[2]);
               copy = StridedCopy.of(self.dtype(), src, sizes, self.strides(), out.dtype(), dst, out.strides());
             }

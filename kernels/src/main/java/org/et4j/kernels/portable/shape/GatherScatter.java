@@ -54,6 +54,9 @@ final class GatherScatter {
     if (rank(index) != rank(indexed)) {
       throw OpSupport.invalid(op, "index " + index.describe() + " and self " + indexed.describe() + " must have the same rank");
     }
+    if (other != null && rank(other) != rank(index)) {
+      throw OpSupport.invalid(op, other.describe() + " must have the rank of index " + index.describe());
+    }
     for (int d = 0; d < rank(index); d++) {
       if (d != dim && size(index, d) > size(indexed, d)) {
         throw OpSupport.invalid(op, "index " + index.describe() + " is larger than self " + indexed.describe() + " in dimension " + d);
@@ -61,9 +64,6 @@ final class GatherScatter {
       if (other != null && size(index, d) > size(other, d)) {
         throw OpSupport.invalid(op, "index " + index.describe() + " is larger than " + other.describe() + " in dimension " + d);
       }
-    }
-    if (other != null && rank(other) != rank(index)) {
-      throw OpSupport.invalid(op, other.describe() + " must have the rank of index " + index.describe());
     }
     return dim;
   }
