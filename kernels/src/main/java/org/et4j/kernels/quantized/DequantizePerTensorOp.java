@@ -70,11 +70,7 @@ public final class DequantizePerTensorOp {
     int zp32 = (int) zp;
     if (ot == ScalarType.FLOAT && (it == ScalarType.CHAR || it == ScalarType.BYTE)) {
       // the common weight case, without per-element dtype dispatch
-      int mask = it == ScalarType.BYTE ? 0xFF : -1;
-      for (long i = from; i < to; i++) {
-        int diff = (src.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i) & mask) - zp32;
-        dst.setAtIndex(Elements.F32, i, (float) diff * scale);
-      }
+      DequantizeRows.get().dequantize(src, dst, from, to, zp32, scale, it == ScalarType.BYTE);
       return;
     }
     for (long i = from; i < to; i++) {
