@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class HostileMutationTest {
   static final long SEED = Long.getLong("et4j.hostile.seed", 0xE74A_5EEDL);
-  static final int CASES = Integer.getInteger("et4j.hostile.mutations", 24_000);
+  static final int CASES = Integer.getInteger("et4j.hostile.mutations", 40_000);
 
   @BeforeAll
   static void limits() {
