@@ -5,7 +5,8 @@ import org.et4j.runtime.kernel.KernelRegistry;
 /**
  * The last family of the portable library: resampling (bilinear, anti-aliased bilinear and
  * nearest upsampling, {@code grid_sampler_2d}), reflection and replication padding, the two
- * backward kernels ExecuTorch ships (convolution, max-pool), random creation ({@code rand},
+ * backward kernels ExecuTorch ships (convolution, max-pool; their files live with the forward ops
+ * in {@code nn}, whose argument checks they share), random creation ({@code rand},
  * {@code randn}), the complex-only ops ({@code _conj_physical}, {@code view_as_real_copy}), the
  * host/device copies and {@code allclose}, as ExecuTorch's {@code op_*.cpp} of the same names.
  */
@@ -24,8 +25,8 @@ public final class SampleOps {
     ReplicationPad1dOp.register(r);
     ReplicationPad2dOp.register(r);
     ReplicationPad3dOp.register(r);
-    ConvolutionBackwardOp.register(r);
-    MaxPool2dWithIndicesBackwardOp.register(r);
+    org.et4j.kernels.portable.nn.ConvolutionBackwardOp.register(r);
+    org.et4j.kernels.portable.nn.MaxPool2dWithIndicesBackwardOp.register(r);
     RandOp.register(r);
     RandnOp.register(r);
     ConjPhysicalOp.register(r);

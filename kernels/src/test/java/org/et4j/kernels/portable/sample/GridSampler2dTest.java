@@ -160,6 +160,35 @@ class GridSampler2dTest {
   }
 
   @Test
+  void singlePixelInputWithAlignCornersIsConstant() {
+    TensorImpl in = tensor(ScalarType.FLOAT, new int[] {1, 1, 1, 1}, 5);
+    TensorImpl grid = points(ScalarType.FLOAT, -1, -1, 0.3, 0.7, 1, -0.2, 2.5, -3);
+    for (int mode : new int[] {BILINEAR, NEAREST, BICUBIC}) {
+      for (int padding : new int[] {ZEROS, BORDER, REFLECTION}) {
+        assertThat(sample(in, grid, mode, padding, true)).as("mode %d padding %d", mode, padding).containsOnly(5);
+      }
+    }
+  }
+
+  @Test
+  void halfBicubicAndNearestComputeInHalf() {
+    double[] x = {0.5, 1.5, -2, 3, 4.25, -1, 0, 2, 1, 1, 2, 2};
+    double[] g = {0.3, -0.7, -0.9, 0.1, 0.55, 0.45, 1.2, -1.1};
+    TensorImpl f = tensor(ScalarType.FLOAT, new int[] {1, 1, 3, 4}, x);
+    TensorImpl h = tensor(ScalarType.HALF, new int[] {1, 1, 3, 4}, x);
+    for (int mode : new int[] {NEAREST, BICUBIC}) {
+      for (int padding : new int[] {ZEROS, BORDER, REFLECTION}) {
+        for (boolean align : new boolean[] {false, true}) {
+          double[] expected = sample(f, points(ScalarType.FLOAT, g), mode, padding, align);
+          assertThat(sample(h, points(ScalarType.HALF, g), mode, padding, align))
+              .as("mode %d padding %d align %s", mode, padding, align)
+              .containsExactly(expected, within(0.05));
+        }
+      }
+    }
+  }
+
+  @Test
   void shapesAndErrors() {
     TensorImpl in = tensor(ScalarType.FLOAT, new int[] {1, 1, 2, 2}, 1, 2, 3, 4);
     TensorImpl grid = points(ScalarType.FLOAT, 0, 0);

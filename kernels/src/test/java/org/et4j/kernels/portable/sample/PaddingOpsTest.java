@@ -128,6 +128,15 @@ class PaddingOpsTest {
   }
 
   @Test
+  void sizeOneDimensions() {
+    TensorImpl one = tensor(ScalarType.FLOAT, new int[] {2, 1}, 7, 8);
+    assertThat(values(pad(false, one, 2, 3))).containsExactly(7, 7, 7, 7, 7, 7, 8, 8, 8, 8, 8, 8);
+    assertThat(values(pad(true, one, 0, 0))).containsExactly(7, 8);
+    invalid(op(true, 1), v(one), ints(1, 0), v(empty(ScalarType.FLOAT, 2, 2)), v(empty(ScalarType.FLOAT, 2, 2)))
+        .hasMessageContaining("smaller");
+  }
+
+  @Test
   void anyDtypeIsCopiedExactly() {
     long big = Long.MAX_VALUE - 1;
     TensorImpl in = longTensor(new int[] {1, 2}, big, -big);

@@ -1,9 +1,8 @@
-package org.et4j.kernels.portable.sample;
+package org.et4j.kernels.portable.nn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.et4j.kernels.portable.sample.SampleTesting.bools;
-import static org.et4j.kernels.portable.sample.SampleTesting.invalid;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.et4j.kernels.testing.OpHarness.b;
 import static org.et4j.kernels.testing.OpHarness.call;
 import static org.et4j.kernels.testing.OpHarness.dynamicOut;
@@ -17,6 +16,10 @@ import static org.et4j.kernels.testing.OpHarness.tensors;
 import static org.et4j.kernels.testing.OpHarness.v;
 import static org.et4j.kernels.testing.OpHarness.values;
 
+import org.assertj.core.api.AbstractThrowableAssert;
+import org.et4j.kernels.testing.OpHarness;
+import org.et4j.runtime.ErrorCode;
+import org.et4j.runtime.ExecuTorchException;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.TensorImpl;
 import org.et4j.runtime.kernel.Value;
@@ -25,6 +28,19 @@ import org.junit.jupiter.api.Test;
 class BackwardOpsTest {
   private static final String CONV = "aten::convolution_backward.out";
   private static final String POOL = "aten::max_pool2d_with_indices_backward.grad_input";
+
+  private static Value bools(boolean... xs) {
+    Value v = new Value();
+    v.setBoolList(xs.clone());
+    return v;
+  }
+
+  /** Binding or running the op fails with InvalidArgument. */
+  private static AbstractThrowableAssert<?, ? extends Throwable> invalid(String op, Value... args) {
+    return assertThatThrownBy(() -> OpHarness.call(op, args))
+        .isInstanceOf(ExecuTorchException.class)
+        .satisfies(e -> assertThat(((ExecuTorchException) e).errorCode()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
+  }
 
   private static double[] ramp(int n, double scale, double offset) {
     double[] x = new double[n];

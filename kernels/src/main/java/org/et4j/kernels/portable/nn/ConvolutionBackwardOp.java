@@ -1,4 +1,4 @@
-package org.et4j.kernels.portable.sample;
+package org.et4j.kernels.portable.nn;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
@@ -58,9 +58,12 @@ public final class ConvolutionBackwardOp {
     }
     ScalarType t = input.dtype();
     KernelChecks.dtype(OP, "input", input, t.isFloatingPoint());
-    SampleSupport.defaultOrChannelsLast(OP, input, "input");
-    SampleSupport.defaultOrChannelsLast(OP, weight, "weight");
-    SampleSupport.defaultOrChannelsLast(OP, gradOut, "grad_output");
+    KernelChecks.check(
+        Pooling2d.isDefaultOrChannelsLast(input)
+            && Pooling2d.isDefaultOrChannelsLast(weight)
+            && Pooling2d.isDefaultOrChannelsLast(gradOut),
+        OP,
+        "input, weight and grad_output must be in the default or channels-last dim order");
     KernelChecks.check(input.dim() == 4, OP, "input must be 4-D to match the 4-D weight, got " + input.describe());
     KernelChecks.check(gradOut.dim() == 4, OP, "grad_output must be 4-D, got " + gradOut.describe());
     long groups = args[9].toInt();
@@ -76,9 +79,9 @@ public final class ConvolutionBackwardOp {
 
       @Override
       protected void plan() {
-        long[] stride = SampleSupport.paramArray(OP, "stride", args[4], 2, 1, false);
-        long[] padding = SampleSupport.paramArray(OP, "padding", args[5], 2, 0, false);
-        long[] dilation = SampleSupport.paramArray(OP, "dilation", args[6], 2, 1, false);
+        long[] stride = paramArray("stride", args[4], 1);
+        long[] padding = paramArray("padding", args[5], 0);
+        long[] dilation = paramArray("dilation", args[6], 1);
         KernelChecks.check(
             weight.size(0) >= groups && weight.size(0) % groups == 0,
             OP,
@@ -87,20 +90,26 @@ public final class ConvolutionBackwardOp {
             input.size(1) == groups * weight.size(1),
             OP,
             "input " + input.describe() + " must have groups * weight.size(1) = " + groups * weight.size(1) + " channels");
-        strideH = SampleSupport.valAt(stride, 0, 1);
-        strideW = SampleSupport.valAt(stride, 1, 1);
-        padH = SampleSupport.valAt(padding, 0, 0);
-        padW = SampleSupport.valAt(padding, 1, 0);
-        dilH = SampleSupport.valAt(dilation, 0, 1);
-        dilW = SampleSupport.valAt(dilation, 1, 1);
-        long[] expected = {
+        strideH = NnArgs.valAt(stride, 0, 1);
+        strideW = NnArgs.valAt(stride, 1, 1);
+        padH = NnArgs.valAt(padding, 0, 0);
+        padW = NnArgs.valAt(padding, 1, 0);
+        dilH = NnArgs.valAt(dilation, 0, 1);
+        dilW = NnArgs.valAt(dilation, 1, 1);
+        int[] expected = {
           input.size(0),
           input.size(1) == 0 ? 0 : weight.size(0),
-          SampleSupport.windowOutputSize(input.size(2), weight.size(2), padH, strideH, dilH, false),
-          SampleSupport.windowOutputSize(input.size(3), weight.size(3), padW, strideW, dilW, false)
+          Pooling2d.outputSize(input.size(2), weight.size(2), (int) padH, (int) strideH, (int) dilH, false),
+          Pooling2d.outputSize(input.size(3), weight.size(3), (int) padW, (int) strideW, (int) dilW, false)
         };
-        SampleSupport.outputSizeValid(OP, expected, 2);
-        SampleSupport.hasSizes(OP, gradOut, "grad_output", expected);
+        KernelChecks.check(
+            expected[2] > 0 && expected[3] > 0,
+            OP,
+            "input " + input.describe() + " and weight " + weight.describe() + " give an empty output");
+        KernelChecks.check(
+            gradOut.hasSizes(expected),
+            OP,
+            "grad_output " + gradOut.describe() + " must have the convolution's output sizes " + Arrays.toString(expected));
         if (gradInput != null) {
           OpSupport.resize(OP, gradInput, input.sizes());
         }
@@ -165,11 +174,11 @@ public final class ConvolutionBackwardOp {
                         long inIdx = b * is[0] + icg * is[1] + ih * is[2] + iw * is[3];
                         long wIdx = ocg * ws[0] + ic * ws[1] + y * ws[2] + z * ws[3];
                         if (gi != null) {
-                          double p = SampleSupport.round(t, gov * Elements.readDouble(t, w, wIdx));
+                          double p = roundTo(t, gov * Elements.readDouble(t, w, wIdx));
                           Elements.writeDouble(t, gi, inIdx, Elements.readDouble(t, gi, inIdx) + p);
                         }
                         if (gw != null) {
-                          double p = SampleSupport.round(t, gov * Elements.readDouble(t, x, inIdx));
+                          double p = roundTo(t, gov * Elements.readDouble(t, x, inIdx));
                           Elements.writeDouble(t, gw, wIdx, Elements.readDouble(t, gw, wIdx) + p);
                         }
                       }
@@ -181,6 +190,32 @@ public final class ConvolutionBackwardOp {
           }
         }
       }
+    };
+  }
+
+  /** ExecuTorch's {@code param_array_is_valid} for a 2-D kernel: 1 or 2 items, each at least {@code min}. */
+  private static long[] paramArray(String what, Value v, long min) {
+    long[] a = v.toIntList();
+    boolean ok = a.length == 1 || a.length == 2;
+    for (long x : a) {
+      ok &= x >= min && x <= Integer.MAX_VALUE;
+    }
+    if (!ok) {
+      throw NnArgs.fail(OP, what + " must have 1 or 2 values, each >= " + min + ", got " + Arrays.toString(a));
+    }
+    return a;
+  }
+
+  /**
+   * {@code v} rounded to the float dtype {@code t} as a C++ {@code CTYPE} product is (c10's half
+   * types compute in float and round to half).
+   */
+  private static double roundTo(ScalarType t, double v) {
+    return switch (t) {
+      case DOUBLE -> v;
+      case HALF -> Float.float16ToFloat(Float.floatToFloat16((float) v));
+      case BFLOAT16 -> Elements.bf16ToFloat(Elements.floatToBf16((float) v));
+      default -> (float) v;
     };
   }
 

@@ -1,7 +1,6 @@
-package org.et4j.kernels.portable.sample;
+package org.et4j.kernels.portable.nn;
 
 import java.lang.foreign.MemorySegment;
-import java.util.Arrays;
 import org.et4j.kernels.util.Elements;
 import org.et4j.kernels.util.KernelChecks;
 import org.et4j.kernels.util.OpSupport;
@@ -27,7 +26,8 @@ import org.et4j.runtime.kernel.Value;
  * and grad_input, grad_output and indices are addressed through their strides, so channels-last
  * tensors (which ExecuTorch's checks accept but its loop reads as if contiguous) give PyTorch's
  * result. Contiguous tensors give ExecuTorch's result exactly. An index outside its plane is an
- * error instead of a wild write.
+ * error instead of a wild write. The window arguments are checked as the forward op checks them
+ * ({@link Pooling2d#window}).
  */
 public final class MaxPool2dWithIndicesBackwardOp {
   static final String OP = "aten::max_pool2d_with_indices_backward.grad_input";
@@ -52,52 +52,28 @@ public final class MaxPool2dWithIndicesBackwardOp {
         indices.dtype() == ScalarType.LONG,
         OP,
         "indices must be int64, got " + indices.dtype().displayName());
-    SampleSupport.defaultOrChannelsLast(OP, input, "input");
-    SampleSupport.defaultOrChannelsLast(OP, gradOut, "grad_output");
     KernelChecks.check(
-        input.dim() == 3 || input.dim() == 4,
+        Pooling2d.isDefaultOrChannelsLast(gradOut),
         OP,
-        "input must be 3-D (CHW) or 4-D (NCHW), got " + input.describe());
-    KernelChecks.check(
-        gradOut.dim() == input.dim(),
-        OP,
-        "grad_output " + gradOut.describe() + " must have the rank of input " + input.describe());
+        "grad_output must be in the default or channels-last dim order");
     boolean ceilMode = args[6].toBool();
 
     return new PlannedCall(args, 0, 1, 2, 3, 4, 5, 7) {
       @Override
       protected void plan() {
-        int rank = input.dim();
-        for (int d = rank - 3; d < rank; d++) {
-          KernelChecks.check(
-              input.size(d) > 0, OP, "input " + input.describe() + " must have non-empty channel and spatial dimensions");
-        }
-        long[] kernel = SampleSupport.paramArray(OP, "kernel_size", args[2], 2, 1, false);
-        long[] stride = SampleSupport.paramArray(OP, "stride", args[3], 2, 1, true);
-        long[] padding = SampleSupport.paramArray(OP, "padding", args[4], 2, 0, false);
-        long[] dilation = args[5].toIntList();
+        Pooling2d.checkInput(OP, input);
         KernelChecks.check(
-            dilation.length <= 2, OP, "dilation must have 0, 1 or 2 items, got " + Arrays.toString(dilation));
-        long[] expected = new long[rank];
-        for (int d = 0; d < rank - 2; d++) {
-          expected[d] = input.size(d);
-        }
-        for (int i = 0; i < 2; i++) {
-          long k = SampleSupport.valAt(kernel, i, 1);
-          long p = SampleSupport.valAt(padding, i, 0);
-          KernelChecks.check(
-              p <= k / 2,
-              OP,
-              "padding " + Arrays.toString(padding) + " must be at most half of kernel_size " + Arrays.toString(kernel));
-          int d = rank - 2 + i;
-          expected[d] =
-              SampleSupport.windowOutputSize(
-                  input.size(d), k, p, SampleSupport.valAt(stride, i, k), SampleSupport.valAt(dilation, i, 1), ceilMode);
-        }
-        SampleSupport.outputSizeValid(OP, expected, 2);
-        SampleSupport.hasSizes(OP, gradOut, "grad_output", expected);
+            gradOut.dim() == input.dim(),
+            OP,
+            "grad_output " + gradOut.describe() + " must have the rank of input " + input.describe());
+        Pooling2d.Window window = Pooling2d.window(OP, args[2], args[3], args[4], args[5], ceilMode);
+        int[] expected = Pooling2d.outputSizes(OP, input, window);
         KernelChecks.check(
-            indices.dim() == rank && indices.sameShape(gradOut),
+            gradOut.hasSizes(expected),
+            OP,
+            "grad_output " + gradOut.describe() + " must have the pooled sizes " + java.util.Arrays.toString(expected));
+        KernelChecks.check(
+            indices.sameShape(gradOut),
             OP,
             "indices " + indices.describe() + " must have the shape of grad_output " + gradOut.describe());
         OpSupport.resize(OP, gradInput, input.sizes());
