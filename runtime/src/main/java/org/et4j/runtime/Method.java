@@ -512,10 +512,30 @@ public final class Method implements AutoCloseable {
     private final Arena arena = Arena.ofAuto();
     private MemorySegment buffer = MemorySegment.NULL;
 
+    /**
+     * Kernels size scratch from shapes and arguments, which a hostile program controls: a
+     * request beyond the planned-memory limit ({@code et4j.maxPlannedMemory}), or one the
+     * machine cannot meet, fails as MemoryAllocationFailed instead of an OutOfMemoryError.
+     */
     @Override
     public MemorySegment scratch(long byteSize) {
       if (buffer.byteSize() < byteSize) {
-        buffer = arena.allocate(Math.max(byteSize, 2 * buffer.byteSize()), 64);
+        long limit = MethodLoader.maxPlannedBytes();
+        if (byteSize > limit) {
+          throw new ExecuTorchException(
+              ErrorCode.MEMORY_ALLOCATION_FAILED,
+              "kernel scratch of " + byteSize + " bytes exceeds the limit of " + limit
+                  + " bytes (set -Det4j.maxPlannedMemory to raise it)");
+        }
+        try {
+          buffer = arena.allocate(Math.min(limit, Math.max(byteSize, 2 * buffer.byteSize())), 64);
+        } catch (OutOfMemoryError e) {
+          throw new ExecuTorchException(
+              ErrorCode.MEMORY_ALLOCATION_FAILED, "cannot allocate " + byteSize + " bytes of kernel scratch");
+        }
+      }
+      if (byteSize < 0) {
+        throw new ExecuTorchException(ErrorCode.INVALID_ARGUMENT, "negative kernel scratch size " + byteSize);
       }
       return buffer.asSlice(0, byteSize);
     }

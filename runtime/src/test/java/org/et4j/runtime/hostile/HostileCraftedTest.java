@@ -354,6 +354,33 @@ class HostileCraftedTest {
   }
 
   @Nested
+  class Scratch {
+    static void runWithScratch(long bytes) {
+      var kernels =
+          org.et4j.runtime.kernel.KernelRegistry.builder()
+              .register("aten::add.out", args -> ctx -> ctx.scratch(bytes))
+              .build();
+      try (Program p = Program.load(TinyProgram.add().build());
+          Method m = p.loadMethod("forward", kernels, HostileHarness.NO_BACKENDS)) {
+        m.setInputs(EValue.from(Tensor.zeros(org.et4j.runtime.ScalarType.FLOAT, 2)), EValue.from(Tensor.zeros(org.et4j.runtime.ScalarType.FLOAT, 2)));
+        m.execute();
+      }
+    }
+
+    /**
+     * Kernels size their scratch from shapes and arguments that a hostile program controls; a
+     * request for a terabyte ended in an OutOfMemoryError, which no caller expects.
+     */
+    @Test
+    void scratchBeyondTheLimitIsAnAllocationFailure() {
+      expect(ErrorCode.MEMORY_ALLOCATION_FAILED, () -> runWithScratch(1L << 40),
+          "method 'forward' instruction 0 (aten::add.out", "kernel scratch of 1099511627776 bytes exceeds the limit of 67108864 bytes");
+      expect(ErrorCode.INVALID_ARGUMENT, () -> runWithScratch(-1), "negative kernel scratch size -1");
+      runWithScratch(1 << 20);
+    }
+  }
+
+  @Nested
   class Outputs {
     static EValue output(byte[] pte) {
       try (Program p = Program.load(pte);

@@ -33,6 +33,9 @@ class HostileMutationTest {
   @Test
   void seededMutationsFailCleanlyFastAndSmall() throws InterruptedException {
     List<Target> targets = HostileFiles.targets();
+    for (Target t : targets) {
+      t.exercise(t.victimBytes()); // warm up: class loading and JIT are not the cases' time
+    }
     CaseRunner runner = new CaseRunner();
     runner.run(
         CASES,
