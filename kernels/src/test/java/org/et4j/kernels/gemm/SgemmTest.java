@@ -57,6 +57,7 @@ class SgemmTest {
     for (int k : ks) {
       for (int t = 0; t < 4; t++) {
         check(9, 33, k, (t & 1) != 0, (t & 2) != 0, 1f, 0f, Addend.C, 0, 0);
+        check(1, 70, k, (t & 1) != 0, (t & 2) != 0, 1f, 0f, Addend.C, 0, 0);
         check(17, 65, k, (t & 1) != 0, (t & 2) != 0, 1.5f, 0.5f, Addend.C, 0, 0);
       }
     }
@@ -87,6 +88,8 @@ class SgemmTest {
       for (int t = 0; t < 4; t++) {
         check(9, 31, 17, (t & 1) != 0, (t & 2) != 0, 1f, 0.5f, Addend.C, pad, 1);
         check(16, 33, 7, (t & 1) != 0, (t & 2) != 0, 1f, 0f, Addend.BIAS_ROW, pad, 3);
+        check(1, 67, 37, (t & 1) != 0, (t & 2) != 0, 0.5f, 2f, Addend.BIAS_ROW, pad, 1);
+        check(1, 67, 37, (t & 1) != 0, (t & 2) != 0, 0.5f, 2f, Addend.STRIDED, pad, 1);
       }
     }
   }
