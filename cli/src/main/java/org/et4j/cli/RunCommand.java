@@ -47,11 +47,15 @@ final class RunCommand {
         long[] nanos = new long[iterations];
         List<EValue> outputs = new ArrayList<>();
         for (List<EValue> batch : batches) {
-          method.setInputs(batch.toArray(EValue[]::new));
+          // Inputs are set before every execution: the memory plan may reuse an input's bytes for
+          // intermediates once the input is dead, exactly as in ExecuTorch.
+          EValue[] batchInputs = batch.toArray(EValue[]::new);
           for (int i = 0; i < warmup; i++) {
+            method.setInputs(batchInputs);
             method.execute();
           }
           for (int i = 0; i < iterations; i++) {
+            method.setInputs(batchInputs);
             long t0 = System.nanoTime();
             method.execute();
             nanos[i] += System.nanoTime() - t0;

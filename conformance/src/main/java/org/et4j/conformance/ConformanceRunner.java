@@ -31,8 +31,11 @@ public final class ConformanceRunner {
         fc.ptd() == null ? BundledProgram.load(fc.bpte()) : BundledProgram.load(fc.bpte(), fc.ptd())) {
       for (String name : bundle.testedMethods()) {
         MethodMeta meta = bundle.program().methodMeta(name);
-        Tolerance base = Tolerance.forOperators(meta.operators().stream().map(OperatorUse::name).toList());
         double scale = fc.referenceMaxAbs().getOrDefault(name, 1.0);
+        Tolerance base = Tolerance.forOperators(
+            meta.operators().stream().map(OperatorUse::name).toList(),
+            fc.eagerVsExecuTorchAbs().getOrDefault(name, 0.0),
+            scale);
         List<BundledProgram.TestCase> tcs = bundle.testCases(name);
         Method m;
         try {

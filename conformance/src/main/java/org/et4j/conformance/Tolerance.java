@@ -63,14 +63,24 @@ public record Tolerance(double rtol, double atolPerScale) {
     };
   }
 
-  /** The tolerance for a method calling {@code operators}: the loosest of their families. */
-  public static Tolerance forOperators(List<String> operators) {
+  /**
+   * The tolerance for a method calling {@code operators}: the loosest of their families. When the
+   * method quantizes, a value on a rounding boundary may land one quantum away in et4j and in
+   * ExecuTorch alike, so the absolute tolerance also admits the difference measured between eager
+   * PyTorch and ExecuTorch for this very method ({@code eagerVsExecuTorchAbs}, per unit of scale).
+   */
+  public static Tolerance forOperators(List<String> operators, double eagerVsExecuTorchAbs, double scale) {
     double rtol = 0;
     double atol = 0;
+    boolean quantized = false;
     for (String op : operators) {
       Family f = familyOf(op);
       rtol = Math.max(rtol, f.rtol);
       atol = Math.max(atol, f.atol);
+      quantized |= f == Family.QUANTIZED;
+    }
+    if (quantized) {
+      atol = Math.max(atol, eagerVsExecuTorchAbs / Math.max(1.0, scale));
     }
     return new Tolerance(rtol, atol);
   }

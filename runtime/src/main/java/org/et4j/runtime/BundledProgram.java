@@ -148,7 +148,9 @@ public final class BundledProgram implements AutoCloseable {
           throw ExecuTorchException.invalidProgram(
               where + ": " + t.dataLength() + " data bytes for " + dtype.displayName() + java.util.Arrays.toString(shape));
         }
-        return EValue.from(Tensor.fromSegment(dtype, MemorySegment.ofBuffer(t.dataAsByteBuffer()), shape));
+        // An empty tensor may have no data vector at all.
+        MemorySegment data = nbytes == 0 ? MemorySegment.ofArray(new byte[0]) : MemorySegment.ofBuffer(t.dataAsByteBuffer());
+        return EValue.from(Tensor.fromSegment(dtype, data, shape));
       }
       case ValueUnion.BInt -> {
         return EValue.from(((BInt) v.val(new BInt())).intVal());

@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -22,7 +23,9 @@ import org.et4j.runtime.kernel.Value;
  * <p>Single-threaded: one thread at a time may set inputs, execute and read outputs. State that
  * the program keeps in mutable buffers (KV caches, counters) persists across executions. Outputs
  * are views of the method's memory that the next execution overwrites; use {@link #outputCopy}
- * to keep one. Close the method to free its memory.
+ * to keep one. As in ExecuTorch, the memory plan may reuse a planned input's bytes for
+ * intermediates once the input is no longer needed, so set the inputs again before executing
+ * again. Close the method to free its memory.
  */
 public final class Method implements AutoCloseable {
   /** ExecuTorch's guard against runaway control flow. */
@@ -255,7 +258,8 @@ public final class Method implements AutoCloseable {
    * kernel and delegate calls, moves, conditional jumps and frees.
    *
    * @throws ExecuTorchException InvalidArgument when an input was never set; InvalidProgram when
-   *     the instruction budget ({@value #MAX_INSTRUCTIONS_PER_EXECUTION}) runs out; a kernel's or
+   *     the instruction budget ({@value #MAX_INSTRUCTIONS_PER_EXECUTION}, where a jump on a tensor
+   *     condition also costs its element count) runs out; a kernel's or
    *     delegate's error, with the method, instruction index and operator named
    */
   public void execute() {
@@ -288,7 +292,15 @@ public final class Method implements AutoCloseable {
               values[m.to()].copyFrom(values[m.from()]);
               pc++;
             }
-            case Step.JumpFalse j -> pc = isTrue(values[j.condition()]) ? pc + 1 : j.destination();
+            case Step.JumpFalse j -> {
+              Value condition = values[j.condition()];
+              if (condition.isTensor()) {
+                // Reading a tensor condition costs one unit per element, so that a loop over a
+                // large one cannot stretch the instruction budget into a hang.
+                budget -= condition.toTensor().numel();
+              }
+              pc = isTrue(condition) ? pc + 1 : j.destination();
+            }
             case Step.Free f -> {
               values[f.value()].toTensor().setData(null);
               pc++;
@@ -345,7 +357,7 @@ public final class Method implements AutoCloseable {
       throw new IllegalArgumentException(
           "output index " + i + " out of range: method '" + name() + "' has " + outputs.length + " outputs");
     }
-    return toApi(values[outputs[i]]);
+    return toApi(values[outputs[i]], new Views("method '" + name() + "' output " + i));
   }
 
   /** Output {@code i}, with tensors copied so that they survive the next execution. */
@@ -356,11 +368,49 @@ public final class Method implements AutoCloseable {
 
   /** All outputs, as views. */
   public List<EValue> outputs() {
+    checkOpen();
+    Views views = new Views("method '" + name() + "' outputs");
     List<EValue> out = new ArrayList<>(outputs.length);
     for (int i = 0; i < outputs.length; i++) {
-      out.add(output(i));
+      out.add(toApi(values[outputs[i]], views));
     }
     return out;
+  }
+
+  /**
+   * The views that one call hands out. Outputs and list items may name one tensor many times,
+   * or many tensors over the same bytes: each tensor gets one view, and as the row-major copies
+   * of non-contiguous tensors can only add up to more than the method's memory and its files
+   * hold when they overlap, such outputs are refused rather than copied (a small file could
+   * otherwise make one call copy without end).
+   */
+  private final class Views {
+    private final String where;
+    private final Map<TensorImpl, Tensor> made = new IdentityHashMap<>();
+    private final long limit = meta.plannedBytes() + program.dataBytes();
+    private long copied;
+
+    Views(String where) {
+      this.where = where;
+    }
+
+    Tensor of(TensorImpl t) {
+      Tensor view = made.get(t);
+      if (view == null) {
+        if (!t.isContiguous()) {
+          copied += t.nbytes();
+          if (copied > limit) {
+            throw new ExecuTorchException(
+                ErrorCode.NOT_SUPPORTED,
+                where + ": its non-contiguous tensors overlap; their row-major copies would exceed the " + limit
+                    + " bytes the method and its files hold");
+          }
+        }
+        view = tensorView(t);
+        made.put(t, view);
+      }
+      return view;
+    }
   }
 
   /**
@@ -413,14 +463,14 @@ public final class Method implements AutoCloseable {
     }
   }
 
-  private static EValue toApi(Value v) {
+  private static EValue toApi(Value v, Views views) {
     return switch (v.tag()) {
       case NONE -> EValue.none();
       case INT -> EValue.from(v.toInt());
       case DOUBLE -> EValue.from(v.toDouble());
       case BOOL -> EValue.from(v.toBool());
       case STRING -> EValue.from(v.toStringValue());
-      case TENSOR -> EValue.from(tensorView(v.toTensor()));
+      case TENSOR -> EValue.from(views.of(v.toTensor()));
       case INT_LIST -> new EValue.IntList(Arrays.stream(v.toIntList()).boxed().toList());
       case DOUBLE_LIST -> new EValue.DoubleList(Arrays.stream(v.toDoubleList()).boxed().toList());
       case BOOL_LIST -> {
@@ -433,7 +483,7 @@ public final class Method implements AutoCloseable {
       case TENSOR_LIST, OPTIONAL_TENSOR_LIST -> {
         List<Tensor> l = new ArrayList<>();
         for (TensorImpl t : v.toTensorList()) {
-          l.add(t == null ? null : tensorView(t));
+          l.add(t == null ? null : views.of(t));
         }
         yield new EValue.TensorList(l);
       }
@@ -462,10 +512,30 @@ public final class Method implements AutoCloseable {
     private final Arena arena = Arena.ofAuto();
     private MemorySegment buffer = MemorySegment.NULL;
 
+    /**
+     * Kernels size scratch from shapes and arguments, which a hostile program controls: a
+     * request beyond the planned-memory limit ({@code et4j.maxPlannedMemory}), or one the
+     * machine cannot meet, fails as MemoryAllocationFailed instead of an OutOfMemoryError.
+     */
     @Override
     public MemorySegment scratch(long byteSize) {
       if (buffer.byteSize() < byteSize) {
-        buffer = arena.allocate(Math.max(byteSize, 2 * buffer.byteSize()), 64);
+        long limit = MethodLoader.maxPlannedBytes();
+        if (byteSize > limit) {
+          throw new ExecuTorchException(
+              ErrorCode.MEMORY_ALLOCATION_FAILED,
+              "kernel scratch of " + byteSize + " bytes exceeds the limit of " + limit
+                  + " bytes (set -Det4j.maxPlannedMemory to raise it)");
+        }
+        try {
+          buffer = arena.allocate(Math.min(limit, Math.max(byteSize, 2 * buffer.byteSize())), 64);
+        } catch (OutOfMemoryError e) {
+          throw new ExecuTorchException(
+              ErrorCode.MEMORY_ALLOCATION_FAILED, "cannot allocate " + byteSize + " bytes of kernel scratch");
+        }
+      }
+      if (byteSize < 0) {
+        throw new ExecuTorchException(ErrorCode.INVALID_ARGUMENT, "negative kernel scratch size " + byteSize);
       }
       return buffer.asSlice(0, byteSize);
     }

@@ -43,9 +43,14 @@ import org.et4j.schema.program.MoveCall;
  * reported in one OperatorMissing error.
  */
 final class MethodLoader {
-  /** Upper bound on the planned memory of one method; a guard against hostile plans. */
-  static final long MAX_PLANNED_BYTES =
-      Long.getLong("et4j.maxPlannedMemory", 16L * 1024 * 1024 * 1024);
+  /**
+   * Upper bound on the planned memory of one method, a guard against hostile plans: the system
+   * property {@code et4j.maxPlannedMemory} (bytes), read at every load so that setting it takes
+   * effect whenever it is set; 16 GiB by default.
+   */
+  static long maxPlannedBytes() {
+    return Long.getLong("et4j.maxPlannedMemory", 16L * 1024 * 1024 * 1024);
+  }
 
   private MethodLoader() {}
 
@@ -59,12 +64,13 @@ final class MethodLoader {
     String name = plan.name();
     String where = "method '" + name + "'";
     long planned = 0;
+    long limit = maxPlannedBytes();
     for (int i = 1; i < plan.nonConstBufferSizesLength(); i++) {
       long s = plan.nonConstBufferSizes(i);
-      if (s < 0 || planned + s > MAX_PLANNED_BYTES) {
+      if (s < 0 || s > limit - planned) {
         throw new ExecuTorchException(
             ErrorCode.MEMORY_ALLOCATION_FAILED,
-            where + " needs more planned memory than the limit of " + MAX_PLANNED_BYTES
+            where + " needs more planned memory than the limit of " + limit
                 + " bytes (set -Det4j.maxPlannedMemory to raise it)");
       }
       planned += s;

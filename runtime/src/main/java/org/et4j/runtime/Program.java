@@ -44,10 +44,16 @@ public final class Program implements AutoCloseable {
   private final MergedNamedData namedData;
   private final Map<String, Integer> planIndex;
   private final Map<String, MethodMeta> metaCache = new java.util.concurrent.ConcurrentHashMap<>();
+  private final long dataBytes;
   private volatile boolean closed;
 
   private Program(Arena arena, MemorySegment pte, List<MemorySegment> ptds, List<String> ptdNames) {
     this.arena = arena;
+    long bytes = pte.byteSize();
+    for (MemorySegment ptd : ptds) {
+      bytes += ptd.byteSize();
+    }
+    this.dataBytes = bytes;
     boolean isBundled = BundledProgramFile.isBundled(pte);
     MemorySegment programBytes = isBundled ? BundledProgramFile.parse(pte).program() : pte;
     this.bundled = isBundled;
@@ -188,6 +194,11 @@ public final class Program implements AutoCloseable {
     int i = planIndexOf(name);
     methodMeta(name);
     return MethodLoader.load(this, file, file.root().executionPlan(i), namedData, kernels, backends);
+  }
+
+  /** Bytes of the program file and its external data files together. */
+  long dataBytes() {
+    return dataBytes;
   }
 
   /** The program's named data merged with the external data files. */

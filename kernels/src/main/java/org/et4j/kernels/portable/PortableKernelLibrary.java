@@ -18,6 +18,7 @@ public final class PortableKernelLibrary implements KernelLibrary {
     org.et4j.kernels.portable.reduce.ReduceOps.registerAll(registry);
     org.et4j.kernels.portable.pointwise.PointwiseOps.registerAll(registry);
     org.et4j.kernels.portable.norm.NormOps.registerAll(registry);
+    org.et4j.kernels.portable.sample.SampleOps.registerAll(registry);
     org.et4j.kernels.portable.nn.NnOps.registerAll(registry);
   }
 }

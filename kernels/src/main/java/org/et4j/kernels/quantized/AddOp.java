@@ -55,7 +55,7 @@ public final class AddOp {
       case BYTE, CHAR, SHORT, INT, LONG -> {}
       default -> throw Quant.fail(NAME, "unhandled dtype " + t.displayName());
     }
-    Quant.requireContiguous(NAME, a, b, out);
+    Quant.requireSameDimOrder(NAME, a, b, out);
     float invScale = 1.0f / outScale;
 
     return ctx -> {

@@ -1,6 +1,7 @@
 package org.et4j.kernels.quantized;
 
 import java.lang.foreign.MemorySegment;
+import org.et4j.kernels.portable.reduce.Reduction;
 import org.et4j.kernels.util.Elements;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -33,7 +34,7 @@ public final class DequantizePerChannelOp {
       ScalarType outDtype = Quant.optionalDtype(NAME, args[7]);
       TensorImpl out = args[8].toTensor();
       Quant.checkDequantize(NAME, in, qmin, qmax, dtype, outDtype, out);
-      Quant.requireContiguous(NAME, in, out, scales, zps);
+      Quant.requireContiguous(NAME, scales, zps);
       return ctx -> {
         Quant.resize(NAME, out, in.sizes());
         dequantize(NAME, in, in.sizes(), scales, zps, axis, qmin, qmax, out);
@@ -70,6 +71,22 @@ public final class DequantizePerChannelOp {
     ScalarType ot = out.dtype();
     MemorySegment src = in.data();
     MemorySegment dst = out.data();
+    if (!in.isContiguous() || !out.isContiguous()) {
+      // walk in logical order through both tensors' strides (rank >= 2 here: 1-d is contiguous)
+      long[] io = Reduction.offsets(in.sizes(), in.strides());
+      long[] oo = Reduction.offsets(out.sizes(), out.strides());
+      for (int i = 0; i < io.length; i++) {
+        int ch = (int) ((i / block) % axisSize);
+        float scale = (float) Elements.readDouble(scales.dtype(), scales.data(), ch);
+        long zp = zps == null ? 0 : Elements.readLong(zps.dtype(), zps.data(), ch);
+        if (checkZeroPoints && (zp < qmin || zp > qmax)) {
+          throw Quant.fail(op, "zero point " + zp + " is outside [" + qmin + ", " + qmax + "]");
+        }
+        int diff = (int) Quant.read(it, src, io[i]) - (int) zp;
+        Elements.writeDouble(ot, dst, oo[i], (float) diff * scale);
+      }
+      return;
+    }
     for (long start = 0, blockIx = 0; start < numel; start += block, blockIx++) {
       int ch = (int) (blockIx % axisSize);
       float scale = (float) Elements.readDouble(scales.dtype(), scales.data(), ch);

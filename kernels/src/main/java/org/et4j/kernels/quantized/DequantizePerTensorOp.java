@@ -54,7 +54,7 @@ public final class DequantizePerTensorOp {
     ScalarType outDtype = Quant.optionalDtype(op, args[6]);
     TensorImpl out = args[7].toTensor();
     Quant.checkDequantize(op, in, qmin, qmax, dtype, outDtype, out);
-    Quant.requireContiguous(op, in, out);
+    Quant.requireSameDimOrder(op, in, out);
     return ctx -> {
       Quant.resize(op, out, in.sizes());
       dequantize(in, (float) scale.getAsDouble(), zp.getAsLong(), out, 0, in.numel());
@@ -68,6 +68,11 @@ public final class DequantizePerTensorOp {
     MemorySegment src = in.data();
     MemorySegment dst = out.data();
     int zp32 = (int) zp;
+    if (ot == ScalarType.FLOAT && (it == ScalarType.CHAR || it == ScalarType.BYTE)) {
+      // the common weight case, without per-element dtype dispatch
+      DequantizeRows.get().dequantize(src, dst, from, to, zp32, scale, it == ScalarType.BYTE);
+      return;
+    }
     for (long i = from; i < to; i++) {
       int diff = (int) Quant.read(it, src, i) - zp32;
       Elements.writeDouble(ot, dst, i, (float) diff * scale);

@@ -74,7 +74,10 @@ public final class MixedLinearOp {
       int g = n;
       if (scales.dim() == 2) {
         int cols = scales.size(1);
-        g = cols == 0 ? n : (n + cols - 1) / cols;
+        if (cols == 0) {
+          throw Quant.fail(NAME, "weight_scales " + scales.describe() + " has no groups");
+        }
+        g = (n + cols - 1) / cols;
       }
       int groups = g == 0 ? 0 : (n + g - 1) / g;
       MemorySegment x = in.data();

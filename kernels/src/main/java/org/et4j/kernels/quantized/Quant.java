@@ -161,6 +161,18 @@ final class Quant {
     }
   }
 
+  /**
+   * Requires one dim order for tensors that are processed element by element in storage order
+   * (any dim order works then, as in ExecuTorch's flat loops).
+   */
+  static void requireSameDimOrder(String op, TensorImpl first, TensorImpl... others) {
+    for (TensorImpl t : others) {
+      if (!java.util.Arrays.equals(first.dimOrder(), t.dimOrder())) {
+        throw fail(op, first.describe() + " and " + t.describe() + " must have the same dim order");
+      }
+    }
+  }
+
   /** Resizes, naming the operator when that is not allowed. */
   static void resize(String op, TensorImpl t, int[] sizes) {
     if (t.dim() != sizes.length) {

@@ -1,6 +1,7 @@
 package org.et4j.kernels.quantized;
 
 import java.lang.foreign.MemorySegment;
+import org.et4j.kernels.portable.reduce.Reduction;
 import org.et4j.kernels.util.Elements;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelCall;
@@ -31,7 +32,7 @@ public final class QuantizePerChannelOp {
       ScalarType dtype = Quant.dtype(NAME, args[6]);
       TensorImpl out = args[7].toTensor();
       Quant.checkQuantize(NAME, in, qmin, qmax, dtype, out);
-      Quant.requireContiguous(NAME, in, out, scales, zps);
+      Quant.requireContiguous(NAME, scales, zps);
       return ctx -> {
         Quant.resize(NAME, out, in.sizes());
         quantize(NAME, in, in.sizes(), scales, zps, axis, qmin, qmax, out);
@@ -67,6 +68,19 @@ public final class QuantizePerChannelOp {
     }
     MemorySegment sd = scales.data();
     MemorySegment zd = zps.data();
+    if (!in.isContiguous() || !out.isContiguous()) {
+      // walk in logical order through both tensors' strides
+      long[] io = Reduction.offsets(in.sizes(), in.strides());
+      long[] oo = Reduction.offsets(out.sizes(), out.strides());
+      ScalarType it = in.dtype();
+      for (int i = 0; i < io.length; i++) {
+        int ch = (int) ((i / block) % axisSize);
+        float invScale = 1.0f / (float) sd.getAtIndex(Elements.F64, ch);
+        long q = Quant.quantize(Quant.product(it, invScale, in.data(), io[i]), zd.getAtIndex(Elements.I64, ch), qmin, qmax);
+        Quant.write(out.dtype(), out.data(), oo[i], q);
+      }
+      return;
+    }
     for (long start = 0, blockIx = 0; start < numel; start += block, blockIx++) {
       int ch = (int) (blockIx % axisSize);
       QuantizePerTensorOp.quantize(

@@ -59,7 +59,7 @@ public final class QuantizePerTensorOp {
     ScalarType dtype = Quant.dtype(op, args[5]);
     TensorImpl out = args[6].toTensor();
     Quant.checkQuantize(op, in, qmin, qmax, dtype, out);
-    Quant.requireContiguous(op, in, out);
+    Quant.requireSameDimOrder(op, in, out);
     return ctx -> {
       Quant.resize(op, out, in.sizes());
       quantize(in, scale.getAsDouble(), zp.getAsLong(), qmin, qmax, out, 0, in.numel());
@@ -73,6 +73,14 @@ public final class QuantizePerTensorOp {
     MemorySegment src = in.data();
     MemorySegment dst = out.data();
     float invScale = 1.0f / (float) scale;
+    if (it == ScalarType.FLOAT && (ot == ScalarType.CHAR || ot == ScalarType.BYTE)) {
+      // the common activation case, without per-element dtype dispatch
+      for (long i = from; i < to; i++) {
+        long q = Quant.quantize(invScale * src.getAtIndex(Elements.F32, i), zp, qmin, qmax);
+        dst.set(java.lang.foreign.ValueLayout.JAVA_BYTE, i, (byte) q);
+      }
+      return;
+    }
     for (long i = from; i < to; i++) {
       Quant.write(ot, dst, i, Quant.quantize(Quant.product(it, invScale, src, i), zp, qmin, qmax));
     }

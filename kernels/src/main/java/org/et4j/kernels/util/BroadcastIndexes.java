@@ -205,6 +205,37 @@ public final class BroadcastIndexes {
     }
   }
 
+  /** The size of the innermost output dimension (1 for a 0-d output): the length of one row. */
+  public long innerSize() {
+    return rank == 0 ? 1 : sizes[rank - 1];
+  }
+
+  /** The stride of tensor {@code k} along the innermost output dimension (0 when broadcast). */
+  public long innerStride(int k) {
+    return rank == 0 ? 0 : strides[k * rank + rank - 1];
+  }
+
+  /**
+   * Moves to the first element of the next row (the next index of the outer dimensions), for
+   * kernels that process a whole innermost row at a time from {@link #offset(int)}.
+   */
+  public void advanceRow() {
+    int n = tensors.length;
+    for (int d = rank - 2; d >= 0; d--) {
+      if (++counter[d] < sizes[d]) {
+        for (int k = 0; k < n; k++) {
+          offsets[k] += strides[k * rank + d];
+        }
+        return;
+      }
+      counter[d] = 0;
+      long back = sizes[d] - 1;
+      for (int k = 0; k < n; k++) {
+        offsets[k] -= strides[k * rank + d] * back;
+      }
+    }
+  }
+
   /**
    * The NumPy broadcast of {@code shapes} (ExecuTorch's {@code get_broadcast_target_size}).
    *

@@ -142,6 +142,13 @@ public final class ElementwiseLoops {
     MemorySegment so = out.data();
     MemorySegment sa = a.data();
     boolean flat = it.isFlat();
+    if (flat && compute == ScalarType.FLOAT && ta == ScalarType.FLOAT && to == ScalarType.FLOAT) {
+      // The common case without per-element dtype dispatch.
+      for (long i = 0; i < n; i++) {
+        so.setAtIndex(Elements.F32, i, (float) op.applyAsDouble(sa.getAtIndex(Elements.F32, i)));
+      }
+      return;
+    }
     if (!flat) {
       it.reset();
     }
@@ -184,6 +191,27 @@ public final class ElementwiseLoops {
     MemorySegment sa = a.data();
     MemorySegment sb = b.data();
     boolean flat = it.isFlat();
+    if (compute == ScalarType.FLOAT
+        && ta == ScalarType.FLOAT
+        && tb == ScalarType.FLOAT
+        && to == ScalarType.FLOAT) {
+      // The common case without per-element dtype dispatch.
+      if (!flat) {
+        it.reset();
+      }
+      for (long i = 0; i < n; i++) {
+        long oi = flat ? i : it.offset(0);
+        long ai = flat ? i : it.offset(1);
+        long bi = flat ? i : it.offset(2);
+        float r =
+            (float) op.applyAsDouble(sa.getAtIndex(Elements.F32, ai), sb.getAtIndex(Elements.F32, bi));
+        so.setAtIndex(Elements.F32, oi, r);
+        if (!flat) {
+          it.advance();
+        }
+      }
+      return;
+    }
     if (!flat) {
       it.reset();
     }

@@ -138,4 +138,14 @@ public final class OpSupport {
     s[d] = size;
     return s;
   }
+
+  /**
+   * ExecuTorch's {@code canCast} for ops that convert while copying: floating types do not go to
+   * integers, and only bool goes to bool.
+   */
+  public static void checkCanCast(String op, ScalarType from, ScalarType to) {
+    if (!DtypeRules.canCast(from, to)) {
+      throw invalid(op, "cannot cast " + from.displayName() + " to " + to.displayName());
+    }
+  }
 }

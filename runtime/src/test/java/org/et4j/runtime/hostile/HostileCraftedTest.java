@@ -2,12 +2,14 @@ package org.et4j.runtime.hostile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import com.google.flatbuffers.FlatBufferBuilder;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Duration;
 import java.util.Arrays;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.et4j.runtime.BundledProgram;
 import org.et4j.runtime.EValue;
 import org.et4j.runtime.ErrorCode;
 import org.et4j.runtime.ExecuTorchException;
@@ -23,9 +25,7 @@ import org.et4j.runtime.hostile.TinyProgram.Kernel;
 import org.et4j.runtime.hostile.TinyProgram.TinyData;
 import org.et4j.runtime.testing.Fixtures;
 import org.et4j.runtime.testing.TestKernels;
-import org.et4j.schema.program.EIntList;
 import org.et4j.schema.program.InstructionArguments;
-import org.et4j.schema.program.KernelTypes;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -329,41 +329,129 @@ class HostileCraftedTest {
      */
     @Test
     void sharedListsCannotMultiplyWork() {
-      int n = 20_000;
-      FlatBufferBuilder b = new FlatBufferBuilder(1 << 20);
-      int zero = org.et4j.schema.program.EValue.createEValue(b, KernelTypes.EInt, org.et4j.schema.program.EInt.createEInt(b, 0));
-      long[] items = new long[n];
-      int list =
-          org.et4j.schema.program.EValue.createEValue(
-              b, KernelTypes.EIntList, EIntList.createEIntList(b, EIntList.createItemsVector(b, items)));
-      int[] values = new int[n];
-      Arrays.fill(values, list);
-      values[0] = zero;
-      byte[] pte = programWithValues(b, org.et4j.schema.program.ExecutionPlan.createValuesVector(b, values));
+      byte[] pte = TinyProgram.sharedIntList(20_000);
       long t0 = System.nanoTime();
       expect(ErrorCode.INVALID_PROGRAM, () -> runAll(pte), "too many objects to verify");
       assertThat(System.nanoTime() - t0).isLessThan(1_000_000_000L);
     }
+  }
 
-    private static byte[] programWithValues(FlatBufferBuilder b, int values) {
-      int plan =
-          org.et4j.schema.program.ExecutionPlan.createExecutionPlan(
-              b,
-              b.createString("forward"),
-              0,
-              values,
-              org.et4j.schema.program.ExecutionPlan.createInputsVector(b, new int[0]),
-              org.et4j.schema.program.ExecutionPlan.createOutputsVector(b, new int[] {1}),
-              0,
-              0,
-              0,
-              org.et4j.schema.program.ExecutionPlan.createNonConstBufferSizesVector(b, new long[] {0}),
-              0);
-      int root =
-          org.et4j.schema.program.Program.createProgram(
-              b, 0, org.et4j.schema.program.Program.createExecutionPlanVector(b, new int[] {plan}), 0, 0, 0, 0, 0, 0);
-      org.et4j.schema.program.Program.finishProgramBuffer(b, root);
-      return b.sizedByteArray();
+  @Nested
+  class Execution {
+    /**
+     * A loop whose first jump reads a 64 KiB all-true bool constant and falls through, and whose
+     * second jumps back on a false flag. Each round trip used to cost two of the ten million
+     * instructions the budget allows but 64 Ki element reads: hours. Reads now count against
+     * the budget.
+     */
+    @Test
+    void loopOverALargeTensorConditionEndsQuickly() {
+      byte[] pte = TinyProgram.tensorConditionLoop(1 << 16);
+      assertTimeoutPreemptively(
+          Duration.ofSeconds(5),
+          () -> expect(ErrorCode.INVALID_PROGRAM, () -> runAll(pte), "method 'forward' instruction", "instruction execution limit"));
+    }
+  }
+
+  @Nested
+  class Scratch {
+    static void runWithScratch(long bytes) {
+      var kernels =
+          org.et4j.runtime.kernel.KernelRegistry.builder()
+              .register("aten::add.out", args -> ctx -> ctx.scratch(bytes))
+              .build();
+      try (Program p = Program.load(TinyProgram.add().build());
+          Method m = p.loadMethod("forward", kernels, HostileHarness.NO_BACKENDS)) {
+        m.setInputs(EValue.from(Tensor.zeros(org.et4j.runtime.ScalarType.FLOAT, 2)), EValue.from(Tensor.zeros(org.et4j.runtime.ScalarType.FLOAT, 2)));
+        m.execute();
+      }
+    }
+
+    /**
+     * Kernels size their scratch from shapes and arguments that a hostile program controls; a
+     * request for a terabyte ended in an OutOfMemoryError, which no caller expects.
+     */
+    @Test
+    void scratchBeyondTheLimitIsAnAllocationFailure() {
+      expect(ErrorCode.MEMORY_ALLOCATION_FAILED, () -> runWithScratch(1L << 40),
+          "method 'forward' instruction 0 (aten::add.out", "kernel scratch of 1099511627776 bytes exceeds the limit of 67108864 bytes");
+      expect(ErrorCode.INVALID_ARGUMENT, () -> runWithScratch(-1), "negative kernel scratch size -1");
+      runWithScratch(1 << 20);
+    }
+  }
+
+  @Nested
+  class Outputs {
+    static EValue output(byte[] pte) {
+      try (Program p = Program.load(pte);
+          Method m = p.loadMethod("forward", HostileHarness.NO_KERNELS, HostileHarness.NO_BACKENDS)) {
+        m.execute();
+        return m.output(0);
+      }
+    }
+
+    /** One non-contiguous tensor named a thousand times is copied to row-major order once. */
+    @Test
+    void aTensorRepeatedInAListIsCopiedOnce() {
+      byte[] pte = TinyProgram.overlappingTensors(1, 1000);
+      assertTimeoutPreemptively(
+          Duration.ofSeconds(10),
+          () -> assertThat(((EValue.TensorList) output(pte)).values()).hasSize(1000).allMatch(t -> t.numel() == 1 << 20));
+    }
+
+    /**
+     * Two hundred distinct tensors over the same 4 MiB: copying each would take 800 MiB from a
+     * file of a few KiB. Found by reading Method.output after the fuzzers came back clean.
+     */
+    @Test
+    void overlappingNonContiguousTensorsInAListAreRefused() {
+      byte[] pte = TinyProgram.overlappingTensors(200, 200);
+      assertTimeoutPreemptively(
+          Duration.ofSeconds(10),
+          () -> expect(ErrorCode.NOT_SUPPORTED, () -> output(pte), "method 'forward' output 0: its non-contiguous tensors overlap"));
+    }
+
+    /** The same through {@code outputs()}, with each of the two hundred tensors an output. */
+    @Test
+    void overlappingNonContiguousOutputsAreRefused() {
+      byte[] pte = TinyProgram.overlappingTensors(200, 0);
+      assertTimeoutPreemptively(
+          Duration.ofSeconds(10),
+          () ->
+              expect(
+                  ErrorCode.NOT_SUPPORTED,
+                  () -> {
+                    try (Program p = Program.load(pte);
+                        Method m = p.loadMethod("forward", HostileHarness.NO_KERNELS, HostileHarness.NO_BACKENDS)) {
+                      m.execute();
+                      assertThat(m.output(199).toTensor().numel()).isEqualTo(1 << 20);
+                      m.outputs();
+                    }
+                  },
+                  "method 'forward' outputs: its non-contiguous tensors overlap"));
+    }
+  }
+
+  @Nested
+  class Bundles {
+    /**
+     * Found by reading BundledProgram after adding it to the harness: a test-case tensor with no
+     * elements may have no data vector at all, and decoding it raised a NullPointerException.
+     */
+    @Test
+    void emptyTestCaseTensorWithoutDataVector() {
+      byte[] bpte = HostileSeeds.bundle(TinyProgram.add().build(), new int[] {0});
+      try (BundledProgram b = BundledProgram.load(java.lang.foreign.MemorySegment.ofArray(bpte))) {
+        assertThat(b.testCases("forward")).hasSize(1);
+        assertThat(b.testCases("forward").get(0).inputs().get(0).toTensor().numel()).isZero();
+      }
+    }
+
+    @Test
+    void testCaseTensorWithoutDataForElements() {
+      byte[] bpte = HostileSeeds.bundle(TinyProgram.add().build(), new int[] {2});
+      expect(ErrorCode.INVALID_PROGRAM, () -> BundledProgram.load(java.lang.foreign.MemorySegment.ofArray(bpte)),
+          "bundled test suite 'forward' case 0 input 0: 0 data bytes for float32[2]");
     }
   }
 

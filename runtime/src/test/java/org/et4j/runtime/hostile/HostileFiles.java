@@ -55,12 +55,28 @@ final class HostileFiles {
     "keyword_spotting_cortex_m.pte"
   };
 
+  /**
+   * Small bundles written by the real exporter (in the repository): control flow, mutable state,
+   * scalar inputs and an XNNPACK delegate, each with test cases that the bundle API decodes.
+   */
+  static final String[] CONFORMANCE_BUNDLES = {
+    "cond/cond.portable.bpte", "stateful_counter/stateful_counter.portable.bpte",
+    "scalar_inputs/scalar_inputs.portable.bpte", "mul2/mul2.xnnpack.bpte"
+  };
+
   /** Every target whose files exist here. */
   static List<Target> targets() {
     List<Target> out = new ArrayList<>();
     for (String name : UPSTREAM) {
       byte[] b = read(Fixtures.upstream(name));
       out.add(new Target(name, b, null, Victim.PROGRAM, programHotEnd(b)));
+    }
+    for (String name : CONFORMANCE_BUNDLES) {
+      Path p = Fixtures.repo().resolve("conformance/fixtures").resolve(name);
+      if (Files.exists(p)) {
+        byte[] b = read(p);
+        out.add(new Target(p.getFileName().toString(), b, null, Victim.PROGRAM, b.length));
+      }
     }
     Path bpte = mlpPtdBundle();
     Path ptd = bpte.resolveSibling("mlp.ptd.ptd");

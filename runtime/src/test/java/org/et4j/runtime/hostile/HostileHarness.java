@@ -5,6 +5,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.et4j.runtime.BundledProgram;
 import org.et4j.runtime.DelegateInfo;
 import org.et4j.runtime.EValue;
 import org.et4j.runtime.ErrorCode;
@@ -85,7 +86,11 @@ final class HostileHarness {
 
   static Outcome exercise(MemorySegment pte, MemorySegment... ptd) {
     try {
-      return run(pte, ptd);
+      Outcome outcome = run(pte, ptd);
+      if (isBundle(pte)) {
+        runBundle(pte, ptd);
+      }
+      return outcome;
     } catch (ExecuTorchException e) {
       accept(e, "unexpected rethrow");
       return Outcome.REJECTED_AT_LOAD;
@@ -123,6 +128,45 @@ final class HostileHarness {
     return outcome;
   }
 
+  private static boolean isBundle(MemorySegment file) {
+    return file.byteSize() >= 8
+        && file.get(ValueLayout.JAVA_BYTE, 4) == 'B'
+        && file.get(ValueLayout.JAVA_BYTE, 5) == 'P'
+        && file.get(ValueLayout.JAVA_BYTE, 6) == '0'
+        && file.get(ValueLayout.JAVA_BYTE, 7) == '8';
+  }
+
+  /** The bundle's own API: its test cases, decoded, and the first few run on the dummy kernels. */
+  private static void runBundle(MemorySegment bpte, MemorySegment... ptd) {
+    BundledProgram bundle;
+    try {
+      bundle = BundledProgram.load(bpte, ptd);
+    } catch (ExecuTorchException e) {
+      accept(e, "BundledProgram.load");
+      return;
+    }
+    try (bundle) {
+      Program program = bundle.program();
+      for (String name : bundle.testedMethods()) {
+        List<BundledProgram.TestCase> cases = bundle.testCases(name);
+        if (!program.methodNames().contains(name)) {
+          continue;
+        }
+        try {
+          MethodMeta meta = program.methodMeta(name);
+          try (Method m = program.loadMethod(name, dummyKernels(meta), dummyBackends(meta))) {
+            // A few cases: each may legally run ten million instructions.
+            for (BundledProgram.TestCase tc : cases.subList(0, Math.min(3, cases.size()))) {
+              BundledProgram.runCase(m, tc, 1e-3, 1e-3);
+            }
+          }
+        } catch (ExecuTorchException e) {
+          accept(e, "bundled test cases of '" + name + "'");
+        }
+      }
+    }
+  }
+
   /** True when the method executed to the end. */
   private static boolean exerciseMethod(Program program, String name) {
     MethodMeta meta;
@@ -156,6 +200,7 @@ final class HostileHarness {
           touch(t.data(), t.data().byteSize(), "output " + i);
         }
       }
+      method.outputs();
       return true;
     } catch (ExecuTorchException e) {
       accept(e, "set inputs / execute / outputs");
@@ -237,10 +282,11 @@ final class HostileHarness {
 
   static final OpKernel DUMMY_KERNEL =
       args -> {
-        checkArgs(args, "bind");
+        checkArgs(args, "bind", args.length);
         return (KernelCall)
             ctx -> {
-              checkArgs(args, "execute");
+              // A few arguments per call: a hostile loop may run ten million of them.
+              checkArgs(args, "execute", 8);
               if (args.length > 0 && args[args.length - 1].isTensor()) {
                 TensorImpl out = args[args.length - 1].toTensor();
                 if (out.hasData() && out.nbytes() > 0 && !out.data().isReadOnly()) {
@@ -257,17 +303,23 @@ final class HostileHarness {
         MemorySegment processed,
         List<org.et4j.runtime.delegate.CompileSpec> compileSpecs) {
       touch(processed, processed.byteSize(), "delegate payload");
-      return args -> checkArgs(args, "delegate execute");
+      return args -> checkArgs(args, "delegate execute", 8);
     }
   }
 
-  private static void checkArgs(Value[] args, String during) {
+  /** Checks the tensors among the first {@code limit} arguments and the last one. */
+  private static void checkArgs(Value[] args, String during, int limit) {
     for (int i = 0; i < args.length; i++) {
+      if (i >= limit && i != args.length - 1) {
+        continue;
+      }
       Value a = args[i];
       if (a.isTensor()) {
         checkTensor(a.toTensor(), during + " argument " + i);
       } else if (a.tag() == Value.Tag.TENSOR_LIST || a.tag() == Value.Tag.OPTIONAL_TENSOR_LIST) {
-        for (Value item : a.tensorListSlots()) {
+        Value[] items = a.tensorListSlots();
+        for (int k = 0; k < Math.min(items.length, limit); k++) {
+          Value item = items[k];
           if (item != null && item.isTensor()) {
             checkTensor(item.toTensor(), during + " argument " + i + " (list item)");
           }

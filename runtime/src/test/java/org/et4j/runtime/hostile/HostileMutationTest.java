@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class HostileMutationTest {
   static final long SEED = Long.getLong("et4j.hostile.seed", 0xE74A_5EEDL);
-  static final int CASES = Integer.getInteger("et4j.hostile.mutations", 24_000);
+  static final int CASES = Integer.getInteger("et4j.hostile.mutations", 40_000);
 
   @BeforeAll
   static void limits() {
@@ -33,6 +33,9 @@ class HostileMutationTest {
   @Test
   void seededMutationsFailCleanlyFastAndSmall() throws InterruptedException {
     List<Target> targets = HostileFiles.targets();
+    for (Target t : targets) {
+      t.exercise(t.victimBytes()); // warm up: class loading and JIT are not the cases' time
+    }
     CaseRunner runner = new CaseRunner();
     runner.run(
         CASES,

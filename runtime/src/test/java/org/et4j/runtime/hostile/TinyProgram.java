@@ -57,6 +57,9 @@ final class TinyProgram {
   /** An IntList value: indices of Int values. */
   record IL(long... items) {}
 
+  /** A TensorList value: indices of tensor values. */
+  record TL(int... items) {}
+
   /** A KernelCall; a {@code null} args vector is left out. */
   record Kernel(int op, int... args) {}
 
@@ -190,6 +193,12 @@ final class TinyProgram {
       case T t -> EValue.createEValue(b, KernelTypes.Tensor, tensor(b, t));
       case I i -> EValue.createEValue(b, KernelTypes.EInt, EInt.createEInt(b, i.value()));
       case IL l -> EValue.createEValue(b, KernelTypes.EIntList, EIntList.createEIntList(b, EIntList.createItemsVector(b, l.items())));
+      case TL l ->
+          EValue.createEValue(
+              b,
+              KernelTypes.ETensorList,
+              org.et4j.schema.program.ETensorList.createETensorList(
+                  b, org.et4j.schema.program.ETensorList.createItemsVector(b, l.items())));
       default -> throw new IllegalArgumentException(String.valueOf(v));
     };
   }
@@ -219,6 +228,96 @@ final class TinyProgram {
       case Hollow h -> Instruction.createInstruction(b, h.type(), 0);
       default -> throw new IllegalArgumentException(String.valueOf(ins));
     };
+  }
+
+  /**
+   * A program whose values table has {@code n} entries that all share one int list of {@code n}
+   * items: {@code 12 n} bytes on disk, {@code n * n} list items if every entry were expanded.
+   */
+  static byte[] sharedIntList(int n) {
+    FlatBufferBuilder b = new FlatBufferBuilder(16 * n + 1024);
+    int zero = EValue.createEValue(b, KernelTypes.EInt, EInt.createEInt(b, 0));
+    int list = EValue.createEValue(b, KernelTypes.EIntList, EIntList.createEIntList(b, EIntList.createItemsVector(b, new long[n])));
+    int[] entries = new int[n];
+    Arrays.fill(entries, list);
+    entries[0] = zero;
+    int values = ExecutionPlan.createValuesVector(b, entries);
+    int plan =
+        ExecutionPlan.createExecutionPlan(
+            b,
+            b.createString("forward"),
+            0,
+            values,
+            ExecutionPlan.createInputsVector(b, new int[0]),
+            ExecutionPlan.createOutputsVector(b, new int[] {1}),
+            0,
+            0,
+            0,
+            ExecutionPlan.createNonConstBufferSizesVector(b, new long[] {0}),
+            0);
+    int root = Program.createProgram(b, 0, Program.createExecutionPlanVector(b, new int[] {plan}), 0, 0, 0, 0, 0, 0);
+    Program.finishProgramBuffer(b, root);
+    return b.sizedByteArray();
+  }
+
+  /**
+   * Two jumps: the first reads an all-true bool constant of {@code n} elements and falls
+   * through, the second jumps back to it on a false flag (planned, zero).
+   */
+  static byte[] tensorConditionLoop(int n) {
+    TinyProgram p = new TinyProgram();
+    T big = new T();
+    big.scalarType = 11;
+    big.sizes = new int[] {n};
+    big.memoryId = null;
+    big.dataBufferIdx = 1;
+    T flag = new T();
+    flag.scalarType = 11;
+    flag.sizes = new int[] {1};
+    p.values.add(big);
+    p.values.add(flag);
+    p.inputs = new int[0];
+    p.outputs = new int[] {1};
+    p.bufferSizes = new long[] {0, 16};
+    byte[] ones = new byte[n];
+    Arrays.fill(ones, (byte) 1);
+    p.segments.add(ones);
+    p.constantOffsets = new long[] {0, 0};
+    p.instructions.add(new JumpFalse(0, 2));
+    p.instructions.add(new JumpFalse(1, 0));
+    return p.build();
+  }
+
+  /**
+   * A method with no instructions over {@code tensors} distinct tensor values that all view the
+   * same 4 MiB of planned memory, float32[1024, 256, 4] in dim order (0, 2, 1), so not
+   * contiguous. Its one output is a tensor list of {@code items} entries over them; with no
+   * items, the tensors themselves are the outputs.
+   */
+  static byte[] overlappingTensors(int tensors, int items) {
+    TinyProgram p = new TinyProgram();
+    T t = new T();
+    t.sizes = new int[] {1024, 256, 4};
+    t.dimOrder = new byte[] {0, 2, 1};
+    for (int i = 0; i < tensors; i++) {
+      p.values.add(t);
+    }
+    int[] list = new int[items];
+    for (int i = 0; i < items; i++) {
+      list[i] = i % tensors;
+    }
+    p.inputs = new int[0];
+    if (items > 0) {
+      p.values.add(new TL(list));
+      p.outputs = new int[] {tensors};
+    } else {
+      p.outputs = new int[tensors];
+      for (int i = 0; i < tensors; i++) {
+        p.outputs[i] = i;
+      }
+    }
+    p.bufferSizes = new long[] {0, 4L << 20};
+    return p.build();
   }
 
   /** A .ptd: FT01 with its FH01 header; entries {key, layout dtype, sizes} over the given blobs. */

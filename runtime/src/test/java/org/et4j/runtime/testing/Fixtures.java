@@ -38,9 +38,15 @@ public final class Fixtures {
     return Files.isDirectory(shared().resolve("fixtures/upstream"));
   }
 
-  /** An upstream fixture; skips the calling test when ../shared is not present. */
+  /**
+   * An upstream fixture; skips the calling test when ../shared is not present, except in CI
+   * ({@code CI=true}), where ../shared is always beside the clone and its absence is an error.
+   */
   public static Path upstream(String name) {
     Path p = shared().resolve("fixtures/upstream").resolve(name);
+    if ("true".equals(System.getenv("CI")) && !Files.exists(p)) {
+      throw new AssertionError("CI run without the upstream fixture " + p + " (../shared must be beside the clone)");
+    }
     assumeTrue(
         Files.exists(p),
         "skipped: upstream fixture " + p + " is not present (it lives in ../shared beside the repository)");

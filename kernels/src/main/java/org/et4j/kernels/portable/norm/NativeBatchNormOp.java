@@ -148,6 +148,7 @@ public final class NativeBatchNormOp {
     }
     ScalarType t = in.dtype();
     boolean dbl = t == ScalarType.DOUBLE;
+    double[][] stats = new double[3][0];
     return ctx -> {
       checkChannelVector(op, in, weight, bias);
       long n = in.size(0);
@@ -161,8 +162,15 @@ public final class NativeBatchNormOp {
       Reduction.resize(op, invstdOut, new int[] {c});
       MemorySegment x = in.data();
       MemorySegment y = out.data();
-      double[] means = new double[c];
-      double[] sqs = new double[c];
+      if (stats[0].length != c) {
+        stats[0] = new double[c];
+        stats[1] = new double[c];
+        stats[2] = new double[c];
+      }
+      double[] means = stats[0];
+      double[] sqs = stats[1];
+      java.util.Arrays.fill(means, 0);
+      java.util.Arrays.fill(sqs, 0);
       for (long bi = 0; bi < n; bi++) {
         for (int ch = 0; ch < c; ch++) {
           long base = (bi * c + ch) * inner;
@@ -178,7 +186,7 @@ public final class NativeBatchNormOp {
         }
       }
       double count = Reduction.roundTo(t, (double) (n * inner));
-      double[] invstds = new double[c];
+      double[] invstds = stats[2];
       for (int ch = 0; ch < c; ch++) {
         double mean = Reduction.roundTo(t, means[ch] / count);
         double var =

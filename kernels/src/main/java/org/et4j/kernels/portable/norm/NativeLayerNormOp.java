@@ -31,7 +31,7 @@ public final class NativeLayerNormOp {
   private static KernelCall bind(Value[] args) {
     Reduction.expectArgs(NAME, args, 8);
     TensorImpl in = args[0].toTensor();
-    int[] shape = args[1].toIntArray();
+    Value shapeArg = args[1];
     TensorImpl weight = args[2].toOptionalTensor();
     TensorImpl bias = args[3].toOptionalTensor();
     double epsArg = args[4].toDouble();
@@ -39,21 +39,12 @@ public final class NativeLayerNormOp {
     TensorImpl meanOut = args[6].toTensor();
     TensorImpl rstdOut = args[7].toTensor();
 
-    // checks (check_layer_norm_args)
+    // checks (check_layer_norm_args); the shape's items may be SymInts, so they are checked per call
     ScalarType t = in.dtype();
     Reduction.requireFloating(NAME, "input", t);
-    if (shape.length < 1 || shape.length > in.dim()) {
-      throw Reduction.fail(
-          NAME, "normalized_shape " + Arrays.toString(shape) + " must have 1 to " + in.dim() + " dims");
-    }
     for (TensorImpl o : new TensorImpl[] {weight, bias, out, meanOut, rstdOut}) {
       if (o != null && o.dtype() != t) {
         throw Reduction.fail(NAME, o.describe() + " must have the input's dtype " + t.displayName());
-      }
-    }
-    for (TensorImpl p : new TensorImpl[] {weight, bias}) {
-      if (p != null && !p.hasSizes(shape)) {
-        throw Reduction.fail(NAME, "weight and bias must have the normalized shape " + Arrays.toString(shape) + ", not " + p.describe());
       }
     }
     if (!in.isContiguous()) {
@@ -64,10 +55,19 @@ public final class NativeLayerNormOp {
     float[] stats = new float[2];
 
     return ctx -> {
-      int first = in.dim() - shape.length;
-      for (int d = 0; d < shape.length; d++) {
-        if (in.size(first + d) != shape[d]) {
-          throw Reduction.fail(NAME, "normalized_shape " + Arrays.toString(shape) + " does not match the trailing dims of " + in.describe());
+      int ndim = shapeArg.intListLength();
+      if (ndim < 1 || ndim > in.dim()) {
+        throw Reduction.fail(NAME, "normalized_shape must have 1 to " + in.dim() + " dims, not " + ndim);
+      }
+      int first = in.dim() - ndim;
+      for (int d = 0; d < ndim; d++) {
+        long s = shapeArg.intListItem(d);
+        if (in.size(first + d) != s) {
+          throw Reduction.fail(NAME, "normalized_shape " + Arrays.toString(shapeArg.toIntList()) + " does not match the trailing dims of " + in.describe());
+        }
+        if ((weight != null && (weight.dim() != ndim || weight.size(d) != s))
+            || (bias != null && (bias.dim() != ndim || bias.size(d) != s))) {
+          throw Reduction.fail(NAME, "weight and bias must have the normalized shape " + Arrays.toString(shapeArg.toIntList()));
         }
       }
       int[] statSizes = in.sizes();
@@ -76,8 +76,8 @@ public final class NativeLayerNormOp {
       Reduction.resize(NAME, meanOut, statSizes);
       Reduction.resize(NAME, rstdOut, statSizes);
       long n = 1;
-      for (int s : shape) {
-        n *= s;
+      for (int d = first; d < in.dim(); d++) {
+        n *= in.size(d);
       }
       long m = 1;
       for (int d = 0; d < first; d++) {

@@ -15,6 +15,6 @@ public final class Abs {
   private Abs() {}
 
   public static void register(KernelRegistry.Builder r) {
-    r.register(OUT, args -> PointwiseSupport.sameDtypeUnary(OUT, args, DtypeRules::isRealHBF16, ABS));
+    r.register(OUT, RebindingCall.wrap(args -> PointwiseSupport.sameDtypeUnary(OUT, args, DtypeRules::isRealHBF16, ABS)));
   }
 }

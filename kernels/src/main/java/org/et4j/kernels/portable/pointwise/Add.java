@@ -17,7 +17,7 @@ import org.et4j.runtime.kernel.Value;
 /**
  * {@code aten::add.out(self, other, *, alpha, out)} and {@code aten::add.Scalar_out}: ExecuTorch's
  * {@code op_add.cpp}. {@code out = self + alpha * other}, computed in the promoted type (float32
- * for half types); Scalar arguments are read when the call is bound.
+ * for half types).
  */
 public final class Add {
   static final String OUT = "aten::add.out";
@@ -26,8 +26,8 @@ public final class Add {
   private Add() {}
 
   public static void register(KernelRegistry.Builder r) {
-    r.register(OUT, Add::bindTensor);
-    r.register(SCALAR_OUT, Add::bindScalar);
+    r.register(OUT, RebindingCall.wrap(Add::bindTensor));
+    r.register(SCALAR_OUT, RebindingCall.wrap(Add::bindScalar));
   }
 
   /** {@code check_alpha_type}: alpha casts to the common type, or is integral/bool for bool. */
@@ -71,6 +71,9 @@ public final class Add {
           FloatPointwise.instance().addScalar(a.data(), s, out.data(), it.numel());
           return;
         }
+      }
+      if (f32 && FloatBroadcastRows.tryBinary(it, FloatBroadcastRows.Kind.ADD, alphaF)) {
+        return;
       }
       ElementwiseLoops.binary(it, compute, f);
     };

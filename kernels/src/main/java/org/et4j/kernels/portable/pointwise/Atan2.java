@@ -20,7 +20,7 @@ public final class Atan2 {
   private Atan2() {}
 
   public static void register(KernelRegistry.Builder r) {
-    r.register(OUT, Atan2::bind);
+    r.register(OUT, RebindingCall.wrap(Atan2::bind));
   }
 
   static KernelCall bind(Value[] args) {

@@ -23,7 +23,7 @@ public final class BitwiseOps {
   private BitwiseOps() {}
 
   public static void register(KernelRegistry.Builder r) {
-    r.register("aten::bitwise_not.out", BitwiseOps::bindNot);
+    r.register("aten::bitwise_not.out", RebindingCall.wrap(BitwiseOps::bindNot));
     binary(r, "bitwise_and", (a, b) -> a & b);
     binary(r, "bitwise_or", (a, b) -> a | b);
     binary(r, "bitwise_xor", (a, b) -> a ^ b);
@@ -37,15 +37,15 @@ public final class BitwiseOps {
   static void shift(KernelRegistry.Builder r, String name, LongBinaryOperator g) {
     String tensorOp = "aten::" + name + ".Tensor_out";
     String scalarOp = "aten::" + name + ".Tensor_Scalar_out";
-    r.register(tensorOp, args -> bindTensor(tensorOp, args, g));
-    r.register(scalarOp, args -> bindScalar(scalarOp, args, g));
+    r.register(tensorOp, RebindingCall.wrap(args -> bindTensor(tensorOp, args, g)));
+    r.register(scalarOp, RebindingCall.wrap(args -> bindScalar(scalarOp, args, g)));
   }
 
   static void binary(KernelRegistry.Builder r, String name, LongBinaryOperator g) {
     String tensorOp = "aten::" + name + ".Tensor_out";
     String scalarOp = "aten::" + name + ".Scalar_out";
-    r.register(tensorOp, args -> bindTensor(tensorOp, args, g));
-    r.register(scalarOp, args -> bindScalar(scalarOp, args, g));
+    r.register(tensorOp, RebindingCall.wrap(args -> bindTensor(tensorOp, args, g)));
+    r.register(scalarOp, RebindingCall.wrap(args -> bindScalar(scalarOp, args, g)));
   }
 
   static void intB(String op, TensorImpl... ts) {

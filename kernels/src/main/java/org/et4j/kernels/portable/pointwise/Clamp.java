@@ -25,8 +25,8 @@ public final class Clamp {
   private Clamp() {}
 
   public static void register(KernelRegistry.Builder r) {
-    r.register(OUT, Clamp::bindScalar);
-    r.register(TENSOR_OUT, Clamp::bindTensor);
+    r.register(OUT, RebindingCall.wrap(Clamp::bindScalar));
+    r.register(TENSOR_OUT, RebindingCall.wrap(Clamp::bindTensor));
   }
 
   /** ExecuTorch's {@code check_bounds}: an integral out takes bounds in its range; a floating out finite bounds in its range. */

@@ -57,8 +57,8 @@ public final class Comparisons {
     String tensorOp = "aten::" + name + ".Tensor_out";
     String scalarOp = "aten::" + name + ".Scalar_out";
     BinaryOp f = BinaryOp.of((a, b) -> c.doubles(a, b) ? 1.0 : 0.0, (a, b) -> c.longs(a, b) ? 1 : 0);
-    r.register(tensorOp, args -> bindTensor(tensorOp, args, f));
-    r.register(scalarOp, args -> bindScalar(scalarOp, args, c));
+    r.register(tensorOp, RebindingCall.wrap(args -> bindTensor(tensorOp, args, f)));
+    r.register(scalarOp, RebindingCall.wrap(args -> bindScalar(scalarOp, args, c)));
   }
 
   static KernelCall bindTensor(String op, Value[] args, BinaryOp f) {

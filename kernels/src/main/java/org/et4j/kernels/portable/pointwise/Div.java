@@ -31,10 +31,10 @@ public final class Div {
   private Div() {}
 
   public static void register(KernelRegistry.Builder r) {
-    r.register(OUT, Div::bindTensor);
-    r.register(OUT_MODE, Div::bindTensorMode);
-    r.register(SCALAR_OUT, Div::bindScalar);
-    r.register(SCALAR_MODE_OUT, Div::bindScalarMode);
+    r.register(OUT, RebindingCall.wrap(Div::bindTensor));
+    r.register(OUT_MODE, RebindingCall.wrap(Div::bindTensorMode));
+    r.register(SCALAR_OUT, RebindingCall.wrap(Div::bindScalar));
+    r.register(SCALAR_MODE_OUT, RebindingCall.wrap(Div::bindScalarMode));
   }
 
   /** div's common type: floating promotion, float32 when neither input is floating. */
@@ -83,6 +83,9 @@ public final class Div {
           FloatPointwise.instance().divScalar(a.data(), s, out.data(), it.numel());
           return;
         }
+      }
+      if (f32 && FloatBroadcastRows.tryBinary(it, FloatBroadcastRows.Kind.DIV, 1f)) {
+        return;
       }
       ElementwiseLoops.binary(it, compute, DIV);
     };

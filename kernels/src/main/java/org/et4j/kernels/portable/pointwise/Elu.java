@@ -19,7 +19,7 @@ public final class Elu {
   private Elu() {}
 
   public static void register(KernelRegistry.Builder r) {
-    r.register(OUT, Elu::bind);
+    r.register(OUT, RebindingCall.wrap(Elu::bind));
   }
 
   static KernelCall bind(Value[] args) {

@@ -5,33 +5,69 @@ import org.et4j.kernels.util.VectorSupport;
 
 /**
  * The float32 fast paths of the pointwise ops, for contiguous same-shape (or scalar-broadcast)
- * operands: {@code n} elements from storage index 0 of each segment. Two implementations with
+ * operands: {@code n} elements from storage index 0 of each segment, or, for the binary
+ * arithmetic used on broadcast rows, from the given element offsets. Two implementations with
  * the same results up to the rounding of transcendental functions: {@link ScalarFloatPointwise},
  * the reference, and {@code VectorFloatPointwise} (Vector API), chosen once by
  * {@link #instance()} through {@link VectorSupport}. Arithmetic (add, sub, mul, div, relu,
  * clamp, where) gives bit-identical results in both.
  */
 interface FloatPointwise {
-  /** {@code out = a + alpha * b}. */
-  void add(MemorySegment a, MemorySegment b, float alpha, MemorySegment out, long n);
+  /** {@code out[oi + i] = a[ai + i] + alpha * b[bi + i]} for i in [0, n). */
+  void add(MemorySegment a, long ai, MemorySegment b, long bi, float alpha, MemorySegment out, long oi, long n);
 
-  /** {@code out = a + s}. */
-  void addScalar(MemorySegment a, float s, MemorySegment out, long n);
+  /** {@code out[oi + i] = a[ai + i] + s}. */
+  void addScalar(MemorySegment a, long ai, float s, MemorySegment out, long oi, long n);
 
-  /** {@code out = a - alpha * b}. */
-  void sub(MemorySegment a, MemorySegment b, float alpha, MemorySegment out, long n);
+  /** {@code out[oi + i] = a[ai + i] - alpha * b[bi + i]}. */
+  void sub(MemorySegment a, long ai, MemorySegment b, long bi, float alpha, MemorySegment out, long oi, long n);
 
-  /** {@code out = a * b}. */
-  void mul(MemorySegment a, MemorySegment b, MemorySegment out, long n);
+  /** {@code out[oi + i] = a[ai + i] * b[bi + i]}. */
+  void mul(MemorySegment a, long ai, MemorySegment b, long bi, MemorySegment out, long oi, long n);
 
-  /** {@code out = a * s}. */
-  void mulScalar(MemorySegment a, float s, MemorySegment out, long n);
+  /** {@code out[oi + i] = a[ai + i] * s}. */
+  void mulScalar(MemorySegment a, long ai, float s, MemorySegment out, long oi, long n);
 
-  /** {@code out = a / b}. */
-  void div(MemorySegment a, MemorySegment b, MemorySegment out, long n);
+  /** {@code out[oi + i] = a[ai + i] / b[bi + i]}. */
+  void div(MemorySegment a, long ai, MemorySegment b, long bi, MemorySegment out, long oi, long n);
 
-  /** {@code out = a / s}. */
-  void divScalar(MemorySegment a, float s, MemorySegment out, long n);
+  /** {@code out[oi + i] = a[ai + i] / s}. */
+  void divScalar(MemorySegment a, long ai, float s, MemorySegment out, long oi, long n);
+
+  /** {@code out = a + alpha * b} over whole segments. */
+  default void add(MemorySegment a, MemorySegment b, float alpha, MemorySegment out, long n) {
+    add(a, 0, b, 0, alpha, out, 0, n);
+  }
+
+  /** {@code out = a + s} over whole segments. */
+  default void addScalar(MemorySegment a, float s, MemorySegment out, long n) {
+    addScalar(a, 0, s, out, 0, n);
+  }
+
+  /** {@code out = a - alpha * b} over whole segments. */
+  default void sub(MemorySegment a, MemorySegment b, float alpha, MemorySegment out, long n) {
+    sub(a, 0, b, 0, alpha, out, 0, n);
+  }
+
+  /** {@code out = a * b} over whole segments. */
+  default void mul(MemorySegment a, MemorySegment b, MemorySegment out, long n) {
+    mul(a, 0, b, 0, out, 0, n);
+  }
+
+  /** {@code out = a * s} over whole segments. */
+  default void mulScalar(MemorySegment a, float s, MemorySegment out, long n) {
+    mulScalar(a, 0, s, out, 0, n);
+  }
+
+  /** {@code out = a / b} over whole segments. */
+  default void div(MemorySegment a, MemorySegment b, MemorySegment out, long n) {
+    div(a, 0, b, 0, out, 0, n);
+  }
+
+  /** {@code out = a / s} over whole segments. */
+  default void divScalar(MemorySegment a, float s, MemorySegment out, long n) {
+    divScalar(a, 0, s, out, 0, n);
+  }
 
   /** {@code out = a < 0 ? 0 : a} (NaN and -0.0 pass through). */
   void relu(MemorySegment a, MemorySegment out, long n);

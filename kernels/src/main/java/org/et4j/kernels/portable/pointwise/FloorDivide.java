@@ -20,7 +20,7 @@ public final class FloorDivide {
   private FloorDivide() {}
 
   public static void register(KernelRegistry.Builder r) {
-    r.register(OUT, FloorDivide::bind);
+    r.register(OUT, RebindingCall.wrap(FloorDivide::bind));
   }
 
   static KernelCall bind(Value[] args) {

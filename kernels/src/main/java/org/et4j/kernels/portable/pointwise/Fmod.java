@@ -29,8 +29,8 @@ public final class Fmod {
   private Fmod() {}
 
   public static void register(KernelRegistry.Builder r) {
-    r.register(TENSOR_OUT, Fmod::bindTensor);
-    r.register(SCALAR_OUT, Fmod::bindScalar);
+    r.register(TENSOR_OUT, RebindingCall.wrap(Fmod::bindTensor));
+    r.register(SCALAR_OUT, RebindingCall.wrap(Fmod::bindScalar));
   }
 
   static ScalarType compute(ScalarType common) {

@@ -23,7 +23,7 @@ public final class Gelu {
   private Gelu() {}
 
   public static void register(KernelRegistry.Builder r) {
-    r.register(OUT, Gelu::bind);
+    r.register(OUT, RebindingCall.wrap(Gelu::bind));
   }
 
   static double geluDouble(double x, boolean tanh) {

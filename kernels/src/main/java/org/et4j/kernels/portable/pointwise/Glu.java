@@ -1,6 +1,7 @@
 package org.et4j.kernels.portable.pointwise;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import org.et4j.kernels.util.DtypeRules;
 import org.et4j.kernels.util.ElementwiseLoops;
 import org.et4j.kernels.util.Elements;
@@ -24,7 +25,7 @@ public final class Glu {
   private Glu() {}
 
   public static void register(KernelRegistry.Builder r) {
-    r.register(OUT, Glu::bind);
+    r.register(OUT, RebindingCall.wrap(Glu::bind));
   }
 
   static KernelCall bind(Value[] args) {
@@ -68,7 +69,7 @@ public final class Glu {
       ScalarType ti = in.dtype();
       ScalarType to = out.dtype();
       long secondShift = (long) half * in.stride(dim);
-      java.util.Arrays.fill(counter, 0);
+      Arrays.fill(counter, 0);
       long inOff = 0;
       long outOff = 0;
       for (long k = 0; k < total; k++) {

@@ -4,6 +4,7 @@ import org.et4j.kernels.util.BroadcastIndexes;
 import org.et4j.kernels.util.DtypeRules;
 import org.et4j.kernels.util.ElementwiseLoops;
 import org.et4j.kernels.util.ElementwiseLoops.UnaryOp;
+import org.et4j.kernels.util.Elements;
 import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelCall;
@@ -22,7 +23,7 @@ public final class Hardtanh {
   private Hardtanh() {}
 
   public static void register(KernelRegistry.Builder r) {
-    r.register(OUT, Hardtanh::bind);
+    r.register(OUT, RebindingCall.wrap(Hardtanh::bind));
   }
 
   static KernelCall bind(Value[] args) {
@@ -73,9 +74,7 @@ public final class Hardtanh {
     double v = s.isInt() ? (double) s.toInt() : s.scalarToDouble();
     return switch (t) {
       case HALF -> Float.float16ToFloat(Float.floatToFloat16(s.isInt() ? (float) s.toInt() : (float) v));
-      case BFLOAT16 ->
-          org.et4j.kernels.util.Elements.bf16ToFloat(
-              org.et4j.kernels.util.Elements.floatToBf16(s.isInt() ? (float) s.toInt() : (float) v));
+      case BFLOAT16 -> Elements.bf16ToFloat(Elements.floatToBf16(s.isInt() ? (float) s.toInt() : (float) v));
       case FLOAT -> s.isInt() ? (float) s.toInt() : (float) v;
       default -> v;
     };

@@ -19,7 +19,7 @@ public final class LeakyRelu {
   private LeakyRelu() {}
 
   public static void register(KernelRegistry.Builder r) {
-    r.register(OUT, LeakyRelu::bind);
+    r.register(OUT, RebindingCall.wrap(LeakyRelu::bind));
   }
 
   static KernelCall bind(Value[] args) {

@@ -19,7 +19,7 @@ public final class LogicalOps {
   private LogicalOps() {}
 
   public static void register(KernelRegistry.Builder r) {
-    r.register("aten::logical_not.out", LogicalOps::bindNot);
+    r.register("aten::logical_not.out", RebindingCall.wrap(LogicalOps::bindNot));
     binary(r, "aten::logical_and.out", BinaryOp.ofLong((a, b) -> a & b));
     binary(r, "aten::logical_or.out", BinaryOp.ofLong((a, b) -> a | b));
     binary(r, "aten::logical_xor.out", BinaryOp.ofLong((a, b) -> a ^ b));
@@ -28,7 +28,7 @@ public final class LogicalOps {
   static void binary(KernelRegistry.Builder r, String op, BinaryOp f) {
     r.register(
         op,
-        args -> {
+        RebindingCall.wrap(args -> {
           KernelChecks.argCount(op, args, 3);
           TensorImpl a = KernelChecks.tensor(op, args, 0);
           TensorImpl b = KernelChecks.tensor(op, args, 1);
@@ -36,7 +36,7 @@ public final class LogicalOps {
           PointwiseSupport.realHBBF16(op, a, b, out);
           KernelChecks.sameDimOrder(op, a, b, out);
           return PointwiseSupport.binary(op, a, b, out, ScalarType.BOOL, f);
-        });
+        }));
   }
 
   static KernelCall bindNot(Value[] args) {

@@ -21,7 +21,7 @@ public final class Maximum {
   private Maximum() {}
 
   public static void register(KernelRegistry.Builder r) {
-    r.register(OUT, Maximum::bind);
+    r.register(OUT, RebindingCall.wrap(Maximum::bind));
   }
 
   static KernelCall bind(Value[] args) {

@@ -21,7 +21,7 @@ public final class Minimum {
   private Minimum() {}
 
   public static void register(KernelRegistry.Builder r) {
-    r.register(OUT, Minimum::bind);
+    r.register(OUT, RebindingCall.wrap(Minimum::bind));
   }
 
   static KernelCall bind(Value[] args) {

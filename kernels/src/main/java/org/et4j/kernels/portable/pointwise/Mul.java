@@ -24,8 +24,8 @@ public final class Mul {
   private Mul() {}
 
   public static void register(KernelRegistry.Builder r) {
-    r.register(OUT, Mul::bindTensor);
-    r.register(SCALAR_OUT, Mul::bindScalar);
+    r.register(OUT, RebindingCall.wrap(Mul::bindTensor));
+    r.register(SCALAR_OUT, RebindingCall.wrap(Mul::bindScalar));
   }
 
   static KernelCall bindTensor(Value[] args) {
@@ -59,6 +59,9 @@ public final class Mul {
           FloatPointwise.instance().mulScalar(b.data(), a.data().getAtIndex(Elements.F32, 0), out.data(), n);
           return;
         }
+      }
+      if (f32 && FloatBroadcastRows.tryBinary(it, FloatBroadcastRows.Kind.MUL, 1f)) {
+        return;
       }
       ElementwiseLoops.binary(it, compute, MUL);
     };

@@ -12,6 +12,6 @@ public final class Neg {
   private Neg() {}
 
   public static void register(KernelRegistry.Builder r) {
-    r.register(OUT, args -> PointwiseSupport.sameDtypeUnary(OUT, args, DtypeRules::isRealHBF16, NEG));
+    r.register(OUT, RebindingCall.wrap(args -> PointwiseSupport.sameDtypeUnary(OUT, args, DtypeRules::isRealHBF16, NEG)));
   }
 }

@@ -1,5 +1,6 @@
 package org.et4j.kernels.portable.pointwise;
 
+import java.util.function.Predicate;
 import org.et4j.kernels.util.BroadcastIndexes;
 import org.et4j.kernels.util.DtypeRules;
 import org.et4j.kernels.util.ElementwiseLoops;
@@ -146,7 +147,7 @@ final class PointwiseSupport {
    * Computes in the tensor's dtype (float32 for half types).
    */
   static KernelCall sameDtypeUnary(
-      String op, Value[] args, java.util.function.Predicate<ScalarType> accepted, UnaryOp f) {
+      String op, Value[] args, Predicate<ScalarType> accepted, UnaryOp f) {
     KernelChecks.argCount(op, args, 2);
     TensorImpl in = KernelChecks.tensor(op, args, 0);
     TensorImpl out = KernelChecks.tensor(op, args, 1);

@@ -1,6 +1,8 @@
 package org.et4j.kernels.portable.pointwise;
 
+import org.et4j.kernels.util.BroadcastIndexes;
 import org.et4j.kernels.util.DtypeRules;
+import org.et4j.kernels.util.ElementwiseLoops;
 import org.et4j.kernels.util.ElementwiseLoops.BinaryOp;
 import org.et4j.kernels.util.ElementwiseLoops.UnaryOp;
 import org.et4j.kernels.util.KernelChecks;
@@ -27,9 +29,9 @@ public final class Pow {
   private Pow() {}
 
   public static void register(KernelRegistry.Builder r) {
-    r.register(TT, Pow::bindTensorTensor);
-    r.register(TS, Pow::bindTensorScalar);
-    r.register(ST, Pow::bindScalarTensor);
+    r.register(TT, RebindingCall.wrap(Pow::bindTensorTensor));
+    r.register(TS, RebindingCall.wrap(Pow::bindTensorScalar));
+    r.register(ST, RebindingCall.wrap(Pow::bindScalarTensor));
   }
 
   /** C's {@code pow}: like {@link Math#pow} except that 1^y and (-1)^±inf are 1. */
@@ -73,13 +75,24 @@ public final class Pow {
     KernelChecks.sameDimOrder(TS, a, out);
     ScalarType compute = compute(common);
     double e = DtypeRules.scalarAsDouble(b, compute);
-    UnaryOp f;
     if (e == 2.0) {
-      f = UnaryOp.ofDouble(x -> x * x);
-    } else {
-      f = UnaryOp.ofDouble(x -> cPow(x, e));
+      // pow(x, 2) is x * x exactly (both correctly rounded): RMSNorm's square takes the float32
+      // multiply fast path.
+      UnaryOp square = UnaryOp.ofDouble(x -> x * x);
+      if (PointwiseSupport.allFloat(a, out)) {
+        BroadcastIndexes it = BroadcastIndexes.of(TS, out, a);
+        return ctx -> {
+          it.resizeOutLike(0);
+          if (it.isFlat()) {
+            FloatPointwise.instance().mul(a.data(), a.data(), out.data(), it.numel());
+          } else {
+            ElementwiseLoops.unary(it, compute, square);
+          }
+        };
+      }
+      return PointwiseSupport.unary(TS, a, out, compute, square);
     }
-    return PointwiseSupport.unary(TS, a, out, compute, f);
+    return PointwiseSupport.unary(TS, a, out, compute, UnaryOp.ofDouble(x -> cPow(x, e)));
   }
 
   static KernelCall bindScalarTensor(Value[] args) {

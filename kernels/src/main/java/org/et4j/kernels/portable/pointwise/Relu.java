@@ -19,7 +19,7 @@ public final class Relu {
   private Relu() {}
 
   public static void register(KernelRegistry.Builder r) {
-    r.register(OUT, Relu::bind);
+    r.register(OUT, RebindingCall.wrap(Relu::bind));
   }
 
   static KernelCall bind(Value[] args) {

@@ -25,8 +25,8 @@ public final class Remainder {
   private Remainder() {}
 
   public static void register(KernelRegistry.Builder r) {
-    r.register(TENSOR_OUT, Remainder::bindTensor);
-    r.register(SCALAR_OUT, Remainder::bindScalar);
+    r.register(TENSOR_OUT, RebindingCall.wrap(Remainder::bindTensor));
+    r.register(SCALAR_OUT, RebindingCall.wrap(Remainder::bindScalar));
   }
 
   static double remainder(double a, double b, boolean f32) {

@@ -19,7 +19,7 @@ public final class Rsub {
   private Rsub() {}
 
   public static void register(KernelRegistry.Builder r) {
-    r.register(SCALAR_OUT, Rsub::bind);
+    r.register(SCALAR_OUT, RebindingCall.wrap(Rsub::bind));
   }
 
   static KernelCall bind(Value[] args) {

@@ -21,7 +21,7 @@ public final class Sigmoid {
   private Sigmoid() {}
 
   public static void register(KernelRegistry.Builder r) {
-    r.register(OUT, Sigmoid::bind);
+    r.register(OUT, RebindingCall.wrap(Sigmoid::bind));
   }
 
   static KernelCall bind(Value[] args) {

@@ -15,6 +15,6 @@ public final class Sign {
   private Sign() {}
 
   public static void register(KernelRegistry.Builder r) {
-    r.register(OUT, args -> PointwiseSupport.sameDtypeUnary(OUT, args, DtypeRules::isRealHBBF16, SIGN));
+    r.register(OUT, RebindingCall.wrap(args -> PointwiseSupport.sameDtypeUnary(OUT, args, DtypeRules::isRealHBBF16, SIGN)));
   }
 }

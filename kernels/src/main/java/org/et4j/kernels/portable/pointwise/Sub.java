@@ -26,8 +26,8 @@ public final class Sub {
   private Sub() {}
 
   public static void register(KernelRegistry.Builder r) {
-    r.register(OUT, Sub::bindTensor);
-    r.register(SCALAR_OUT, Sub::bindScalar);
+    r.register(OUT, RebindingCall.wrap(Sub::bindTensor));
+    r.register(SCALAR_OUT, RebindingCall.wrap(Sub::bindScalar));
   }
 
   static void checkAlpha(String op, Value alpha, ScalarType common) {
@@ -75,6 +75,9 @@ public final class Sub {
           FloatPointwise.instance().addScalar(a.data(), s, out.data(), it.numel());
           return;
         }
+      }
+      if (f32 && FloatBroadcastRows.tryBinary(it, FloatBroadcastRows.Kind.SUB, alphaF)) {
+        return;
       }
       ElementwiseLoops.binary(it, compute, f);
     };

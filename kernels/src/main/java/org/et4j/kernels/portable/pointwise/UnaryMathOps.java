@@ -61,8 +61,8 @@ public final class UnaryMathOps {
     toBool(r, "isnan", Double::isNaN);
     toBool(r, "isinf", Double::isInfinite);
 
-    r.register("aten::round.out", UnaryMathOps::bindRound);
-    r.register("aten::logit.out", UnaryMathOps::bindLogit);
+    r.register("aten::round.out", RebindingCall.wrap(UnaryMathOps::bindRound));
+    r.register("aten::logit.out", RebindingCall.wrap(UnaryMathOps::bindLogit));
   }
 
   /** {@code 1.0 / sqrt(x)}: the square root is rounded to float32 first for float32 inputs. */
@@ -76,7 +76,7 @@ public final class UnaryMathOps {
 
   static void toFloating(KernelRegistry.Builder r, String name, DoubleUnaryOperator fn) {
     String op = "aten::" + name + ".out";
-    r.register(op, args -> bindToFloating(op, name, args, fn));
+    r.register(op, RebindingCall.wrap(args -> bindToFloating(op, name, args, fn)));
   }
 
   static KernelCall bindToFloating(String op, String name, Value[] args, DoubleUnaryOperator fn) {
@@ -122,7 +122,7 @@ public final class UnaryMathOps {
     String op = "aten::" + name + ".out";
     r.register(
         op,
-        args -> {
+        RebindingCall.wrap(args -> {
           KernelChecks.argCount(op, args, 2);
           TensorImpl in = KernelChecks.tensor(op, args, 0);
           TensorImpl out = KernelChecks.tensor(op, args, 1);
@@ -131,14 +131,14 @@ public final class UnaryMathOps {
           KernelChecks.sameDimOrder(op, in, out);
           ScalarType compute = in.dtype() == ScalarType.DOUBLE ? ScalarType.DOUBLE : ScalarType.FLOAT;
           return PointwiseSupport.unary(op, in, out, compute, UnaryOp.ofDouble(fn));
-        });
+        }));
   }
 
   static void toBool(KernelRegistry.Builder r, String name, DoublePredicate fn) {
     String op = "aten::" + name + ".out";
     r.register(
         op,
-        args -> {
+        RebindingCall.wrap(args -> {
           KernelChecks.argCount(op, args, 2);
           TensorImpl in = KernelChecks.tensor(op, args, 0);
           TensorImpl out = KernelChecks.tensor(op, args, 1);
@@ -147,7 +147,7 @@ public final class UnaryMathOps {
           KernelChecks.sameDimOrder(op, in, out);
           ScalarType compute = in.dtype() == ScalarType.DOUBLE ? ScalarType.DOUBLE : ScalarType.FLOAT;
           return PointwiseSupport.unary(op, in, out, compute, UnaryOp.ofDouble(x -> fn.test(x) ? 1.0 : 0.0));
-        });
+        }));
   }
 
   static KernelCall bindRound(Value[] args) {

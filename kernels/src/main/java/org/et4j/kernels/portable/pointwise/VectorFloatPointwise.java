@@ -54,90 +54,90 @@ final class VectorFloatPointwise implements FloatPointwise {
   }
 
   @Override
-  public void add(MemorySegment a, MemorySegment b, float alpha, MemorySegment out, long n) {
+  public void add(MemorySegment a, long ai, MemorySegment b, long bi, float alpha, MemorySegment out, long oi, long n) {
     long end = bound(n);
     if (alpha == 1f) {
-      for (long i = 0, o = 0; i < end; i += STEP, o += VBYTES) {
-        FloatVector va = FloatVector.fromMemorySegment(F, a, o, LE);
-        FloatVector vb = FloatVector.fromMemorySegment(F, b, o, LE);
-        va.add(vb).intoMemorySegment(out, o, LE);
+      for (long i = 0; i < end; i += STEP) {
+        FloatVector va = FloatVector.fromMemorySegment(F, a, (ai + i) * 4, LE);
+        FloatVector vb = FloatVector.fromMemorySegment(F, b, (bi + i) * 4, LE);
+        va.add(vb).intoMemorySegment(out, (oi + i) * 4, LE);
       }
     } else {
-      for (long i = 0, o = 0; i < end; i += STEP, o += VBYTES) {
-        FloatVector va = FloatVector.fromMemorySegment(F, a, o, LE);
-        FloatVector vb = FloatVector.fromMemorySegment(F, b, o, LE);
-        va.add(vb.mul(alpha)).intoMemorySegment(out, o, LE);
+      for (long i = 0; i < end; i += STEP) {
+        FloatVector va = FloatVector.fromMemorySegment(F, a, (ai + i) * 4, LE);
+        FloatVector vb = FloatVector.fromMemorySegment(F, b, (bi + i) * 4, LE);
+        va.add(vb.mul(alpha)).intoMemorySegment(out, (oi + i) * 4, LE);
       }
     }
-    ScalarFloatPointwise.add(a, b, alpha, out, end, n);
+    ScalarFloatPointwise.add(a, ai, b, bi, alpha, out, oi, end, n);
   }
 
   @Override
-  public void addScalar(MemorySegment a, float s, MemorySegment out, long n) {
+  public void addScalar(MemorySegment a, long ai, float s, MemorySegment out, long oi, long n) {
     long end = bound(n);
-    for (long i = 0, o = 0; i < end; i += STEP, o += VBYTES) {
-      FloatVector.fromMemorySegment(F, a, o, LE).add(s).intoMemorySegment(out, o, LE);
+    for (long i = 0; i < end; i += STEP) {
+      FloatVector.fromMemorySegment(F, a, (ai + i) * 4, LE).add(s).intoMemorySegment(out, (oi + i) * 4, LE);
     }
-    ScalarFloatPointwise.addScalar(a, s, out, end, n);
+    ScalarFloatPointwise.addScalar(a, ai, s, out, oi, end, n);
   }
 
   @Override
-  public void sub(MemorySegment a, MemorySegment b, float alpha, MemorySegment out, long n) {
+  public void sub(MemorySegment a, long ai, MemorySegment b, long bi, float alpha, MemorySegment out, long oi, long n) {
     long end = bound(n);
     if (alpha == 1f) {
-      for (long i = 0, o = 0; i < end; i += STEP, o += VBYTES) {
-        FloatVector va = FloatVector.fromMemorySegment(F, a, o, LE);
-        FloatVector vb = FloatVector.fromMemorySegment(F, b, o, LE);
-        va.sub(vb).intoMemorySegment(out, o, LE);
+      for (long i = 0; i < end; i += STEP) {
+        FloatVector va = FloatVector.fromMemorySegment(F, a, (ai + i) * 4, LE);
+        FloatVector vb = FloatVector.fromMemorySegment(F, b, (bi + i) * 4, LE);
+        va.sub(vb).intoMemorySegment(out, (oi + i) * 4, LE);
       }
     } else {
-      for (long i = 0, o = 0; i < end; i += STEP, o += VBYTES) {
-        FloatVector va = FloatVector.fromMemorySegment(F, a, o, LE);
-        FloatVector vb = FloatVector.fromMemorySegment(F, b, o, LE);
-        va.sub(vb.mul(alpha)).intoMemorySegment(out, o, LE);
+      for (long i = 0; i < end; i += STEP) {
+        FloatVector va = FloatVector.fromMemorySegment(F, a, (ai + i) * 4, LE);
+        FloatVector vb = FloatVector.fromMemorySegment(F, b, (bi + i) * 4, LE);
+        va.sub(vb.mul(alpha)).intoMemorySegment(out, (oi + i) * 4, LE);
       }
     }
-    ScalarFloatPointwise.sub(a, b, alpha, out, end, n);
+    ScalarFloatPointwise.sub(a, ai, b, bi, alpha, out, oi, end, n);
   }
 
   @Override
-  public void mul(MemorySegment a, MemorySegment b, MemorySegment out, long n) {
+  public void mul(MemorySegment a, long ai, MemorySegment b, long bi, MemorySegment out, long oi, long n) {
     long end = bound(n);
-    for (long i = 0, o = 0; i < end; i += STEP, o += VBYTES) {
-      FloatVector va = FloatVector.fromMemorySegment(F, a, o, LE);
-      FloatVector vb = FloatVector.fromMemorySegment(F, b, o, LE);
-      va.mul(vb).intoMemorySegment(out, o, LE);
+    for (long i = 0; i < end; i += STEP) {
+      FloatVector va = FloatVector.fromMemorySegment(F, a, (ai + i) * 4, LE);
+      FloatVector vb = FloatVector.fromMemorySegment(F, b, (bi + i) * 4, LE);
+      va.mul(vb).intoMemorySegment(out, (oi + i) * 4, LE);
     }
-    ScalarFloatPointwise.mul(a, b, out, end, n);
+    ScalarFloatPointwise.mul(a, ai, b, bi, out, oi, end, n);
   }
 
   @Override
-  public void mulScalar(MemorySegment a, float s, MemorySegment out, long n) {
+  public void mulScalar(MemorySegment a, long ai, float s, MemorySegment out, long oi, long n) {
     long end = bound(n);
-    for (long i = 0, o = 0; i < end; i += STEP, o += VBYTES) {
-      FloatVector.fromMemorySegment(F, a, o, LE).mul(s).intoMemorySegment(out, o, LE);
+    for (long i = 0; i < end; i += STEP) {
+      FloatVector.fromMemorySegment(F, a, (ai + i) * 4, LE).mul(s).intoMemorySegment(out, (oi + i) * 4, LE);
     }
-    ScalarFloatPointwise.mulScalar(a, s, out, end, n);
+    ScalarFloatPointwise.mulScalar(a, ai, s, out, oi, end, n);
   }
 
   @Override
-  public void div(MemorySegment a, MemorySegment b, MemorySegment out, long n) {
+  public void div(MemorySegment a, long ai, MemorySegment b, long bi, MemorySegment out, long oi, long n) {
     long end = bound(n);
-    for (long i = 0, o = 0; i < end; i += STEP, o += VBYTES) {
-      FloatVector va = FloatVector.fromMemorySegment(F, a, o, LE);
-      FloatVector vb = FloatVector.fromMemorySegment(F, b, o, LE);
-      va.div(vb).intoMemorySegment(out, o, LE);
+    for (long i = 0; i < end; i += STEP) {
+      FloatVector va = FloatVector.fromMemorySegment(F, a, (ai + i) * 4, LE);
+      FloatVector vb = FloatVector.fromMemorySegment(F, b, (bi + i) * 4, LE);
+      va.div(vb).intoMemorySegment(out, (oi + i) * 4, LE);
     }
-    ScalarFloatPointwise.div(a, b, out, end, n);
+    ScalarFloatPointwise.div(a, ai, b, bi, out, oi, end, n);
   }
 
   @Override
-  public void divScalar(MemorySegment a, float s, MemorySegment out, long n) {
+  public void divScalar(MemorySegment a, long ai, float s, MemorySegment out, long oi, long n) {
     long end = bound(n);
-    for (long i = 0, o = 0; i < end; i += STEP, o += VBYTES) {
-      FloatVector.fromMemorySegment(F, a, o, LE).div(s).intoMemorySegment(out, o, LE);
+    for (long i = 0; i < end; i += STEP) {
+      FloatVector.fromMemorySegment(F, a, (ai + i) * 4, LE).div(s).intoMemorySegment(out, (oi + i) * 4, LE);
     }
-    ScalarFloatPointwise.divScalar(a, s, out, end, n);
+    ScalarFloatPointwise.divScalar(a, ai, s, out, oi, end, n);
   }
 
   @Override

@@ -1,9 +1,12 @@
 package org.et4j.kernels.portable.pointwise;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import org.et4j.kernels.util.BroadcastIndexes;
 import org.et4j.kernels.util.DtypeRules;
 import org.et4j.kernels.util.ElementwiseLoops;
 import org.et4j.kernels.util.ElementwiseLoops.TernaryOp;
+import org.et4j.kernels.util.Elements;
 import org.et4j.kernels.util.KernelChecks;
 import org.et4j.kernels.util.TypePromotion;
 import org.et4j.runtime.ScalarType;
@@ -36,7 +39,7 @@ public final class Where {
   private Where() {}
 
   public static void register(KernelRegistry.Builder r) {
-    r.register(OUT, Where::bind);
+    r.register(OUT, RebindingCall.wrap(Where::bind));
   }
 
   static KernelCall bind(Value[] args) {
@@ -59,11 +62,31 @@ public final class Where {
     boolean fast = PointwiseSupport.allFloat(a, b, out) && cond.dtype() == ScalarType.BOOL;
     return ctx -> {
       it.resizeOutToBroadcast();
-      if (fast && it.isFlat() && it.numel() > 0) {
-        FloatPointwise.instance().where(cond.data(), a.data(), b.data(), out.data(), it.numel());
+      if (fast && it.numel() > 0) {
+        if (it.isFlat()) {
+          FloatPointwise.instance().where(cond.data(), a.data(), b.data(), out.data(), it.numel());
+        } else {
+          selectFloatBroadcast(it);
+        }
       } else {
         ElementwiseLoops.ternary(it, compute, SELECT);
       }
     };
+  }
+
+  /** float32 select over broadcast operands (attention masks), without per-element dispatch. */
+  static void selectFloatBroadcast(BroadcastIndexes it) {
+    MemorySegment so = it.out().data();
+    MemorySegment sa = it.input(0).data();
+    MemorySegment sb = it.input(1).data();
+    MemorySegment sc = it.input(2).data();
+    long n = it.numel();
+    it.reset();
+    for (long i = 0; i < n; i++) {
+      boolean c = sc.get(ValueLayout.JAVA_BYTE, it.offset(3)) != 0;
+      float v = c ? sa.getAtIndex(Elements.F32, it.offset(1)) : sb.getAtIndex(Elements.F32, it.offset(2));
+      so.setAtIndex(Elements.F32, it.offset(0), v);
+      it.advance();
+    }
   }
 }

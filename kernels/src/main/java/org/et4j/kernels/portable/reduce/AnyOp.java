@@ -54,6 +54,8 @@ public final class AnyOp {
     }
     boolean[] mask = identity ? null : Reduction.dimMask(op, in, dims);
     Reduction.PlanCache plans = new Reduction.PlanCache(in, mask);
+    Reduction.PlanCache inAll = new Reduction.PlanCache(in, null);
+    Reduction.PlanCache outAll = new Reduction.PlanCache(out, null);
 
     return ctx -> {
       ScalarType it = in.dtype();
@@ -61,15 +63,15 @@ public final class AnyOp {
       MemorySegment src = in.data();
       MemorySegment dst = out.data();
       if (identity) {
-        Reduction.resize(op, out, in.sizes());
-        long[] inOffs = Reduction.offsets(in.sizes(), in.strides());
-        long[] outOffs = Reduction.offsets(out.sizes(), out.strides());
+        Reduction.resize(op, out, inAll.inSizes());
+        long[] inOffs = inAll.get(null).offsets;
+        long[] outOffs = outAll.get(null).offsets;
         for (int i = 0; i < inOffs.length; i++) {
           Elements.writeLong(ot, dst, outOffs[i], Elements.readBool(it, src, inOffs[i]) ? 1 : 0);
         }
         return;
       }
-      Reduction.resize(op, out, Reduction.outSizes(in, mask, keepdim));
+      Reduction.resize(op, out, plans.outSizes(keepdim));
       Reduction.Plan plan = plans.get(out);
       for (int o = 0; o < plan.bases.length; o++) {
         boolean any = false;

@@ -30,6 +30,7 @@ final class ArgReduction {
     }
     boolean[] mask = dim == null ? null : Reduction.singleDimMask(op, in, dim);
     Reduction.PlanCache plans = new Reduction.PlanCache(in, mask);
+    FloatRows rows = FloatRows.get();
 
     return ctx -> {
       if (mask != null) {
@@ -38,12 +39,20 @@ final class ArgReduction {
           throw Reduction.fail(op, "cannot reduce the empty dim " + d + " of " + in.describe());
         }
       }
-      Reduction.resize(op, out, Reduction.outSizes(in, mask, keepdim));
+      Reduction.resize(op, out, plans.outSizes(keepdim));
       if (in.numel() == 0) {
         if (out.numel() == 0) {
           return;
         }
         throw Reduction.fail(op, "cannot reduce the empty tensor " + in.describe());
+      }
+      int n = LastDim.rowLength(in, mask, out);
+      if (n > 0 && in.dtype() == ScalarType.FLOAT) {
+        long nRows = in.numel() / n;
+        for (long i = 0; i < nRows; i++) {
+          out.data().setAtIndex(org.et4j.kernels.util.Elements.I64, i, rows.argExtreme(in.data(), i * n, n, max));
+        }
+        return;
       }
       Reduction.Plan plan = plans.get(out);
       IndexedExtrema.reduce(in, plan, max, null, null, out, plan.outOffsets);

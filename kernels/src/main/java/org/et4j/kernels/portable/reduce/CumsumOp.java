@@ -41,7 +41,7 @@ public final class CumsumOp {
     Reduction.PlanCache outPlans = new Reduction.PlanCache(out, mask);
 
     return ctx -> {
-      Reduction.resize(NAME, out, in.sizes());
+      Reduction.resize(NAME, out, inPlans.inSizes());
       Reduction.Plan ip = inPlans.get(null);
       Reduction.Plan op = outPlans.get(null);
       ScalarType it = in.dtype();

@@ -34,7 +34,7 @@ final class Extrema {
     FloatRows rows = FloatRows.get();
 
     return ctx -> {
-      Reduction.resize(op, out, Reduction.outSizes(in, mask, keepdim));
+      Reduction.resize(op, out, plans.outSizes(keepdim));
       if (in.numel() == 0) {
         if (out.numel() == 0) {
           return;

@@ -19,6 +19,12 @@ public interface FloatRows {
   /** The smallest of {@code n >= 1} floats; NaN if any is NaN. */
   float min(MemorySegment s, long off, int n);
 
+  /**
+   * The index of the first NaN among {@code n >= 1} floats, else of the first largest (when
+   * {@code max}) or smallest one: ExecuTorch's argmax/argmin rule.
+   */
+  int argExtreme(MemorySegment s, long off, int n, boolean max);
+
   /** {@code out = exp(x - max) / sum(exp(x - max))} over one row of {@code n >= 1}. */
   void softmax(MemorySegment in, long inOff, MemorySegment out, long outOff, int n);
 

@@ -56,7 +56,7 @@ public final class MeanOp {
     FloatRows rows = FloatRows.get();
 
     return ctx -> {
-      Reduction.resize(op, out, Reduction.outSizes(in, mask, keepdim));
+      Reduction.resize(op, out, plans.outSizes(keepdim));
       int n = LastDim.rowLength(in, mask, out);
       if (n > 0 && in.dtype() == ScalarType.FLOAT && out.dtype() == ScalarType.FLOAT) {
         long nRows = in.numel() / n;

@@ -39,7 +39,7 @@ final class MinMax {
       if (in.dim() > 0 && in.size(d) == 0) {
         throw Reduction.fail(op, "cannot reduce the empty dim " + d + " of " + in.describe());
       }
-      int[] sizes = Reduction.outSizes(in, mask, keepdim);
+      int[] sizes = plans.outSizes(keepdim);
       Reduction.resize(op, values, sizes);
       Reduction.resize(op, indices, sizes);
       if (in.numel() == 0) {
@@ -71,10 +71,11 @@ final class MinMax {
     if (!Reduction.canCast(it, ot)) {
       throw Reduction.fail(op, "cannot cast " + it.displayName() + " to " + ot.displayName());
     }
+    Reduction.PlanCache plans = new Reduction.PlanCache(in, null);
     return ctx -> {
       Reduction.resize(op, out, new int[0]);
       MemorySegment src = in.data();
-      long[] offs = Reduction.offsets(in.sizes(), in.strides());
+      long[] offs = plans.get(null).offsets;
       if (ot.isFloatingPoint()) {
         double acc = max ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
         for (long off : offs) {

@@ -63,7 +63,7 @@ public final class ProdOp {
     boolean[] mask = Reduction.singleDimMask(INT_NAME, in, dim);
     Reduction.PlanCache plans = new Reduction.PlanCache(in, mask);
     return ctx -> {
-      Reduction.resize(INT_NAME, out, Reduction.outSizes(in, mask, keepdim));
+      Reduction.resize(INT_NAME, out, plans.outSizes(keepdim));
       prod(in, out, plans.get(out));
     };
   }

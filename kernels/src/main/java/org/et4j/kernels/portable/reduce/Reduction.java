@@ -70,6 +70,28 @@ public final class Reduction {
       this.mask = mask;
     }
 
+    private int sizesVersion = -1;
+    private boolean sizesKeepdim;
+    private int[] sizes;
+    private int[] inSizes;
+
+    /** {@link Reduction#outSizes} for the input's current shape, computed once per shape. */
+    public int[] outSizes(boolean keepdim) {
+      if (sizes == null || sizesVersion != in.shapeVersion() || sizesKeepdim != keepdim) {
+        sizes = Reduction.outSizes(in, mask, keepdim);
+        inSizes = in.sizes();
+        sizesKeepdim = keepdim;
+        sizesVersion = in.shapeVersion();
+      }
+      return sizes;
+    }
+
+    /** The input's sizes, copied once per shape. */
+    public int[] inSizes() {
+      outSizes(sizesKeepdim);
+      return inSizes;
+    }
+
     /** The plan for the input's current shape; {@code out} must already have its final shape. */
     public Plan get(TensorImpl out) {
       if (plan == null || version != in.shapeVersion()) {

@@ -42,6 +42,20 @@ public final class ScalarFloatRows implements FloatRows {
     return m;
   }
 
+  @Override
+  public int argExtreme(MemorySegment s, long off, int n, boolean max) {
+    float acc = s.getAtIndex(F32, off);
+    int best = 0;
+    for (int j = 1; j < n && !Float.isNaN(acc); j++) {
+      float v = s.getAtIndex(F32, off + j);
+      if (Float.isNaN(v) || (max ? v > acc : v < acc)) {
+        acc = v;
+        best = j;
+      }
+    }
+    return best;
+  }
+
   /** std::max(v, acc) as ExecuTorch's softmax uses it: {@code (v < acc) ? acc : v}. */
   static float softmaxMax(MemorySegment s, long off, int n) {
     float m = s.getAtIndex(F32, off);

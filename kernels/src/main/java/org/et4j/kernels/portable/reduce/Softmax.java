@@ -38,7 +38,7 @@ final class Softmax {
     FloatRows rows = FloatRows.get();
 
     return ctx -> {
-      Reduction.resize(op, out, in.sizes());
+      Reduction.resize(op, out, inPlans.inSizes());
       if (in.numel() == 0) {
         return;
       }

@@ -46,7 +46,7 @@ public final class SumOp {
 
     return ctx -> {
       // resize out
-      Reduction.resize(NAME, out, Reduction.outSizes(in, mask, keepdim));
+      Reduction.resize(NAME, out, plans.outSizes(keepdim));
       // fast path: float32 rows reduced along the innermost contiguous dim
       int n = LastDim.rowLength(in, mask, out);
       if (n > 0 && in.dtype() == ScalarType.FLOAT && out.dtype() == ScalarType.FLOAT) {

@@ -46,6 +46,10 @@ public final class TopkOp {
     }
     int dim = Reduction.normalizeDim(NAME, in, dimArg);
     boolean[] mask = Reduction.singleDimMask(NAME, in, dimArg);
+    Reduction.PlanCache inPlans = new Reduction.PlanCache(in, mask);
+    Reduction.PlanCache valuePlans = new Reduction.PlanCache(values, mask);
+    Reduction.PlanCache indexPlans = new Reduction.PlanCache(indices, mask);
+    Scratch scratch = new Scratch();
 
     return ctx -> {
       long k = kArg.toInt();
@@ -62,15 +66,16 @@ public final class TopkOp {
       if (in.numel() == 0 || k == 0) {
         return;
       }
-      Reduction.Plan ip = Reduction.Plan.of(in, mask, null);
-      Reduction.Plan vp = Reduction.Plan.of(values, mask, null);
-      Reduction.Plan xp = Reduction.Plan.of(indices, mask, null);
+      Reduction.Plan ip = inPlans.get(null);
+      Reduction.Plan vp = valuePlans.get(null);
+      Reduction.Plan xp = indexPlans.get(null);
       MemorySegment src = in.data();
       int n = ip.offsets.length;
-      int[] order = new int[n];
-      int[] tmp = new int[n];
-      double[] dv = t.isFloatingPoint() ? new double[n] : null;
-      long[] lv = t.isFloatingPoint() ? null : new long[n];
+      scratch.ensure(n, t.isFloatingPoint());
+      int[] order = scratch.order;
+      int[] tmp = scratch.tmp;
+      double[] dv = scratch.dv;
+      long[] lv = scratch.lv;
       for (int o = 0; o < ip.bases.length; o++) {
         for (int j = 0; j < n; j++) {
           order[j] = j;
@@ -92,6 +97,33 @@ public final class TopkOp {
         }
       }
     };
+  }
+
+  /** Per-call-site work arrays, grown when the reduced dim grows. */
+  private static final class Scratch {
+    int[] order = new int[0];
+    int[] tmp = new int[0];
+    double[] dv;
+    long[] lv;
+
+    void ensure(int n, boolean floating) {
+      if (order.length < n) {
+        order = new int[n];
+        tmp = new int[n];
+        dv = null;
+        lv = null;
+      }
+      if (floating && dv == null) {
+        dv = new double[order.length];
+      } else if (!floating && lv == null) {
+        lv = new long[order.length];
+      }
+      if (floating) {
+        lv = null;
+      } else {
+        dv = null;
+      }
+    }
   }
 
   /** True when element a must come before element b (ties keep input order: stable sort). */

@@ -37,7 +37,7 @@ public final class VarMeanOp {
     boolean singleDim = dims != null && dims.length == 1 && mask != null;
     Reduction.PlanCache plans = new Reduction.PlanCache(in, mask);
     return ctx -> {
-      int[] sizes = Reduction.outSizes(in, mask, keepdim);
+      int[] sizes = plans.outSizes(keepdim);
       Reduction.resize(NAME, var, sizes);
       Reduction.resize(NAME, mean, sizes);
       long num = Reduction.reducedCount(in, mask);

@@ -39,7 +39,7 @@ public final class VarOp {
     boolean[] mask = Reduction.dimMask(op, in, dims);
     Reduction.PlanCache plans = new Reduction.PlanCache(in, mask);
     return ctx -> {
-      Reduction.resize(op, out, Reduction.outSizes(in, mask, keepdim));
+      Reduction.resize(op, out, plans.outSizes(keepdim));
       long num = Reduction.reducedCount(in, mask);
       Reduction.Plan plan = plans.get(out);
       Variance.compute(in, plan, num, num - correction, out, plan.outOffsets, null, null, false);

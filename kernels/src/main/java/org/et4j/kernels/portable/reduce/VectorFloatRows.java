@@ -5,6 +5,7 @@ import static org.et4j.kernels.util.Elements.F32;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.et4j.kernels.util.VectorSupport;
@@ -81,6 +82,34 @@ final class VectorFloatRows implements FloatRows {
       r = Float.isNaN(v) || v < r ? v : r;
     }
     return r;
+  }
+
+  @Override
+  public int argExtreme(MemorySegment s, long off, int n, boolean max) {
+    float target = max ? max(s, off, n) : min(s, off, n);
+    if (Float.isNaN(target)) {
+      for (int j = 0; ; j++) {
+        if (Float.isNaN(s.getAtIndex(F32, off + j))) {
+          return j;
+        }
+      }
+    }
+    // the first element equal to the extreme (-0.0 and 0.0 tie, as they do in the scalar rule)
+    int len = F.length();
+    int bound = n - n % len;
+    int j = 0;
+    for (; j < bound; j += len) {
+      VectorMask<Float> eq = FloatVector.fromMemorySegment(F, s, (off + j) * 4, LE).compare(VectorOperators.EQ, target);
+      if (eq.anyTrue()) {
+        return j + eq.firstTrue();
+      }
+    }
+    for (; j < n; j++) {
+      if (s.getAtIndex(F32, off + j) == target) {
+        return j;
+      }
+    }
+    throw new IllegalStateException("extreme value not found in its own row");
   }
 
   /** Sum of exp(x - max) over the row; when {@code out} is not null the exps are stored there. */

@@ -2,9 +2,11 @@ package org.et4j.kernels.portable.shape;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.lang.foreign.MemorySegment;
 import java.util.List;
 import org.et4j.kernels.util.Elements;
 import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.StridedCopy;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.TensorImpl;
 
@@ -20,8 +22,9 @@ import org.et4j.runtime.kernel.TensorImpl;
  * adjacent and in front otherwise. Negative indices count from the end; out-of-range ones are
  * InvalidArgument.
  *
- * <p>Built per execution, because the values of the indices (and, with masks, the result shape)
- * are data. Self must be contiguous.
+ * <p>Built when shapes change; {@link #refresh} re-reads the index values on every execution. With
+ * a mask the result shape itself is data, and the whole structure is rebuilt per execution. Self
+ * must be contiguous.
  */
 final class AdvancedIndex {
   /** The result space. */
@@ -36,21 +39,53 @@ final class AdvancedIndex {
   /** Per X dimension: the row-major stride in B for a B dimension, 0 for a plain dimension. */
   final long[] xBStrides;
 
-  /** True when no index is given: X is self's shape. */
-  final boolean noIndex;
+  /** True when a mask is among the indices: X then depends on the mask's data. */
+  final boolean dataDependent;
 
-  private AdvancedIndex(int[] xSizes, long[] bOffsets, long[] xSelfStrides, long[] xBStrides, boolean noIndex) {
+  private final String op;
+  private final TensorImpl self;
+  private final List<Source> sources;
+  private final int[] b;
+  private final int[] coord;
+
+  private AdvancedIndex(
+      String op,
+      TensorImpl self,
+      List<Source> sources,
+      int[] b,
+      int[] xSizes,
+      long[] xSelfStrides,
+      long[] xBStrides,
+      boolean dataDependent) {
+    this.op = op;
+    this.self = self;
+    this.sources = sources;
+    this.b = b;
     this.xSizes = xSizes;
-    this.bOffsets = bOffsets;
+    this.bOffsets = new long[(int) OpSupport.numel(b)];
     this.xSelfStrides = xSelfStrides;
     this.xBStrides = xBStrides;
-    this.noIndex = noIndex;
+    this.dataDependent = dataDependent;
+    this.coord = new int[Math.max(xSizes.length, b.length)];
   }
 
   /** One index over one self dimension: a tensor read through broadcast strides, or mask coordinates. */
-  private record Source(int selfDim, int[] shape, TensorImpl tensor, long[] values) {
-    long read(long i) {
-      return values != null ? values[(int) i] : Elements.readLong(tensor.dtype(), tensor.data(), i);
+  private record Source(int selfDim, int[] shape, TensorImpl tensor, long[] values, long[] bcast) {
+    Source(int selfDim, int[] shape, TensorImpl tensor, long[] values) {
+      this(selfDim, shape, tensor, values, new long[0]);
+    }
+
+    /** Strides, over B's dimensions, of this index's elements (0 where it broadcasts). */
+    long[] broadcastStrides(int[] b) {
+      if (bcast.length == b.length) {
+        return bcast;
+      }
+      long[] own = OpSupport.contiguousStrides(shape);
+      long[] out = new long[b.length];
+      for (int j = 0; j < shape.length; j++) {
+        out[b.length - shape.length + j] = shape[j] == 1 ? 0 : own[j];
+      }
+      return out;
     }
   }
 
@@ -58,6 +93,7 @@ final class AdvancedIndex {
     OpSupport.checkContiguous(op, self, "self");
     int rank = self.dim();
     List<Source> sources = new ArrayList<>();
+    boolean masks = false;
     int cur = 0;
     for (int i = 0; i < indices.length; i++) {
       TensorImpl t = indices[i];
@@ -81,6 +117,7 @@ final class AdvancedIndex {
           }
         }
         OpSupport.checkContiguous(op, t, "mask");
+        masks = true;
         long count = 0;
         long n = t.numel();
         var data = t.data();
@@ -121,10 +158,11 @@ final class AdvancedIndex {
         throw OpSupport.invalid(op, "index " + i + " must be int64, int32 or bool, not " + type.displayName());
       }
     }
+    if (cur > rank) {
+      throw OpSupport.invalid(op, "indexing too many dimensions: " + cur + " for a tensor of rank " + rank);
+    }
     if (sources.isEmpty()) {
-      int[] sizes = self.sizes();
-      long[] strides = self.strides();
-      return new AdvancedIndex(sizes, new long[] {0}, strides, new long[rank], true);
+      return new AdvancedIndex(op, self, sources, new int[0], self.sizes(), self.strides(), new long[rank], false);
     }
     // B: the broadcast of the index shapes.
     int bRank = 0;
@@ -143,6 +181,10 @@ final class AdvancedIndex {
           throw OpSupport.invalid(op, "index shapes " + shapes(sources) + " cannot be broadcast together");
         }
       }
+    }
+    for (int k = 0; k < sources.size(); k++) {
+      Source s0 = sources.get(k);
+      sources.set(k, new Source(s0.selfDim(), s0.shape(), s0.tensor(), s0.values(), s0.broadcastStrides(b)));
     }
     long bNumel = OpSupport.numel(b);
     // Positions: adjacent indexed dims keep their place.
@@ -183,22 +225,32 @@ final class AdvancedIndex {
     if (bNumel > Integer.MAX_VALUE) {
       throw OpSupport.invalid(op, "index result too large");
     }
-    long[] offsets = new long[(int) bNumel];
-    int[] coord = new int[bRank];
+    AdvancedIndex index = new AdvancedIndex(op, self, sources, b, xSizes, xSelf, xB, masks);
+    index.refresh();
+    return index;
+  }
+
+  /**
+   * Reads the index values (again) into the per-B offsets; a planned call does this on every
+   * execution, since index tensors are data. Out-of-range values are InvalidArgument.
+   */
+  void refresh() {
+    long[] offsets = bOffsets;
+    java.util.Arrays.fill(offsets, 0);
+    int bRank = b.length;
+    int[] bc = coord;
     for (Source s : sources) {
       int[] sh = s.shape();
-      long[] srcStrides = OpSupport.contiguousStrides(sh);
-      long[] bcast = new long[bRank];
-      for (int j = 0; j < sh.length; j++) {
-        bcast[bRank - sh.length + j] = sh[j] == 1 ? 0 : srcStrides[j];
-      }
+      long[] bcast = s.broadcastStrides(b);
       int dim = s.selfDim();
       long size = self.size(dim);
       long stride = self.stride(dim);
-      Arrays.fill(coord, 0);
+      Arrays.fill(bc, 0);
       long pos = 0;
+      var data = s.tensor() == null ? null : s.tensor().data();
+      var type = s.tensor() == null ? null : s.tensor().dtype();
       for (int e = 0; e < offsets.length; e++) {
-        long v = s.read(pos);
+        long v = data == null ? s.values()[(int) pos] : Elements.readLong(type, data, pos);
         long w = v < 0 ? v + size : v;
         if (w < 0 || w >= size) {
           throw OpSupport.indexOutOfRange(op, v, dim, size);
@@ -206,15 +258,14 @@ final class AdvancedIndex {
         offsets[e] += w * stride;
         for (int j = bRank - 1; j >= 0; j--) {
           pos += bcast[j];
-          if (++coord[j] < b[j]) {
+          if (++bc[j] < b[j]) {
             break;
           }
           pos -= bcast[j] * b[j];
-          coord[j] = 0;
+          bc[j] = 0;
         }
       }
     }
-    return new AdvancedIndex(xSizes, offsets, xSelf, xB, false);
   }
 
   private static String shapes(List<Source> sources) {
@@ -225,39 +276,52 @@ final class AdvancedIndex {
     return sb.toString();
   }
 
+  /** {@code out[x] = self[index(x)]} for every position x of X; out has {@code outStrides} over X. */
+  void gather(MemorySegment src, MemorySegment out, int es, long[] outStrides) {
+    walk(src, null, out, outStrides, es, false, false);
+  }
+
   /**
-   * Visits every position of X in row-major order, giving self's element offset and the offset
-   * of the same position in a tensor with {@code otherStrides} over X (out, or broadcast values).
+   * {@code out[index(x)] = values[x]} (or {@code +=}) for every position x of X, values read
+   * through {@code valueStrides} over X (broadcast strides).
    */
-  void forEach(long[] otherStrides, PositionVisitor visitor) {
+  void scatter(MemorySegment values, long[] valueStrides, MemorySegment out, ScalarType type, boolean accumulate) {
+    walk(values, type, out, valueStrides, type.elementSize(), true, accumulate);
+  }
+
+  private void walk(
+      MemorySegment a, ScalarType type, MemorySegment c, long[] otherStrides, int es, boolean scatter, boolean accumulate) {
     long total = OpSupport.numel(xSizes);
     if (total == 0) {
       return;
     }
     int n = xSizes.length;
-    int[] coord = new int[n];
+    int[] x = coord;
+    Arrays.fill(x, 0);
     long plainOff = 0;
     long bFlat = 0;
     long other = 0;
     for (long lin = 0; lin < total; lin++) {
-      visitor.visit(plainOff + bOffsets[(int) bFlat], other);
+      long selfOff = plainOff + bOffsets[(int) bFlat];
+      if (!scatter) {
+        StridedCopy.copyElement(a, selfOff, c, other, es);
+      } else if (accumulate) {
+        StridedCopy.addElement(type, a, other, c, selfOff);
+      } else {
+        StridedCopy.copyElement(a, other, c, selfOff, es);
+      }
       for (int d = n - 1; d >= 0; d--) {
         plainOff += xSelfStrides[d];
         bFlat += xBStrides[d];
         other += otherStrides[d];
-        if (++coord[d] < xSizes[d]) {
+        if (++x[d] < xSizes[d]) {
           break;
         }
         plainOff -= xSelfStrides[d] * xSizes[d];
         bFlat -= xBStrides[d] * xSizes[d];
         other -= otherStrides[d] * xSizes[d];
-        coord[d] = 0;
+        x[d] = 0;
       }
     }
-  }
-
-  @FunctionalInterface
-  interface PositionVisitor {
-    void visit(long selfOffset, long otherOffset);
   }
 }

@@ -10,8 +10,9 @@ import org.et4j.runtime.kernel.Value;
 
 /**
  * {@code aten::cat.out(Tensor[] tensors, int dim=0, *, Tensor(a!) out)}: concatenation along
- * {@code dim}; inputs are converted to out's dtype. As in PyTorch and ExecuTorch, 1-d empty inputs
- * are skipped whatever the rank of the others (the legacy "empty tensor" rule).
+ * {@code dim}; inputs are converted to out's dtype (float to integer and anything to bool
+ * excepted). As in ExecuTorch, empty inputs are skipped, so a 1-d empty tensor may sit among
+ * tensors of any rank (the legacy "empty tensor" rule).
  */
 public final class CatOp {
   private static final String OP = "aten::cat.out";
@@ -34,37 +35,45 @@ public final class CatOp {
               TensorImpl out = args[2].toTensor();
               TensorImpl[] ins = args[0].toTensorList();
               int dim = OpSupport.wrapDim(OP, args[1].toInt(), out.dim());
-              int[] sizes = null;
+              // Empty inputs take no part in the checks or the copy; the last input that is
+              // not a 1-d empty tensor gives the sizes outside dim, as ExecuTorch's
+              // get_cat_out_target_size.
+              int ref = 0;
+              int firstNonEmpty = -1;
               long total = 0;
               for (int j = 0; j < ins.length; j++) {
                 TensorImpl t = ins[j];
-                if (skipped(t)) {
+                OpSupport.checkCanCast(OP, t.dtype(), out.dtype());
+                if (!(t.dim() == 1 && t.numel() == 0)) {
+                  ref = j;
+                }
+                if (t.numel() == 0) {
                   continue;
                 }
-                if (t.dim() != out.dim() || t.dim() == 0) {
-                  throw OpSupport.invalid(OP, "tensor " + j + " " + t.describe() + " does not have the rank of out " + out.describe());
+                if (firstNonEmpty < 0) {
+                  firstNonEmpty = j;
                 }
-                if (sizes == null) {
-                  sizes = t.sizes();
+                TensorImpl first = ins[firstNonEmpty];
+                if (t.dim() != first.dim() || t.dim() != out.dim() || dim >= t.dim()) {
+                  throw OpSupport.invalid(OP, "tensor " + j + " " + t.describe() + " does not have the rank of tensor " + firstNonEmpty + " " + first.describe() + " and of out " + out.describe() + ", or lacks dim " + dim);
                 }
                 for (int d = 0; d < t.dim(); d++) {
-                  if (d != dim && t.size(d) != sizes[d]) {
-                    throw OpSupport.invalid(OP, "tensor " + j + " " + t.describe() + " differs from tensor 0 outside dim " + dim);
+                  if (d != dim && t.size(d) != first.size(d)) {
+                    throw OpSupport.invalid(OP, "tensor " + j + " " + t.describe() + " differs from tensor " + firstNonEmpty + " " + first.describe() + " outside dim " + dim);
                   }
                 }
                 total += t.size(dim);
               }
-              if (sizes == null) {
-                copies = new StridedCopy[0];
-                return;
+              int[] sizes = ins[ref].sizes();
+              if (dim < sizes.length) {
+                sizes[dim] = OpSupport.toSize(OP, total, "concatenated size");
               }
-              sizes[dim] = OpSupport.toSize(OP, total, "concatenated size");
               OpSupport.resize(OP, out, sizes);
               copies = new StridedCopy[ins.length];
               long at = 0;
               for (int j = 0; j < ins.length; j++) {
                 TensorImpl t = ins[j];
-                if (skipped(t)) {
+                if (t.numel() == 0) {
                   continue;
                 }
                 copies[j] =
@@ -76,7 +85,11 @@ public final class CatOp {
             @Override
             protected void run(KernelContext context) {
               Value[] slots = args[0].tensorListSlots();
-              var dst = copies.length == 0 ? null : args[2].toTensor().data();
+              TensorImpl out = args[2].toTensor();
+              if (out.numel() == 0) {
+                return;
+              }
+              var dst = out.data();
               for (int j = 0; j < copies.length; j++) {
                 if (copies[j] != null && !copies[j].isEmpty()) {
                   copies[j].run(slots[j].toTensor().data(), dst);
@@ -87,7 +100,4 @@ public final class CatOp {
         });
   }
 
-  private static boolean skipped(TensorImpl t) {
-    return t.dim() == 1 && t.numel() == 0;
-  }
 }

@@ -28,7 +28,7 @@ public final class ConstantPadNd {
           if (!args[2].isScalar()) {
             throw OpSupport.invalid(OP, "value must be a Scalar, got " + args[2].tag());
           }
-          return new PlannedCall(args, 0, 1) {
+          return new PlannedCall(args, 0, 1, 2) {
             private StridedCopy copy;
 
             @Override
@@ -48,18 +48,27 @@ public final class ConstantPadNd {
                 int d = rank - 1 - p;
                 long before = args[1].intListItem(2 * p);
                 long after = args[1].intListItem(2 * p + 1);
+                if (Math.abs(before) > Integer.MAX_VALUE || Math.abs(after) > Integer.MAX_VALUE) {
+                  throw OpSupport.invalid(OP, "pad (" + before + ", " + after + ") is out of range");
+                }
                 long size = self.size(d) + before + after;
                 if (size < 0) {
                   throw OpSupport.invalid(OP, "padding dimension " + d + " of size " + self.size(d) + " gives negative size " + size);
                 }
                 outSizes[d] = OpSupport.toSize(OP, size, "padded size");
+              }
+              OpSupport.resize(OP, out, outSizes);
+              for (int p = 0; p < n / 2; p++) {
+                int d = rank - 1 - p;
+                long before = args[1].intListItem(2 * p);
+                long after = args[1].intListItem(2 * p + 1);
                 long cropBefore = Math.max(0, -before);
                 long cropAfter = Math.max(0, -after);
                 sizes[d] = (int) Math.max(0, self.size(d) - cropBefore - cropAfter);
                 src += cropBefore * self.stride(d);
                 dst += Math.max(0, before) * out.stride(d);
               }
-              OpSupport.resize(OP, out, outSizes);
+              Fill.checkFits(OP, out.dtype(), args[2]);
               copy = StridedCopy.of(self.dtype(), src, sizes, self.strides(), out.dtype(), dst, out.strides());
             }
 

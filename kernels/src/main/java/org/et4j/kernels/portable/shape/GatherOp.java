@@ -1,9 +1,8 @@
 package org.et4j.kernels.portable.shape;
 
-import java.lang.foreign.MemorySegment;
 import org.et4j.kernels.util.OpSupport;
-import org.et4j.kernels.util.StridedCopy;
-import org.et4j.runtime.kernel.KernelCall;
+import org.et4j.kernels.util.PlannedCall;
+import org.et4j.runtime.kernel.KernelContext;
 import org.et4j.runtime.kernel.KernelRegistry;
 import org.et4j.runtime.kernel.TensorImpl;
 
@@ -22,19 +21,29 @@ public final class GatherOp {
         args -> {
           OpSupport.checkArity(OP, args, 6);
           OpSupport.checkSameDtype(OP, args[0].toTensor(), "self", args[4].toTensor(), "out");
-          return (KernelCall)
-              context -> {
-                TensorImpl self = args[0].toTensor();
-                TensorImpl index = args[2].toTensor();
-                TensorImpl out = args[4].toTensor();
-                int dim = GatherScatter.check(OP, self, args[1].toInt(), index, null);
-                OpSupport.checkContiguous(OP, out, "out");
-                OpSupport.resize(OP, out, index.sizes());
-                MemorySegment src = self.numel() == 0 ? null : self.data();
-                MemorySegment dst = out.numel() == 0 ? null : out.data();
-                int es = self.dtype().elementSize();
-                GatherScatter.walk(OP, self, dim, index, out, (s, o) -> StridedCopy.copyElement(src, s, dst, o, es));
-              };
+          return new PlannedCall(args, 0, 1, 2) {
+            private final int[] coord = new int[16];
+            private int dim;
+
+            @Override
+            protected void plan() {
+              TensorImpl out = args[4].toTensor();
+              dim = GatherScatter.check(OP, args[0].toTensor(), args[1].toInt(), args[2].toTensor(), null);
+              OpSupport.checkContiguous(OP, out, "out");
+              OpSupport.resize(OP, out, args[2].toTensor().sizes());
+            }
+
+            @Override
+            protected void run(KernelContext context) {
+              TensorImpl self = args[0].toTensor();
+              TensorImpl out = args[4].toTensor();
+              if (out.numel() == 0) {
+                return;
+              }
+              GatherScatter.walk(
+                  OP, self, dim, args[2].toTensor(), out, coord, GatherScatter.Mode.GATHER, self.data(), out.data(), self.dtype().elementSize());
+            }
+          };
         });
   }
 }

@@ -3,6 +3,7 @@ package org.et4j.kernels.portable.shape;
 import java.lang.foreign.MemorySegment;
 import org.et4j.kernels.util.Elements;
 import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.StridedCopy;
 import org.et4j.runtime.kernel.TensorImpl;
 
 /**
@@ -14,14 +15,16 @@ import org.et4j.runtime.kernel.TensorImpl;
 final class GatherScatter {
   private GatherScatter() {}
 
-  /** Receives the element offsets of one index position. */
-  @FunctionalInterface
-  interface Visitor {
-    /**
-     * @param indexed offset in the indexed tensor (dim coordinate from the index value)
-     * @param other offset of the same coordinates in the other tensor (out for gather, src for scatter)
-     */
-    void visit(long indexed, long other);
+  /** What a walk does at each index position. */
+  enum Mode {
+    /** {@code b[other] = a[indexed]}. */
+    GATHER,
+    /** {@code b[indexed] = a[other]}. */
+    SCATTER,
+    /** {@code b[indexed] += a[other]}. */
+    SCATTER_ADD,
+    /** {@code b[indexed] = a[0]}. */
+    SCATTER_VALUE
   }
 
   static int rank(TensorImpl t) {
@@ -51,6 +54,9 @@ final class GatherScatter {
     if (rank(index) != rank(indexed)) {
       throw OpSupport.invalid(op, "index " + index.describe() + " and self " + indexed.describe() + " must have the same rank");
     }
+    if (other != null && rank(other) != rank(index)) {
+      throw OpSupport.invalid(op, other.describe() + " must have the rank of index " + index.describe());
+    }
     for (int d = 0; d < rank(index); d++) {
       if (d != dim && size(index, d) > size(indexed, d)) {
         throw OpSupport.invalid(op, "index " + index.describe() + " is larger than self " + indexed.describe() + " in dimension " + d);
@@ -59,22 +65,33 @@ final class GatherScatter {
         throw OpSupport.invalid(op, "index " + index.describe() + " is larger than " + other.describe() + " in dimension " + d);
       }
     }
-    if (other != null && rank(other) != rank(index)) {
-      throw OpSupport.invalid(op, other.describe() + " must have the rank of index " + index.describe());
-    }
     return dim;
   }
 
-  /** Walks the index in row-major order; {@code other} may be null (no other offsets). */
-  static void walk(String op, TensorImpl indexed, int dim, TensorImpl index, TensorImpl other, Visitor visitor) {
+  /**
+   * Walks the index in row-major order ({@code coord} is scratch of at least the index's rank);
+   * {@code other} may be null (no other offsets).
+   */
+  static void walk(
+      String op,
+      TensorImpl indexed,
+      int dim,
+      TensorImpl index,
+      TensorImpl other,
+      int[] coord,
+      Mode mode,
+      MemorySegment a,
+      MemorySegment b,
+      int es) {
     long n = index.numel();
     if (n == 0) {
       return;
     }
     int rank = rank(index);
-    int[] coord = new int[rank];
+    java.util.Arrays.fill(coord, 0);
     MemorySegment idx = index.data();
     var type = index.dtype();
+    var valueType = indexed.dtype();
     long dimSize = size(indexed, dim);
     long dimStride = stride(indexed, dim);
     long base = 0;
@@ -84,7 +101,13 @@ final class GatherScatter {
       if (v < 0 || v >= dimSize) {
         throw OpSupport.indexOutOfRange(op, v, dim, dimSize);
       }
-      visitor.visit(base + v * dimStride, otherOff);
+      long at = base + v * dimStride;
+      switch (mode) {
+        case GATHER -> StridedCopy.copyElement(a, at, b, otherOff, es);
+        case SCATTER -> StridedCopy.copyElement(a, otherOff, b, at, es);
+        case SCATTER_ADD -> StridedCopy.addElement(valueType, a, otherOff, b, at);
+        case SCATTER_VALUE -> StridedCopy.copyElement(a, 0, b, at, es);
+      }
       for (int d = rank - 1; d >= 0; d--) {
         long s = d == dim ? 0 : stride(indexed, d);
         long o = other == null ? 0 : stride(other, d);

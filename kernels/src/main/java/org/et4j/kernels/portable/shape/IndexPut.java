@@ -2,8 +2,8 @@ package org.et4j.kernels.portable.shape;
 
 import java.lang.foreign.MemorySegment;
 import org.et4j.kernels.util.OpSupport;
-import org.et4j.kernels.util.StridedCopy;
-import org.et4j.runtime.kernel.KernelCall;
+import org.et4j.kernels.util.PlannedCall;
+import org.et4j.runtime.kernel.KernelContext;
 import org.et4j.runtime.kernel.KernelRegistry;
 import org.et4j.runtime.kernel.OpKernel;
 import org.et4j.runtime.kernel.TensorImpl;
@@ -33,32 +33,45 @@ public final class IndexPut {
       TensorImpl self = args[0].toTensor();
       OpSupport.checkSameDtype(op, self, "self", args[2].toTensor(), "values");
       OpSupport.checkSameDtype(op, self, "self", args[outIndex].toTensor(), "out");
-      return (KernelCall)
-          context -> {
-            TensorImpl in = args[0].toTensor();
-            TensorImpl values = args[2].toTensor();
-            TensorImpl out = args[outIndex].toTensor();
-            boolean accumulate = args[3].toBool();
-            AdvancedIndex index = AdvancedIndex.of(op, in, args[1].toTensorList());
-            StridedView v = ViewCopy.broadcast(op, values, index.xSizes);
-            if (out != in) {
-              OpSupport.checkContiguous(op, out, "out");
-              OpSupport.resize(op, out, in.sizes());
-              MemorySegment.copy(in.data(), 0, out.data(), 0, in.nbytes());
-            }
-            if (OpSupport.numel(index.xSizes) == 0) {
-              return;
-            }
-            MemorySegment src = values.data();
-            MemorySegment dst = out.data();
-            if (accumulate) {
-              var type = in.dtype();
-              index.forEach(v.strides(), (so, vo) -> StridedCopy.addElement(type, src, vo, dst, so));
-            } else {
-              int es = in.dtype().elementSize();
-              index.forEach(v.strides(), (so, vo) -> StridedCopy.copyElement(src, vo, dst, so, es));
-            }
-          };
+      return new PlannedCall(args, 0, 1, 2) {
+        private AdvancedIndex index;
+        private long[] valueStrides;
+
+        @Override
+        protected void plan() {
+          index = build();
+        }
+
+        private AdvancedIndex build() {
+          TensorImpl in = args[0].toTensor();
+          TensorImpl out = args[outIndex].toTensor();
+          AdvancedIndex ix = AdvancedIndex.of(op, in, args[1].toTensorList());
+          valueStrides = ViewCopy.broadcast(op, args[2].toTensor(), ix.xSizes).strides();
+          if (out != in) {
+            OpSupport.checkContiguous(op, out, "out");
+            OpSupport.resize(op, out, in.sizes());
+          }
+          return ix;
+        }
+
+        @Override
+        protected void run(KernelContext context) {
+          if (index.dataDependent) {
+            index = build();
+          } else {
+            index.refresh();
+          }
+          TensorImpl in = args[0].toTensor();
+          TensorImpl out = args[outIndex].toTensor();
+          if (out != in && in.numel() > 0) {
+            MemorySegment.copy(in.data(), 0, out.data(), 0, in.nbytes());
+          }
+          if (OpSupport.numel(index.xSizes) == 0) {
+            return;
+          }
+          index.scatter(args[2].toTensor().data(), valueStrides, out.data(), in.dtype(), args[3].toBool());
+        }
+      };
     };
   }
 }

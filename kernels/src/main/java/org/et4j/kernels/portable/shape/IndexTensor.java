@@ -1,16 +1,16 @@
 package org.et4j.kernels.portable.shape;
 
-import java.lang.foreign.MemorySegment;
 import org.et4j.kernels.util.OpSupport;
-import org.et4j.kernels.util.StridedCopy;
-import org.et4j.runtime.kernel.KernelCall;
+import org.et4j.kernels.util.PlannedCall;
+import org.et4j.runtime.kernel.KernelContext;
 import org.et4j.runtime.kernel.KernelRegistry;
 import org.et4j.runtime.kernel.TensorImpl;
 
 /**
  * {@code aten::index.Tensor_out(Tensor self, Tensor?[] indices, *, Tensor(a!) out)}: advanced
- * indexing ({@link AdvancedIndex}) with int64, int32 and bool indices. The result shape depends on
- * index data (masks), so the work is done per execution.
+ * indexing ({@link AdvancedIndex}) with int64, int32 and bool indices. The structure is planned
+ * once per shape; index values are re-read on every execution, and with a mask the whole plan is
+ * redone since the result shape is data.
  */
 public final class IndexTensor {
   private static final String OP = "aten::index.Tensor_out";
@@ -23,21 +23,37 @@ public final class IndexTensor {
         args -> {
           OpSupport.checkArity(OP, args, 4);
           OpSupport.checkSameDtype(OP, args[0].toTensor(), "self", args[2].toTensor(), "out");
-          return (KernelCall)
-              context -> {
-                TensorImpl self = args[0].toTensor();
-                TensorImpl out = args[2].toTensor();
-                OpSupport.checkContiguous(OP, out, "out");
-                AdvancedIndex index = AdvancedIndex.of(OP, self, args[1].toTensorList());
-                OpSupport.resize(OP, out, index.xSizes);
-                if (out.numel() == 0) {
-                  return;
-                }
-                MemorySegment src = self.data();
-                MemorySegment dst = out.data();
-                int es = self.dtype().elementSize();
-                index.forEach(out.strides(), (so, oo) -> StridedCopy.copyElement(src, so, dst, oo, es));
-              };
+          return new PlannedCall(args, 0, 1) {
+            private AdvancedIndex index;
+
+            @Override
+            protected void plan() {
+              index = build();
+            }
+
+            private AdvancedIndex build() {
+              TensorImpl out = args[2].toTensor();
+              OpSupport.checkContiguous(OP, out, "out");
+              AdvancedIndex ix = AdvancedIndex.of(OP, args[0].toTensor(), args[1].toTensorList());
+              OpSupport.resize(OP, out, ix.xSizes);
+              return ix;
+            }
+
+            @Override
+            protected void run(KernelContext context) {
+              if (index.dataDependent) {
+                index = build();
+              } else {
+                index.refresh();
+              }
+              TensorImpl self = args[0].toTensor();
+              TensorImpl out = args[2].toTensor();
+              if (out.numel() == 0) {
+                return;
+              }
+              index.gather(self.data(), out.data(), self.dtype().elementSize(), out.strides());
+            }
+          };
         });
   }
 }

@@ -41,8 +41,8 @@ public final class RepeatOp {
               long[] src = new long[2 * n];
               for (int i = 0; i < n; i++) {
                 long rep = args[1].intListItem(i);
-                if (rep < 0) {
-                  throw OpSupport.invalid(OP, "negative repeat " + rep);
+                if (rep < 0 || rep > Integer.MAX_VALUE) {
+                  throw OpSupport.invalid(OP, "repeat " + rep + " is out of range");
                 }
                 int j = i - (n - rank);
                 int s = j < 0 ? 1 : self.size(j);

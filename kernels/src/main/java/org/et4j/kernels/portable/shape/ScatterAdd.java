@@ -12,6 +12,6 @@ public final class ScatterAdd {
   private ScatterAdd() {}
 
   public static void register(KernelRegistry.Builder r) {
-    r.register(OP, ScatterOp.kernel(OP, false, true));
+    r.register(OP, ScatterOp.kernel(OP, GatherScatter.Mode.SCATTER_ADD));
   }
 }

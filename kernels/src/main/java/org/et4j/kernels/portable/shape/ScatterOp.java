@@ -3,8 +3,8 @@ package org.et4j.kernels.portable.shape;
 import java.lang.foreign.MemorySegment;
 import org.et4j.kernels.util.Fill;
 import org.et4j.kernels.util.OpSupport;
-import org.et4j.kernels.util.StridedCopy;
-import org.et4j.runtime.kernel.KernelCall;
+import org.et4j.kernels.util.PlannedCall;
+import org.et4j.runtime.kernel.KernelContext;
 import org.et4j.runtime.kernel.KernelRegistry;
 import org.et4j.runtime.kernel.OpKernel;
 import org.et4j.runtime.kernel.TensorImpl;
@@ -22,12 +22,13 @@ public final class ScatterOp {
   private ScatterOp() {}
 
   public static void register(KernelRegistry.Builder r) {
-    r.register(SRC, kernel(SRC, false, false));
-    r.register(VALUE, kernel(VALUE, true, false));
+    r.register(SRC, kernel(SRC, GatherScatter.Mode.SCATTER));
+    r.register(VALUE, kernel(VALUE, GatherScatter.Mode.SCATTER_VALUE));
   }
 
-  /** The scatter kernels; {@code add} makes scatter_add. */
-  static OpKernel kernel(String op, boolean value, boolean add) {
+  /** The scatter kernels (scatter_add too). */
+  static OpKernel kernel(String op, GatherScatter.Mode mode) {
+    boolean value = mode == GatherScatter.Mode.SCATTER_VALUE;
     return args -> {
       OpSupport.checkArity(op, args, 6);
       TensorImpl self0 = args[0].toTensor();
@@ -37,39 +38,49 @@ public final class ScatterOp {
       } else if (!args[3].isScalar()) {
         throw OpSupport.invalid(op, "value must be a Scalar, got " + args[3].tag());
       }
-      return (KernelCall)
-          context -> {
-            TensorImpl self = args[0].toTensor();
-            TensorImpl index = args[2].toTensor();
-            TensorImpl out = args[4].toTensor();
-            TensorImpl src = value ? null : args[3].toTensor();
-            OpSupport.checkContiguous(op, out, "out");
-            if (src != null) {
-              OpSupport.checkContiguous(op, src, "src");
-            }
-            OpSupport.resize(op, out, self.sizes());
-            int dim = GatherScatter.check(op, out, args[1].toInt(), index, src);
-            if (out.numel() == 0) {
-              return;
-            }
-            MemorySegment dst = out.data();
-            if (out != self) {
-              MemorySegment.copy(self.data(), 0, dst, 0, self.nbytes());
-            }
-            int es = out.dtype().elementSize();
-            if (value) {
-              MemorySegment one = context.scratch(8);
-              Fill.writeScalar(out.dtype(), one, args[3]);
-              GatherScatter.walk(op, out, dim, index, null, (o, s) -> StridedCopy.copyElement(one, 0, dst, o, es));
-            } else if (add) {
-              MemorySegment from = src.data();
-              var type = out.dtype();
-              GatherScatter.walk(op, out, dim, index, src, (o, s) -> StridedCopy.addElement(type, from, s, dst, o));
-            } else {
-              MemorySegment from = src.data();
-              GatherScatter.walk(op, out, dim, index, src, (o, s) -> StridedCopy.copyElement(from, s, dst, o, es));
-            }
-          };
+      return new PlannedCall(args, 0, 1, 2, 3) {
+        private final int[] coord = new int[16];
+        private int dim;
+
+        @Override
+        protected void plan() {
+          TensorImpl self = args[0].toTensor();
+          TensorImpl out = args[4].toTensor();
+          TensorImpl src = value ? null : args[3].toTensor();
+          OpSupport.checkContiguous(op, out, "out");
+          if (src != null) {
+            OpSupport.checkContiguous(op, src, "src");
+          }
+          OpSupport.resize(op, out, self.sizes());
+          dim = GatherScatter.check(op, out, args[1].toInt(), args[2].toTensor(), src);
+          if (value) {
+            Fill.checkFits(op, out.dtype(), args[3]);
+          }
+        }
+
+        @Override
+        protected void run(KernelContext context) {
+          TensorImpl self = args[0].toTensor();
+          TensorImpl out = args[4].toTensor();
+          if (out.numel() == 0) {
+            return;
+          }
+          MemorySegment dst = out.data();
+          if (out != self) {
+            MemorySegment.copy(self.data(), 0, dst, 0, self.nbytes());
+          }
+          MemorySegment from;
+          TensorImpl src = null;
+          if (value) {
+            from = context.scratch(8);
+            Fill.writeScalar(out.dtype(), from, args[3]);
+          } else {
+            src = args[3].toTensor();
+            from = src.numel() == 0 ? null : src.data();
+          }
+          GatherScatter.walk(op, out, dim, args[2].toTensor(), src, coord, mode, from, dst, out.dtype().elementSize());
+        }
+      };
     };
   }
 }

@@ -20,6 +20,8 @@ public final class ShapeOps {
     ExpandCopy.register(r);
     CloneOp.register(r);
     AliasCopy.register(r);
+    DetachCopy.register(r);
+    LiftFreshCopy.register(r);
     ToCopy.register(r);
     CopyOp.register(r);
     ToDimOrderCopy.register(r);

@@ -10,7 +10,7 @@ import org.et4j.runtime.kernel.Value;
 
 /**
  * {@code aten::stack.out(Tensor[] tensors, int dim=0, *, Tensor(a!) out)}: equal-shaped tensors
- * joined along a new dimension {@code dim}; inputs are converted to out's dtype.
+ * joined along a new dimension {@code dim}; inputs are converted to out's dtype (float to integer and anything to bool excepted).
  */
 public final class StackOp {
   private static final String OP = "aten::stack.out";
@@ -38,7 +38,8 @@ public final class StackOp {
                 throw OpSupport.invalid(OP, "dim " + dimArg + " is out of range for stacking rank " + rank);
               }
               int dim = (int) (dimArg < 0 ? dimArg + rank + 1 : dimArg);
-              for (int j = 1; j < ins.length; j++) {
+              for (int j = 0; j < ins.length; j++) {
+                OpSupport.checkCanCast(OP, ins[j].dtype(), out.dtype());
                 if (!ins[j].sameShape(ins[0])) {
                   throw OpSupport.invalid(OP, "tensor " + j + " " + ins[j].describe() + " differs from tensor 0 " + ins[0].describe());
                 }

@@ -273,4 +273,57 @@ class ArithmeticOpsTest {
     call("aten::div.Scalar_out", v(f), d(3), v(fo), v(fo));
     assertThat(values(fo)[0]).isCloseTo((double) (1f / 3f), within(0.0));
   }
+
+  /** [rows, cols] op [cols], [rows, 1] and [] over sizes that hit every vector tail. */
+  @Test
+  void broadcastRowsMatchElementwiseReference() {
+    String[] ops = {"aten::add.out", "aten::sub.out", "aten::mul.out", "aten::div.out"};
+    for (int cols : new int[] {2, 3, 8, 17, 33}) {
+      int rows = 3;
+      double[] x = new double[rows * cols];
+      for (int k = 0; k < x.length; k++) {
+        x[k] = (k % 7) - 2.5;
+      }
+      double[] row = new double[cols];
+      for (int k = 0; k < cols; k++) {
+        row[k] = 1.5 + k;
+      }
+      double[] col = {2, -4, 8};
+      TensorImpl a = tensor(ScalarType.FLOAT, s(rows, cols), x);
+      TensorImpl r = tensor(ScalarType.FLOAT, s(cols), row);
+      TensorImpl c = tensor(ScalarType.FLOAT, s(rows, 1), col);
+      for (String op : ops) {
+        boolean alpha = op.contains("add") || op.contains("sub");
+        for (int order = 0; order < 4; order++) {
+          TensorImpl lhs = order == 0 ? a : order == 1 ? a : order == 2 ? r : c;
+          TensorImpl rhs = order == 0 ? r : order == 1 ? c : order == 2 ? a : a;
+          TensorImpl out = empty(ScalarType.FLOAT, rows, cols);
+          if (alpha) {
+            call(op, v(lhs), v(rhs), d(order == 3 ? 1 : 2), v(out), v(out));
+          } else {
+            call(op, v(lhs), v(rhs), v(out), v(out));
+          }
+          double[] got = values(out);
+          for (int i0 = 0; i0 < rows; i0++) {
+            for (int j = 0; j < cols; j++) {
+              float av = (float) x[i0 * cols + j];
+              float rv = (float) row[j];
+              float cv = (float) col[i0];
+              float l = order == 0 || order == 1 ? av : order == 2 ? rv : cv;
+              float rr = order == 0 ? rv : order == 1 ? cv : av;
+              float al = order == 3 ? 1f : 2f;
+              float e =
+                  switch (op) {
+                    case "aten::add.out" -> l + al * rr;
+                    case "aten::sub.out" -> l - al * rr;
+                    case "aten::mul.out" -> l * rr;
+                    default -> l / rr;
+                  };
+              assertThat(got[i0 * cols + j]).as("%s order %d [%d, %d] cols %d", op, order, i0, j, cols).isEqualTo((double) e);
+            }
+          }
+        }
+      }
+    }
+  }
 }

@@ -56,6 +56,23 @@ class BinaryMiscOpsTest {
   }
 
   @Test
+  void squareOverSizesIsExactlyXTimesX() {
+    for (int n : new int[] {1, 7, 16, 17, 33}) {
+      double[] x = new double[n];
+      for (int k = 0; k < n; k++) {
+        x[k] = (k - 5) * 1.37 + 0.001;
+      }
+      TensorImpl a = tensor(ScalarType.FLOAT, s(n), x);
+      TensorImpl out = empty(ScalarType.FLOAT, n);
+      call("aten::pow.Tensor_Scalar_out", v(a), i(2), v(out), v(out));
+      for (int k = 0; k < n; k++) {
+        float xf = (float) x[k];
+        assertThat(values(out)[k]).isEqualTo((double) (xf * xf));
+      }
+    }
+  }
+
+  @Test
   void whereBroadcastsAllThree() {
     TensorImpl c = tensor(ScalarType.BOOL, s(2, 1), 1, 0);
     TensorImpl a = tensor(ScalarType.FLOAT, s(3), 1, 2, 3);
@@ -108,6 +125,20 @@ class BinaryMiscOpsTest {
     assertThatThrownBy(
             () -> call("aten::masked_fill.Scalar_out", v(ints), v(tensor(ScalarType.INT, s(2), 1, 0)), i(0), v(io), v(io)))
         .isInstanceOf(ExecuTorchException.class);
+  }
+
+  @Test
+  void maskedFillBroadcastsSelfToTheMaskShape() {
+    TensorImpl a = tensor(ScalarType.FLOAT, s(1, 3), 1, 2, 3);
+    TensorImpl m = tensor(ScalarType.BOOL, s(2, 3), 1, 0, 0, 0, 0, 1);
+    TensorImpl out = org.et4j.kernels.testing.OpHarness.dynamicOut(ScalarType.FLOAT, 6, 1, 3);
+    call("aten::masked_fill.Scalar_out", v(a), v(m), i(-7), v(out), v(out));
+    assertThat(out.sizes()).containsExactly(2, 3);
+    assertThat(values(out)).containsExactly(-7, 2, 3, 1, 2, -7);
+    TensorImpl h = tensor(ScalarType.HALF, s(2), 1, 2);
+    TensorImpl ho = empty(ScalarType.HALF, 2);
+    call("aten::masked_fill.Scalar_out", v(h), v(tensor(ScalarType.BOOL, s(), 1)), d(0.1), v(ho), v(ho));
+    assertThat(values(ho)[0]).isEqualTo((double) Float.float16ToFloat(Float.floatToFloat16(0.1f)));
   }
 
   @Test

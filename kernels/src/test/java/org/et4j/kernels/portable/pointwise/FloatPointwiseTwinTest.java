@@ -1,6 +1,7 @@
 package org.et4j.kernels.portable.pointwise;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.foreign.Arena;
@@ -8,6 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Random;
 import org.et4j.kernels.util.Elements;
+import org.et4j.kernels.util.VectorSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -74,7 +76,7 @@ class FloatPointwiseTwinTest {
       } else {
         assertThat((double) a)
             .as("element %d of %d", i, n)
-            .isCloseTo(e, org.assertj.core.api.Assertions.within(abs + rel * Math.abs(e)));
+            .isCloseTo(e, within(abs + rel * Math.abs(e)));
       }
     }
   }
@@ -140,6 +142,17 @@ class FloatPointwiseTwinTest {
   }
 
   @Test
+  void offsetRuns() {
+    binary((p, a, b, o, n) -> p.add(a, n / 3, b, n / 5, 0.5f, o, n / 7, n - n / 3));
+    binary((p, a, b, o, n) -> p.sub(a, 1, b, 0, 1f, o, 0, Math.max(0, n - 1)));
+    binary((p, a, b, o, n) -> p.mul(a, n / 2, b, n / 4, o, n / 3, n - n / 2));
+    binary((p, a, b, o, n) -> p.div(a, 0, b, n / 2, o, n / 2, n - n / 2));
+    binary((p, a, b, o, n) -> p.addScalar(a, n / 2, 3f, o, 1, n - n / 2));
+    binary((p, a, b, o, n) -> p.mulScalar(a, 1, -3f, o, 0, Math.max(0, n - 1)));
+    binary((p, a, b, o, n) -> p.divScalar(a, n / 3, 7f, o, n / 3, n - n / 3));
+  }
+
+  @Test
   void relu() {
     unary((p, a, o, n) -> p.relu(a, o, n), 5, true, 0, 0);
   }
@@ -196,7 +209,7 @@ class FloatPointwiseTwinTest {
   @Test
   void vectorIsChosenByDefaultWhenTheModuleIsPresent() {
     String expected =
-        org.et4j.kernels.util.VectorSupport.enabled() ? "VectorFloatPointwise" : "ScalarFloatPointwise";
+        VectorSupport.enabled() ? "VectorFloatPointwise" : "ScalarFloatPointwise";
     assertThat(FloatPointwise.instance().getClass().getSimpleName()).isEqualTo(expected);
   }
 

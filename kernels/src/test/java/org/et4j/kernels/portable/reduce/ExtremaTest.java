@@ -81,6 +81,22 @@ class ExtremaTest {
   }
 
   @Test
+  void argmaxAlongTheLastDimOfEveryRowLength() {
+    for (int n : new int[] {1, 3, 7, 8, 9, 15, 16, 17, 31, 33, 65}) {
+      double[] x = new double[2 * n];
+      for (int j = 0; j < x.length; j++) {
+        x[j] = (j * 5) % 11;
+      }
+      TensorImpl in = tensor(ScalarType.FLOAT, new int[] {2, n}, x);
+      TensorImpl out = empty(ScalarType.LONG, 2);
+      call("aten::argmax.out", v(in), i(-1), b(false), v(out), v(out));
+      TensorImpl ref = empty(ScalarType.LONG, 2);
+      call("aten::argmax.out", v(tensor(ScalarType.DOUBLE, new int[] {2, n}, x)), i(-1), b(false), v(ref), v(ref));
+      assertThat(longValues(out)).as("n=%d", n).containsExactly(longValues(ref));
+    }
+  }
+
+  @Test
   void argmaxRejectsBadOutAndEmptyDim() {
     TensorImpl in = tensor(ScalarType.FLOAT, new int[] {2}, 1, 2);
     assertThatThrownBy(() -> call("aten::argmax.out", v(in), i(0), b(false), v(empty(ScalarType.INT)), none()))

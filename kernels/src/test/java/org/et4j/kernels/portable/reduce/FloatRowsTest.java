@@ -54,6 +54,25 @@ class FloatRowsTest {
   }
 
   @Test
+  void argExtremeMatchesTheScalarTwinWithTiesAndNaN() {
+    try (Arena arena = Arena.ofConfined()) {
+      for (int n : SIZES) {
+        MemorySegment s = arena.allocate(4L * n, 4);
+        for (int j = 0; j < n; j++) {
+          s.setAtIndex(F32, j, (float) ((j * 7) % 5));
+        }
+        for (boolean max : new boolean[] {true, false}) {
+          assertThat(VECTOR.argExtreme(s, 0, n, max)).as("n=%d max=%s", n, max).isEqualTo(SCALAR.argExtreme(s, 0, n, max));
+        }
+        s.setAtIndex(F32, n - 1, Float.NaN);
+        assertThat(VECTOR.argExtreme(s, 0, n, true)).isEqualTo(n - 1);
+        assertThat(SCALAR.argExtreme(s, 0, n, false)).isEqualTo(n - 1);
+        assertThat(VECTOR.argExtreme(s, 0, n, false)).isEqualTo(n - 1);
+      }
+    }
+  }
+
+  @Test
   void softmaxAndLogSoftmaxMatchTheScalarTwin() {
     try (Arena arena = Arena.ofConfined()) {
       for (int n : SIZES) {

@@ -42,7 +42,7 @@ public final class PteFile {
     }
     if (!Magic.matches(file, 4, "ET12")) {
       throw ExecuTorchException.invalidProgram(
-          "program identifier '" + Magic.printable(file, 4) + "' at byte 4 != expected 'ET12'");
+          "program identifier '" + Magic.printable(file, 4) + "' at byte 4 != expected 'ET12'" + otherFormat(file));
     }
     this.header = ExtendedHeader.parse(file);
     this.programSize = header == null ? size : header.programSize();
@@ -95,6 +95,20 @@ public final class PteFile {
 
     this.constantSegment = loadConstantSegment(root);
     this.namedData = indexNamedData(root);
+  }
+
+  /** Names the format of a file that is not a program but another ExecuTorch file, for messages. */
+  private static String otherFormat(MemorySegment file) {
+    if (Magic.matches(file, 4, "FT01")) {
+      return " (this is external tensor data, a .ptd: give it together with its program)";
+    }
+    if (Magic.matches(file, 8, "ED00")) {
+      return " (this is an ETDump profile, not a program)";
+    }
+    if (Magic.matches(file, 4, "XN00") || Magic.matches(file, 4, "XN01") || Magic.matches(file, 4, "XH00")) {
+      return " (this is an XNNPACK delegate payload, not a program)";
+    }
+    return "";
   }
 
   /** Parses and validates a .pte held in {@code file}. */

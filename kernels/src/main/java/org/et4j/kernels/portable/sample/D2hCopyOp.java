@@ -1,0 +1,17 @@
+package org.et4j.kernels.portable.sample;
+
+import org.et4j.runtime.kernel.KernelRegistry;
+
+/**
+ * {@code et_copy::_d2h_copy.out(Tensor self, *, Tensor(a!) out)}: on et4j's host-only runtime a
+ * plain copy; see {@link DeviceCopy}.
+ */
+public final class D2hCopyOp {
+  static final String OP = "et_copy::_d2h_copy.out";
+
+  private D2hCopyOp() {}
+
+  public static void register(KernelRegistry.Builder r) {
+    r.register(OP, DeviceCopy.kernel(OP));
+  }
+}
