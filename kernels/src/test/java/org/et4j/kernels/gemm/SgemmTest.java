@@ -58,6 +58,7 @@ class SgemmTest {
       for (int t = 0; t < 4; t++) {
         check(9, 33, k, (t & 1) != 0, (t & 2) != 0, 1f, 0f, Addend.C, 0, 0);
         check(1, 70, k, (t & 1) != 0, (t & 2) != 0, 1f, 0f, Addend.C, 0, 0);
+        check(3, 67, k, (t & 1) != 0, (t & 2) != 0, 0.5f, 1.5f, Addend.C, 0, 0);
         check(17, 65, k, (t & 1) != 0, (t & 2) != 0, 1.5f, 0.5f, Addend.C, 0, 0);
       }
     }
