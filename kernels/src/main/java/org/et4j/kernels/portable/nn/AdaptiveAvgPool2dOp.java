@@ -45,10 +45,14 @@ public final class AdaptiveAvgPool2dOp {
     int oh = (int) size[0];
     int ow = (int) size[1];
 
+    int[] outSizes = new int[in.dim()];
+
     return ctx -> {
       Pooling2d.checkInput(NAME, in);
       int rank = in.dim();
-      int[] outSizes = in.sizes();
+      for (int d = 0; d < rank; d++) {
+        outSizes[d] = in.size(d);
+      }
       outSizes[rank - 2] = oh;
       outSizes[rank - 1] = ow;
       NnArgs.resize(NAME, out, outSizes);

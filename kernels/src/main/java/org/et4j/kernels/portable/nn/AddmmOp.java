@@ -46,6 +46,8 @@ public final class AddmmOp {
       throw NnArgs.fail(NAME, "unsupported dtype " + t.displayName());
     }
 
+    int[] outSizes = new int[2];
+
     return ctx -> {
       int m = mat1.size(0);
       int k = mat1.size(1);
@@ -73,7 +75,9 @@ public final class AddmmOp {
       }
       long dRs = selfRows == 1 ? 0 : selfCols;
       long dCs = selfCols == 1 ? 0 : 1;
-      NnArgs.resize(NAME, out, m, n);
+      outSizes[0] = m;
+      outSizes[1] = n;
+      NnArgs.resize(NAME, out, outSizes);
       MemorySegment d = beta == 0 ? null : self.data();
       NnArgs.gemm(
           t, m, n, k, alpha, mat1.data(), 0, k, false, mat2.data(), 0, n, false, beta, d, 0, dRs,

@@ -42,9 +42,11 @@ public final class AvgPool2dOp {
       throw NnArgs.fail(NAME, "out must match the input's rank and dim order, got " + NnArgs.describe(in, out));
     }
 
+    int[] outSizes = new int[in.dim()];
+
     return ctx -> {
       Pooling2d.checkInput(NAME, in);
-      NnArgs.resize(NAME, out, Pooling2d.outputSizes(NAME, in, w));
+      NnArgs.resize(NAME, out, Pooling2d.outputSizes(NAME, in, w, outSizes));
       Pooling2d.run(Pooling2d.Reduction.AVERAGE, in, w, includePad, divisor, out, null);
     };
   }

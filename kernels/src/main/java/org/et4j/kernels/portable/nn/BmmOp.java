@@ -37,6 +37,8 @@ public final class BmmOp {
       throw NnArgs.fail(NAME, "unsupported dtype " + t.displayName());
     }
 
+    int[] outSizes = new int[3];
+
     return ctx -> {
       int batch = self.size(0);
       int m = self.size(1);
@@ -46,7 +48,10 @@ public final class BmmOp {
         throw NnArgs.fail(
             NAME, "cannot batch-multiply " + self.describe() + " by " + mat2.describe());
       }
-      NnArgs.resize(NAME, out, batch, m, n);
+      outSizes[0] = batch;
+      outSizes[1] = m;
+      outSizes[2] = n;
+      NnArgs.resize(NAME, out, outSizes);
       MemorySegment a = self.data();
       MemorySegment b = mat2.data();
       MemorySegment c = out.data();

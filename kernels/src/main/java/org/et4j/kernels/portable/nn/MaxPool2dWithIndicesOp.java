@@ -47,9 +47,11 @@ public final class MaxPool2dWithIndicesOp {
       throw NnArgs.fail(NAME, "out and indices must share one dim order");
     }
 
+    int[] outSizes = new int[in.dim()];
+
     return ctx -> {
       Pooling2d.checkInput(NAME, in);
-      int[] sizes = Pooling2d.outputSizes(NAME, in, w);
+      int[] sizes = Pooling2d.outputSizes(NAME, in, w, outSizes);
       NnArgs.resize(NAME, out, sizes);
       NnArgs.resize(NAME, indices, sizes);
       Pooling2d.run(Pooling2d.Reduction.MAX, in, w, false, 0, out, indices);

@@ -36,6 +36,8 @@ public final class MmOp {
       throw NnArgs.fail(NAME, "unsupported dtype " + t.displayName());
     }
 
+    int[] outSizes = new int[2];
+
     return ctx -> {
       // Sizes are read per call: dynamic shapes may have moved since bind.
       int m = self.size(0);
@@ -45,7 +47,9 @@ public final class MmOp {
         throw NnArgs.fail(
             NAME, "cannot multiply " + self.describe() + " by " + mat2.describe());
       }
-      NnArgs.resize(NAME, out, m, n);
+      outSizes[0] = m;
+      outSizes[1] = n;
+      NnArgs.resize(NAME, out, outSizes);
       NnArgs.gemm(
           t, m, n, k, 1, self.data(), 0, k, false, mat2.data(), 0, n, false, 0, null, 0, 0, 0,
           out.data(), 0, n);

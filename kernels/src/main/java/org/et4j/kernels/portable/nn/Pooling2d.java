@@ -108,10 +108,20 @@ final class Pooling2d {
     return (int) Math.max(0, size);
   }
 
-  /** The output sizes for {@code in}, or an error naming the op when they would be empty. */
+  /** The output sizes for {@code in} in a new array (for callers outside the hot path). */
   static int[] outputSizes(String op, TensorImpl in, Window w) {
+    return outputSizes(op, in, w, new int[in.dim()]);
+  }
+
+  /**
+   * Fills {@code sizes} (of the input's rank) with the output sizes for {@code in}, or throws an
+   * error naming the op when they would be empty.
+   */
+  static int[] outputSizes(String op, TensorImpl in, Window w, int[] sizes) {
     int rank = in.dim();
-    int[] sizes = in.sizes();
+    for (int d = 0; d < rank; d++) {
+      sizes[d] = in.size(d);
+    }
     int oh = outputSize(in.size(rank - 2), w.kH(), w.pH(), w.sH(), w.dH(), w.ceil());
     int ow = outputSize(in.size(rank - 1), w.kW(), w.pW(), w.sW(), w.dW(), w.ceil());
     if (oh < 1 || ow < 1) {
