@@ -440,7 +440,7 @@ class HostileCraftedTest {
      */
     @Test
     void emptyTestCaseTensorWithoutDataVector() {
-      byte[] bpte = HostileSeeds.bundle(TinyProgram.add().build(), new int[] {0});
+      byte[] bpte = HostileSeedsTest.bundle(TinyProgram.add().build(), new int[] {0});
       try (BundledProgram b = BundledProgram.load(java.lang.foreign.MemorySegment.ofArray(bpte))) {
         assertThat(b.testCases("forward")).hasSize(1);
         assertThat(b.testCases("forward").get(0).inputs().get(0).toTensor().numel()).isZero();
@@ -449,7 +449,7 @@ class HostileCraftedTest {
 
     @Test
     void testCaseTensorWithoutDataForElements() {
-      byte[] bpte = HostileSeeds.bundle(TinyProgram.add().build(), new int[] {2});
+      byte[] bpte = HostileSeedsTest.bundle(TinyProgram.add().build(), new int[] {2});
       expect(ErrorCode.INVALID_PROGRAM, () -> BundledProgram.load(java.lang.foreign.MemorySegment.ofArray(bpte)),
           "bundled test suite 'forward' case 0 input 0: 0 data bytes for float32[2]");
     }
