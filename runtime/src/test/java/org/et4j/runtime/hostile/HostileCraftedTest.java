@@ -111,6 +111,26 @@ class HostileCraftedTest {
     assertThat(files).hasSizeGreaterThan(5);
   }
 
+  /** The mapped-file path (Program.load(Path)) fails as the in-memory one does, and unmaps. */
+  @Test
+  void damagedFilesOnDiskFailCleanly(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+    byte[] whole = upstream("add_with_constant.pte");
+    for (int length : new int[] {0, 1, 7, 8, 40, 1040, 1155}) {
+      java.nio.file.Path f = dir.resolve("cut-" + length + ".pte");
+      java.nio.file.Files.write(f, Arrays.copyOf(whole, length));
+      expect(ErrorCode.INVALID_PROGRAM, () -> Program.load(f), "");
+      expect(ErrorCode.INVALID_PROGRAM, () -> BundledProgram.load(f), "");
+      java.nio.file.Files.delete(f); // the mapping was released, or this would fail on some systems
+    }
+    java.nio.file.Path data = dir.resolve("w.ptd");
+    byte[] ptd = new TinyData().entry("w", TinyProgram.floats(3, 4), (byte) 6, 2).build();
+    java.nio.file.Files.write(data, Arrays.copyOf(ptd, ptd.length - 1));
+    java.nio.file.Path program = dir.resolve("p.pte");
+    java.nio.file.Files.write(program, HostileSeedsTest.externalDataProgram());
+    expect(ErrorCode.INVALID_EXTERNAL_DATA, () -> Program.load(program, data), "external data file w.ptd:");
+    expect(ErrorCode.ACCESS_FAILED, () -> Program.load(dir.resolve("missing.pte")), "no such file");
+  }
+
   @Nested
   class Headers {
     @Test
