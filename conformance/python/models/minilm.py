@@ -26,7 +26,14 @@ class SentenceEncoder(nn.Module):
         self.bert = bert
 
     def forward(self, input_ids, attention_mask):
-        hidden = self.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        # The additive 4-D mask is built here rather than by transformers: its own mask
+        # construction (arange + index) breaks under prepare_pt2e, which turns the
+        # scalar in `arange + 0` into a float tensor constant (IndexError: tensors used
+        # as indices must be long...). The outputs are identical.
+        ext = (1.0 - attention_mask[:, None, None, :].to(torch.float32)) * torch.finfo(
+            torch.float32
+        ).min
+        hidden = self.bert(input_ids=input_ids, attention_mask=ext).last_hidden_state
         m = attention_mask.unsqueeze(-1).to(hidden.dtype)
         pooled = (hidden * m).sum(dim=1) / m.sum(dim=1).clamp(min=1e-9)
         return F.normalize(pooled, p=2, dim=1)
@@ -85,10 +92,6 @@ CASES = [
         build_minilm,
         ["portable", "xnnpack", "xnnpack-qd8", "xnnpack-4bit"],
         large=True,
-        # With set_global the XNNPACK quantizer also observes the attention-mask
-        # construction and the prepared graph then fails (IndexError: tensors used as
-        # indices must be long...), so only the Linear layers are quantized.
-        quant_module_types=[nn.Linear],
         after=after_minilm,
     ),
 ]

@@ -78,8 +78,24 @@ public final class Elements {
       case HALF -> s.setAtIndex(I16, i, Float.floatToFloat16((float) v));
       case BFLOAT16 -> s.setAtIndex(I16, i, floatToBf16((float) v));
       case BOOL -> s.set(JAVA_BYTE, i, (byte) (v != 0.0 ? 1 : 0));
+      // Narrow integer types convert through int32, as x86 code compiled from ExecuTorch's
+      // static_cast does (cvttss2si / cvttsd2si with a 32-bit destination).
+      case INT -> s.setAtIndex(I32, i, doubleToInt(v));
+      case SHORT, UINT16 -> s.setAtIndex(I16, i, (short) doubleToInt(v));
+      case BYTE, CHAR -> s.set(JAVA_BYTE, i, (byte) doubleToInt(v));
       default -> writeLong(t, s, i, doubleToLong(v));
     }
+  }
+
+  /**
+   * A double cast to int32 as x86's cvttsd2si does: truncation for in-range values, and the
+   * "integer indefinite" value {@code Integer.MIN_VALUE} for NaN and out-of-range values.
+   */
+  public static int doubleToInt(double v) {
+    if (Double.isNaN(v) || v >= 0x1p31 || v < -0x1p31) {
+      return Integer.MIN_VALUE;
+    }
+    return (int) v;
   }
 
   /** Writes {@code v} converted to {@code t} as element {@code i} (integers wrap like C casts). */

@@ -27,7 +27,7 @@ public final class ViewCopyOp {
     }
     // A non-contiguous input is reshaped in storage order, as ExecuTorch's memcpy does; that is
     // only meaningful when out keeps the input's dim order.
-    if (out.dim() == self.dim() && Arrays.equals(out.dimOrder(), self.dimOrder())) {
+    if (sizes.length == self.dim() && out.dim() == self.dim() && Arrays.equals(out.dimOrder(), self.dimOrder())) {
       return new StridedView(sizes, 0, stridesFor(sizes, self.dimOrder()));
     }
     throw OpSupport.invalid(

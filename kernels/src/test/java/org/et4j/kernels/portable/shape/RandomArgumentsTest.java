@@ -216,6 +216,17 @@ class RandomArgumentsTest {
     };
   }
 
+  /** Shape arithmetic for the generators. */
+  private static final class OpHarnessShapes {
+    static long numel(int[] s) {
+      long n = 1;
+      for (int x : s) {
+        n *= x;
+      }
+      return n;
+    }
+  }
+
   private long smallInt() {
     return random.nextInt(9) - 4;
   }
@@ -237,8 +248,15 @@ class RandomArgumentsTest {
   }
 
   private TensorImpl tensor(ScalarType t) {
-    int[] s = shape();
-    TensorImpl x = OpHarness.empty(t, s);
+    TensorImpl x;
+    if (random.nextInt(6) == 0) {
+      int[] s = {1 + random.nextInt(2), random.nextInt(4), random.nextInt(3), random.nextInt(3)};
+      long n = OpHarnessShapes.numel(s);
+      x = new TensorImpl(
+          t, s, new int[] {0, 2, 3, 1}, ShapeDynamism.STATIC, Arena.ofAuto().allocate(Math.max(1, n * t.elementSize()), 64), n * t.elementSize());
+    } else {
+      x = OpHarness.empty(t, shape());
+    }
     for (long k = 0; k < x.numel(); k++) {
       Elements.writeLong(t, x.data(), k, random.nextInt(7) - 3);
     }
@@ -259,6 +277,10 @@ class RandomArgumentsTest {
     int[] order = new int[s.length];
     for (int k = 0; k < order.length; k++) {
       order[k] = k;
+    }
+    if (random.nextInt(6) == 0) {
+      s = new int[] {1, random.nextInt(4), random.nextInt(3), random.nextInt(3)};
+      order = new int[] {0, 2, 3, 1};
     }
     long bound = 64;
     return new TensorImpl(
