@@ -22,8 +22,9 @@ import org.et4j.runtime.kernel.Value;
  * convolution is {@code W[OCg, Cg*KH*KW] @ col[Cg*KH*KW, OH*OW]} with the bias added per output
  * channel in the GEMM's epilogue; {@code col} is the input itself for 1x1 unit-stride unpadded
  * kernels and an im2col copy in the call's scratch memory otherwise. Transposed: {@code col = W^T
- * @ x}, then scattered into the output (col2im). Every other case (other dtypes, channels-last dim
- * orders) takes ExecuTorch's direct loops, which index through each tensor's strides.
+ * @ x}, then scattered into the output (col2im). Every other case (other dtypes, transposed
+ * channels-last, mixed dim orders) takes ExecuTorch's direct loops, which index through each
+ * tensor's strides.
  */
 public final class ConvolutionOp {
   static final String NAME = "aten::convolution.out";
@@ -114,6 +115,17 @@ public final class ConvolutionOp {
             && weight.isContiguous()
             && out.isContiguous()
             && (bias == null || bias.dtype() == ScalarType.FLOAT);
+    // Channels-last (NHWC) float32 input and output, 2-D, not transposed: the output is the matrix
+    // [OH*OW, OC] = col[OH*OW, K] @ W^T, with W read in place in either of its dim orders.
+    boolean gemmNhwc =
+        t == ScalarType.FLOAT
+            && !transposed
+            && in.dim() == 4
+            && Pooling2d.isDefaultOrChannelsLast(in)
+            && !in.isContiguous()
+            && java.util.Arrays.equals(in.dimOrder(), out.dimOrder())
+            && Pooling2d.isDefaultOrChannelsLast(weight)
+            && (bias == null || bias.dtype() == ScalarType.FLOAT);
     int[] outSizes = new int[in.dim()];
 
     return ctx -> {
@@ -166,7 +178,9 @@ public final class ConvolutionOp {
       if (out.numel() == 0) {
         return;
       }
-      if (gemm && !transposed) {
+      if (gemmNhwc) {
+        convolveGemmNhwc(ctx, in, weight, bias, out, g, groups, n, c, h, w, kH, kW, oc, oh, ow);
+      } else if (gemm && !transposed) {
         convolveGemm(ctx, in, weight, bias, out, g, groups, n, c, h, w, kH, kW, oc, oh, ow);
       } else if (gemm) {
         transposedGemm(ctx, in, weight, bias, out, g, groups, n, c, h, w, kH, kW, oc, oh, ow);
@@ -234,6 +248,89 @@ public final class ConvolutionOp {
             src, srcOff, p, false,
             b == null ? 0f : 1f, b, (long) gi * ocg, 1, 0,
             y, ((long) bi * oc + (long) gi * ocg) * p, p);
+      }
+    }
+  }
+
+  /**
+   * Channels-last: per batch and group, {@code out[OH*OW, OCg] (row stride OC) = col[OH*OW, K] @
+   * W_g^T + bias}, the bias broadcast along rows in the GEMM's epilogue. Each row of {@code col} is
+   * one output pixel's receptive field, ordered as the weight stores it: (ky, kx, c) for a
+   * channels-last weight, so that each tap is a contiguous copy of Cg channels, or (c, ky, kx) for
+   * a default-order one. A 1x1 unit-stride unpadded kernel without groups reads the input itself.
+   */
+  private static void convolveGemmNhwc(
+      KernelContext ctx, TensorImpl in, TensorImpl weight, TensorImpl bias, TensorImpl out,
+      Geometry g, int groups, int n, int c, int h, int w, int kH, int kW, int oc, int oh, int ow) {
+    int cg = c / groups;
+    int ocg = oc / groups;
+    int k = cg * kH * kW;
+    int p = oh * ow;
+    boolean weightLast = !weight.isContiguous();
+    boolean direct =
+        groups == 1 && kH == 1 && kW == 1 && g.sH() == 1 && g.sW() == 1 && g.pH() == 0
+            && g.pW() == 0;
+    MemorySegment x = in.data();
+    MemorySegment wt = weight.data();
+    MemorySegment y = out.data();
+    MemorySegment b = bias == null ? null : bias.data();
+    MemorySegment col = direct ? null : ctx.scratch((long) k * p * Float.BYTES);
+    Sgemm gemm = Sgemm.get();
+    for (int bi = 0; bi < n; bi++) {
+      long xBase = (long) bi * h * w * c;
+      for (int gi = 0; gi < groups; gi++) {
+        MemorySegment src = x;
+        long srcOff = xBase;
+        long lda = c;
+        if (!direct) {
+          im2colNhwc(x, xBase, c, gi * cg, cg, h, w, kH, kW, g, oh, ow, weightLast, col);
+          src = col;
+          srcOff = 0;
+          lda = k;
+        }
+        gemm.multiply(
+            p, ocg, k, 1f,
+            src, srcOff, lda, false,
+            wt, (long) gi * ocg * k, k, true,
+            b == null ? 0f : 1f, b, (long) gi * ocg, 0, 1,
+            y, (long) bi * p * oc + (long) gi * ocg, oc);
+      }
+    }
+  }
+
+  /** Builds the [OH*OW, Cg*kH*kW] receptive-field matrix of one group of an NHWC image. */
+  private static void im2colNhwc(
+      MemorySegment x, long xBase, int c, int c0, int cg, int h, int w, int kH, int kW, Geometry g,
+      int oh, int ow, boolean tapMajor, MemorySegment col) {
+    long k = (long) cg * kH * kW;
+    long row = 0;
+    for (int oy = 0; oy < oh; oy++) {
+      for (int ox = 0; ox < ow; ox++, row++) {
+        long dst = row * k;
+        for (int ky = 0; ky < kH; ky++) {
+          int iy = oy * g.sH() - g.pH() + ky * g.dH();
+          for (int kx = 0; kx < kW; kx++) {
+            int ix = ox * g.sW() - g.pW() + kx * g.dW();
+            boolean inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
+            long src = xBase + ((long) iy * w + ix) * c + c0;
+            if (tapMajor) {
+              long at = dst + ((long) ky * kW + kx) * cg;
+              if (inside) {
+                MemorySegment.copy(x, src * Float.BYTES, col, at * Float.BYTES, (long) cg * Float.BYTES);
+              } else {
+                for (int ci = 0; ci < cg; ci++) {
+                  col.setAtIndex(F32, at + ci, 0f);
+                }
+              }
+            } else {
+              long tap = (long) ky * kW + kx;
+              for (int ci = 0; ci < cg; ci++) {
+                col.setAtIndex(F32, dst + ci * (long) kH * kW + tap,
+                    inside ? x.getAtIndex(F32, src + ci) : 0f);
+              }
+            }
+          }
+        }
       }
     }
   }

@@ -74,11 +74,18 @@ class ConvolutionOpTest {
   }
 
   private void run(Case cs, ScalarType t, boolean channelsLast) {
+    run(cs, t, channelsLast, false);
+  }
+
+  private void run(Case cs, ScalarType t, boolean channelsLast, boolean weightChannelsLast) {
     TensorImpl x =
         channelsLast
             ? data.randomChannelsLast(t, cs.n, cs.c, cs.h, cs.w)
             : data.random(t, cs.n, cs.c, cs.h, cs.w);
-    TensorImpl wt = data.random(t, cs.oc, cs.c / cs.groups, cs.kh, cs.kw);
+    TensorImpl wt =
+        weightChannelsLast
+            ? data.randomChannelsLast(t, cs.oc, cs.c / cs.groups, cs.kh, cs.kw)
+            : data.random(t, cs.oc, cs.c / cs.groups, cs.kh, cs.kw);
     TensorImpl bias = cs.bias ? data.random(t, cs.oc) : null;
     long cap = (long) cs.n * cs.oc * cs.h * cs.w * 4;
     TensorImpl out =
@@ -91,7 +98,8 @@ class ConvolutionOpTest {
         b(false), ints(0, 0), i(cs.groups), v(out), v(out));
     int k = cs.c / cs.groups * cs.kh * cs.kw;
     double tol = t == ScalarType.DOUBLE ? 1e-12 * k : 3e-6 * k;
-    NnTestTensors.assertClose(cs + " " + t + (channelsLast ? " channels-last" : ""), out,
+    NnTestTensors.assertClose(
+        cs + " " + t + (channelsLast ? " channels-last" : "") + (weightChannelsLast ? " weight channels-last" : ""), out,
         reference(cs, x, wt, bias), tol);
   }
 
@@ -103,10 +111,18 @@ class ConvolutionOpTest {
   }
 
   @Test
-  void float64AndChannelsLastTakeTheDirectLoops() {
+  void float64TakesTheDirectLoops() {
     for (Case cs : CASES) {
       run(cs, ScalarType.DOUBLE, false);
-      run(cs, ScalarType.FLOAT, true);
+      run(cs, ScalarType.DOUBLE, true);
+    }
+  }
+
+  @Test
+  void channelsLastFloat32WithEitherWeightOrder() {
+    for (Case cs : CASES) {
+      run(cs, ScalarType.FLOAT, true, false);
+      run(cs, ScalarType.FLOAT, true, true);
     }
   }
 
