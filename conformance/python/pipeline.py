@@ -447,6 +447,9 @@ def build_variant(case: CaseSpec, variant: str, root: str, seed: int) -> Dict[st
     out_dir = os.path.join(root, case.model)
     os.makedirs(out_dir, exist_ok=True)
     stem = f"{case.model}.{variant}"
+    for ext in (".bpte", ".ptd", ".pte"):  # no stale files if this variant now fails
+        if os.path.exists(os.path.join(out_dir, stem + ext)):
+            os.remove(os.path.join(out_dir, stem + ext))
     try:
         et, quant_refs = export_variant(case, methods, variant)
     except Exception as e:  # a genuine exporter failure is recorded, not hidden
