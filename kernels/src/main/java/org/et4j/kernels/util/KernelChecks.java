@@ -60,6 +60,16 @@ public final class KernelChecks {
     }
   }
 
+  /**
+   * The same count as {@link #argCount}, in the wording of the reduction and quantized ops:
+   * {@code expected N argument slots but got M} (InvalidArgument).
+   */
+  public static void argSlots(String op, Value[] args, int schemaArgs) {
+    if (args.length != schemaArgs + 1) {
+      throw invalid(op, "expected " + (schemaArgs + 1) + " argument slots but got " + args.length);
+    }
+  }
+
   // ---- argument kinds ----
 
   /** Tensor argument {@code i}, with the op's name in the error if the slot holds no tensor. */
