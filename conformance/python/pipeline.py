@@ -27,7 +27,10 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 import numpy as np
 import torch
 
-VARIANTS = ("portable", "xnnpack", "xnnpack-qd8", "xnnpack-4bit", "pt2e-int8", "ptd")
+VARIANTS = (
+    "portable", "xnnpack", "xnnpack-qd8", "xnnpack-4bit", "pt2e-int8", "ptd", "xnnpack-ptd",
+)
+PTD_VARIANTS = ("ptd", "xnnpack-ptd")
 
 
 # --------------------------------------------------------------------------------------
@@ -195,6 +198,19 @@ def export_variant(case: CaseSpec, methods: Dict[str, MethodSpec], variant: str)
             qmod = _int4_quantize(spec.module, case.int4_group_size)
             quant_refs[name] = qmod
             eps[name] = _export(qmod, spec)
+        elif variant == "xnnpack-ptd":
+            # Tag every constant for external storage, including those the XNNPACK
+            # delegate consumes: its weights then live in the .ptd as named data.
+            from executorch.exir.passes.external_constants_pass import (
+                delegate_external_constants_pass_unlifted,
+            )
+
+            quant_refs[name] = None
+            unlifted = _export(spec.module, spec).module()
+            delegate_external_constants_pass_unlifted(
+                unlifted, gen_tag_fn=lambda node: case.model
+            )
+            eps[name] = _export(unlifted, spec)
         else:
             quant_refs[name] = None
             eps[name] = _export(spec.module, spec)
@@ -221,6 +237,8 @@ def export_variant(case: CaseSpec, methods: Dict[str, MethodSpec], variant: str)
         kwargs["sym_shape_eval_pass"] = ConstraintBasedSymShapeEvalPass()
     if variant == "ptd":
         kwargs["external_constants"] = True
+    elif variant == "xnnpack-ptd":
+        kwargs["external_constants"] = lambda node: case.model
     et = edge.to_executorch(ExecutorchBackendConfig(**kwargs))
     return et, quant_refs
 
@@ -447,6 +465,9 @@ def build_variant(case: CaseSpec, variant: str, root: str, seed: int) -> Dict[st
     out_dir = os.path.join(root, case.model)
     os.makedirs(out_dir, exist_ok=True)
     stem = f"{case.model}.{variant}"
+    for ext in (".bpte", ".ptd", ".pte"):  # no stale files if this variant now fails
+        if os.path.exists(os.path.join(out_dir, stem + ext)):
+            os.remove(os.path.join(out_dir, stem + ext))
     try:
         et, quant_refs = export_variant(case, methods, variant)
     except Exception as e:  # a genuine exporter failure is recorded, not hidden
@@ -457,7 +478,7 @@ def build_variant(case: CaseSpec, variant: str, root: str, seed: int) -> Dict[st
     pte = et.buffer
     ptd_rel = None
     ptd_path = None
-    if variant == "ptd":
+    if variant in PTD_VARIANTS:
         with tempfile.TemporaryDirectory() as tmp:
             et.write_tensor_data_to_file(tmp)
             files = sorted(os.listdir(tmp))

@@ -8,7 +8,7 @@ if [ ! -x "$HERE/.venv/bin/python" ]; then
   "$PY" -m venv "$HERE/.venv"
 fi
 "$HERE/.venv/bin/python" -m pip install --upgrade pip
-"$HERE/.venv/bin/python" -m pip install -r "$HERE/requirements.txt"
+"$HERE/.venv/bin/python" -m pip install -r "$HERE/requirements.txt" -c "$HERE/requirements-lock.txt"
 "$HERE/.venv/bin/python" - <<'PYCHECK'
 import torch, executorch, executorch.runtime  # noqa: F401
 from executorch.version import __version__ as et_version

@@ -14,7 +14,9 @@ from torch.export import Dim
 
 from pipeline import CaseSpec, MethodSpec
 
-ALL_VARIANTS = ["portable", "xnnpack", "xnnpack-qd8", "xnnpack-4bit", "pt2e-int8", "ptd"]
+ALL_VARIANTS = [
+    "portable", "xnnpack", "xnnpack-qd8", "xnnpack-4bit", "pt2e-int8", "ptd", "xnnpack-ptd",
+]
 DEMO_IMAGES = 100
 
 

@@ -1,6 +1,7 @@
 package org.et4j.kernels.quantized;
 
 import java.lang.foreign.MemorySegment;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -26,12 +27,12 @@ public final class AddOp {
 
   private static void checkRange(String what, long qmin, long qmax) {
     if (qmin < 0 || qmax > 255 || qmin > qmax) {
-      throw Quant.fail(NAME, "invalid quant_min " + qmin + " or quant_max " + qmax + " for " + what + ": min must be <= max and both in [0, 255]");
+      throw KernelChecks.invalid(NAME, "invalid quant_min " + qmin + " or quant_max " + qmax + " for " + what + ": min must be <= max and both in [0, 255]");
     }
   }
 
   private static KernelCall bind(Value[] args) {
-    Quant.expectArgs(NAME, args, 15);
+    KernelChecks.argSlots(NAME, args, 15);
     TensorImpl a = args[0].toTensor();
     float aScale = (float) args[1].toDouble();
     int aZp = (int) args[2].toInt();
@@ -49,18 +50,18 @@ public final class AddOp {
 
     ScalarType t = a.dtype();
     if (b.dtype() != t || out.dtype() != t) {
-      throw Quant.fail(NAME, "a, b and out must have one dtype: " + a.describe() + ", " + b.describe() + ", " + out.describe());
+      throw KernelChecks.invalid(NAME, "a, b and out must have one dtype: " + a.describe() + ", " + b.describe() + ", " + out.describe());
     }
     switch (t) {
       case BYTE, CHAR, SHORT, INT, LONG -> {}
-      default -> throw Quant.fail(NAME, "unhandled dtype " + t.displayName());
+      default -> throw KernelChecks.invalid(NAME, "unhandled dtype " + t.displayName());
     }
     Quant.requireSameDimOrder(NAME, a, b, out);
     float invScale = 1.0f / outScale;
 
     return ctx -> {
       if (!a.sameShape(b)) {
-        throw Quant.fail(NAME, "a " + a.describe() + " and b " + b.describe() + " must have the same shape");
+        throw KernelChecks.invalid(NAME, "a " + a.describe() + " and b " + b.describe() + " must have the same shape");
       }
       Quant.resize(NAME, out, a.sizes());
       MemorySegment x = a.data();

@@ -2,6 +2,7 @@ package org.et4j.kernels.quantized;
 
 import java.lang.foreign.MemorySegment;
 import org.et4j.kernels.util.Elements;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -32,19 +33,19 @@ public final class ChooseQparamsOp {
 
   private static void check(String op, TensorImpl in, long qmin, long qmax, TensorImpl scale, TensorImpl zp) {
     if (qmin >= qmax) {
-      throw Quant.fail(op, "qmin should be less than qmax, but received min: " + qmin + ", max " + qmax);
+      throw KernelChecks.invalid(op, "qmin should be less than qmax, but received min: " + qmin + ", max " + qmax);
     }
     if (in.dtype() != ScalarType.FLOAT) {
-      throw Quant.fail(op, "input " + in.describe() + " must be float32");
+      throw KernelChecks.invalid(op, "input " + in.describe() + " must be float32");
     }
     if (scale.dtype() != ScalarType.DOUBLE || zp.dtype() != ScalarType.LONG) {
-      throw Quant.fail(op, "scale_out must be float64 and zero_point_out int64, not " + scale.describe() + ", " + zp.describe());
+      throw KernelChecks.invalid(op, "scale_out must be float64 and zero_point_out int64, not " + scale.describe() + ", " + zp.describe());
     }
     Quant.requireContiguous(op, in, scale, zp);
   }
 
   private static KernelCall bindPerTensor(Value[] args) {
-    Quant.expectArgs(NAME, args, 7);
+    KernelChecks.argSlots(NAME, args, 7);
     TensorImpl in = args[0].toTensor();
     long qmin = args[1].toInt();
     long qmax = args[2].toInt();
@@ -52,25 +53,25 @@ public final class ChooseQparamsOp {
     TensorImpl zp = args[6].toTensor();
     check(NAME, in, qmin, qmax, scale, zp);
     if (scale.numel() != 1 || zp.numel() != 1) {
-      throw Quant.fail(NAME, "scale_out and zero_point_out must have one element");
+      throw KernelChecks.invalid(NAME, "scale_out and zero_point_out must have one element");
     }
     double[] tmp = new double[1];
     return ctx -> {
       if (in.numel() == 0) {
-        throw Quant.fail(NAME, "cannot choose parameters for the empty tensor " + in.describe());
+        throw KernelChecks.invalid(NAME, "cannot choose parameters for the empty tensor " + in.describe());
       }
       write(in.data(), 0, in.numel(), (int) qmin, (int) qmax, scale.data(), zp.data(), 0, tmp);
     };
   }
 
   private static KernelCall bindPerToken(Value[] args) {
-    Quant.expectArgs(PER_TOKEN_NAME, args, 4);
+    KernelChecks.argSlots(PER_TOKEN_NAME, args, 4);
     TensorImpl in = args[0].toTensor();
     TensorImpl scale = args[2].toTensor();
     TensorImpl zp = args[3].toTensor();
     check(PER_TOKEN_NAME, in, -128, 127, scale, zp);
     if (in.dim() < 1) {
-      throw Quant.fail(PER_TOKEN_NAME, "input must have at least one dim");
+      throw KernelChecks.invalid(PER_TOKEN_NAME, "input must have at least one dim");
     }
     double[] tmp = new double[1];
     return ctx -> {
@@ -81,7 +82,7 @@ public final class ChooseQparamsOp {
       int n = in.size(in.dim() - 1);
       long tokens = scale.numel();
       if (n == 0 && tokens > 0) {
-        throw Quant.fail(PER_TOKEN_NAME, "cannot choose parameters for empty tokens of " + in.describe());
+        throw KernelChecks.invalid(PER_TOKEN_NAME, "cannot choose parameters for empty tokens of " + in.describe());
       }
       for (long i = 0; i < tokens; i++) {
         write(in.data(), i * n, n, -128, 127, scale.data(), zp.data(), i, tmp);

@@ -3,6 +3,7 @@ package org.et4j.kernels.quantized;
 import java.lang.foreign.MemorySegment;
 import org.et4j.kernels.portable.reduce.Reduction;
 import org.et4j.kernels.util.Elements;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelRegistry;
 import org.et4j.runtime.kernel.TensorImpl;
@@ -23,7 +24,7 @@ public final class DequantizePerChannelOp {
 
   public static void register(KernelRegistry.Builder r) {
     r.register(NAME, args -> {
-      Quant.expectArgs(NAME, args, 9);
+      KernelChecks.argSlots(NAME, args, 9);
       TensorImpl in = args[0].toTensor();
       TensorImpl scales = args[1].toTensor();
       TensorImpl zps = args[2].toOptionalTensor();
@@ -47,16 +48,16 @@ public final class DequantizePerChannelOp {
       String op, TensorImpl in, int[] sizes, TensorImpl scales, TensorImpl zps, long axisArg, long qmin, long qmax, TensorImpl out) {
     int rank = sizes.length;
     if (rank == 0 || axisArg < -rank || axisArg >= rank) {
-      throw Quant.fail(op, "axis " + axisArg + " is not legal for rank " + rank);
+      throw KernelChecks.invalid(op, "axis " + axisArg + " is not legal for rank " + rank);
     }
     int axis = (int) (axisArg < 0 ? axisArg + rank : axisArg);
     int axisSize = sizes[axis];
     if ((scales.dtype() != ScalarType.FLOAT && scales.dtype() != ScalarType.DOUBLE) || scales.numel() != axisSize) {
-      throw Quant.fail(op, "scales " + scales.describe() + " must be float32 or float64 with " + axisSize + " elements");
+      throw KernelChecks.invalid(op, "scales " + scales.describe() + " must be float32 or float64 with " + axisSize + " elements");
     }
     if (zps != null
         && ((zps.dtype() != ScalarType.INT && zps.dtype() != ScalarType.LONG) || zps.numel() != axisSize)) {
-      throw Quant.fail(op, "zero_points " + zps.describe() + " must be int32 or int64 with " + axisSize + " elements");
+      throw KernelChecks.invalid(op, "zero_points " + zps.describe() + " must be int32 or int64 with " + axisSize + " elements");
     }
     boolean checkZeroPoints = in.dtype() == ScalarType.CHAR && out.dtype() == ScalarType.FLOAT;
     long block = 1;
@@ -80,7 +81,7 @@ public final class DequantizePerChannelOp {
         float scale = (float) Elements.readDouble(scales.dtype(), scales.data(), ch);
         long zp = zps == null ? 0 : Elements.readLong(zps.dtype(), zps.data(), ch);
         if (checkZeroPoints && (zp < qmin || zp > qmax)) {
-          throw Quant.fail(op, "zero point " + zp + " is outside [" + qmin + ", " + qmax + "]");
+          throw KernelChecks.invalid(op, "zero point " + zp + " is outside [" + qmin + ", " + qmax + "]");
         }
         int diff = (int) Quant.read(it, src, io[i]) - (int) zp;
         Elements.writeDouble(ot, dst, oo[i], (float) diff * scale);
@@ -92,7 +93,7 @@ public final class DequantizePerChannelOp {
       float scale = (float) Elements.readDouble(scales.dtype(), scales.data(), ch);
       long zp = zps == null ? 0 : Elements.readLong(zps.dtype(), zps.data(), ch);
       if (checkZeroPoints && (zp < qmin || zp > qmax)) {
-        throw Quant.fail(op, "zero point " + zp + " is outside [" + qmin + ", " + qmax + "]");
+        throw KernelChecks.invalid(op, "zero point " + zp + " is outside [" + qmin + ", " + qmax + "]");
       }
       if (rank == 1) {
         // ExecuTorch's 1-d path: static_cast<OUT>(q - zp) * scale

@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 import org.et4j.kernels.util.Elements;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -26,17 +27,17 @@ public final class DequantizePerTensorOp {
 
   public static void register(KernelRegistry.Builder r) {
     r.register(NAME, args -> {
-      Quant.expectArgs(NAME, args, 8);
+      KernelChecks.argSlots(NAME, args, 8);
       double scale = args[1].toDouble();
       long zp = args[2].toInt();
       return bind(NAME, args, () -> scale, () -> zp);
     });
     r.register(TENSOR_NAME, args -> {
-      Quant.expectArgs(TENSOR_NAME, args, 8);
+      KernelChecks.argSlots(TENSOR_NAME, args, 8);
       TensorImpl scale = args[1].toTensor();
       TensorImpl zp = args[2].toTensor();
       if (scale.dtype() != ScalarType.DOUBLE || zp.dtype() != ScalarType.LONG) {
-        throw Quant.fail(TENSOR_NAME, "scale must be float64 and zero_point int64, not " + scale.describe() + ", " + zp.describe());
+        throw KernelChecks.invalid(TENSOR_NAME, "scale must be float64 and zero_point int64, not " + scale.describe() + ", " + zp.describe());
       }
       return bind(
           TENSOR_NAME,

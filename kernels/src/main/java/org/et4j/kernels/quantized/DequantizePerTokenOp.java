@@ -1,5 +1,6 @@
 package org.et4j.kernels.quantized;
 
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelRegistry;
 import org.et4j.runtime.kernel.TensorImpl;
@@ -17,7 +18,7 @@ public final class DequantizePerTokenOp {
 
   public static void register(KernelRegistry.Builder r) {
     r.register(NAME, args -> {
-      Quant.expectArgs(NAME, args, 8);
+      KernelChecks.argSlots(NAME, args, 8);
       TensorImpl in = args[0].toTensor();
       TensorImpl scales = args[1].toTensor();
       TensorImpl zps = args[2].toTensor();
@@ -29,7 +30,7 @@ public final class DequantizePerTokenOp {
       Quant.checkDequantize(NAME, in, qmin, qmax, dtype, outDtype, out);
       Quant.requireContiguous(NAME, in, out, scales, zps);
       if (in.dim() < 1) {
-        throw Quant.fail(NAME, "input must have at least one dim");
+        throw KernelChecks.invalid(NAME, "input must have at least one dim");
       }
       return ctx -> {
         Quant.resize(NAME, out, in.sizes());

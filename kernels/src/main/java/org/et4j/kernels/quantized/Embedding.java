@@ -2,6 +2,7 @@ package org.et4j.kernels.quantized;
 
 import java.lang.foreign.MemorySegment;
 import org.et4j.kernels.util.Elements;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -29,11 +30,11 @@ final class Embedding {
     String out = name + ".out";
     String dtypeOut = name + ".dtype_out";
     r.register(out, args -> {
-      Quant.expectArgs(out, args, 7);
+      KernelChecks.argSlots(out, args, 7);
       return bind(out, args, null, args[6].toTensor(), nbit);
     });
     r.register(dtypeOut, args -> {
-      Quant.expectArgs(dtypeOut, args, 8);
+      KernelChecks.argSlots(dtypeOut, args, 8);
       return bind(dtypeOut, args, Quant.optionalDtype(dtypeOut, args[6]), args[7].toTensor(), nbit);
     });
   }
@@ -48,47 +49,47 @@ final class Embedding {
 
     // checks (check_embedding_byte_args / check_embedding_xbit_args)
     if (weight.dim() != 2) {
-      throw Quant.fail(op, "weight must be 2-d but is " + weight.describe());
+      throw KernelChecks.invalid(op, "weight must be 2-d but is " + weight.describe());
     }
     if (scales.dim() != 1 && scales.dim() != 2) {
-      throw Quant.fail(op, "weight_scales must be 1-d or 2-d but is " + scales.describe());
+      throw KernelChecks.invalid(op, "weight_scales must be 1-d or 2-d but is " + scales.describe());
     }
     int perByte = 8 / nbit;
     int dim = weight.size(1) * perByte;
     if (scales.size(0) != weight.size(0)) {
-      throw Quant.fail(op, "weight_scales " + scales.describe() + " must have one row per weight row " + weight.describe());
+      throw KernelChecks.invalid(op, "weight_scales " + scales.describe() + " must have one row per weight row " + weight.describe());
     }
     int groups = scales.dim() == 2 ? scales.size(1) : 1;
     if (groups == 0 || dim % groups != 0) {
-      throw Quant.fail(op, groups + " groups must divide the embedding dim " + dim);
+      throw KernelChecks.invalid(op, groups + " groups must divide the embedding dim " + dim);
     }
     ScalarType wt = weight.dtype();
     if (nbit == 8 ? (wt != ScalarType.BYTE && wt != ScalarType.CHAR) : wt != ScalarType.BYTE) {
-      throw Quant.fail(op, "weight dtype " + wt.displayName() + " is not supported");
+      throw KernelChecks.invalid(op, "weight dtype " + wt.displayName() + " is not supported");
     }
     ScalarType ot = out.dtype();
     if (ot != ScalarType.FLOAT && ot != ScalarType.HALF && ot != ScalarType.BFLOAT16) {
-      throw Quant.fail(op, "out " + out.describe() + " must be float32, float16 or bfloat16");
+      throw KernelChecks.invalid(op, "out " + out.describe() + " must be float32, float16 or bfloat16");
     }
     ScalarType st = scales.dtype();
     if (st != ScalarType.FLOAT && st != ScalarType.HALF && st != ScalarType.BFLOAT16) {
-      throw Quant.fail(op, "weight_scales " + scales.describe() + " must be float32, float16 or bfloat16");
+      throw KernelChecks.invalid(op, "weight_scales " + scales.describe() + " must be float32, float16 or bfloat16");
     }
     if (zps != null && (zps.dim() != scales.dim() || zps.dtype() != ot || !zps.sameShape(scales))) {
-      throw Quant.fail(op, "weight_zero_points " + zps.describe() + " must have the shape of the scales and the out dtype");
+      throw KernelChecks.invalid(op, "weight_zero_points " + zps.describe() + " must have the shape of the scales and the out dtype");
     }
     ScalarType xt = indices.dtype();
     if (xt != ScalarType.LONG && (nbit == 8 || xt != ScalarType.INT)) {
-      throw Quant.fail(op, "indices dtype " + xt.displayName() + " is not supported");
+      throw KernelChecks.invalid(op, "indices dtype " + xt.displayName() + " is not supported");
     }
     if (qmin > qmax) {
-      throw Quant.fail(op, "weight quant min " + qmin + " is greater than weight quant max " + qmax);
+      throw KernelChecks.invalid(op, "weight quant min " + qmin + " is greater than weight quant max " + qmax);
     }
     if (outDtype != null && outDtype != ot) {
-      throw Quant.fail(op, "dtype " + outDtype.displayName() + " must match out " + out.describe());
+      throw KernelChecks.invalid(op, "dtype " + outDtype.displayName() + " must match out " + out.describe());
     }
     if (out.dim() != indices.dim() + 1) {
-      throw Quant.fail(op, "out " + out.describe() + " must have one more dim than indices " + indices.describe());
+      throw KernelChecks.invalid(op, "out " + out.describe() + " must have one more dim than indices " + indices.describe());
     }
     Quant.requireContiguous(op, weight, scales, zps, indices, out);
     int groupSize = dim / groups;
@@ -111,7 +112,7 @@ final class Embedding {
       for (long i = 0; i < indices.numel(); i++) {
         long index = Elements.readLong(xt, x, i);
         if (index < 0 || index >= rows) {
-          throw Quant.fail(op, "index " + index + " is out of bounds for weight " + weight.describe());
+          throw KernelChecks.invalid(op, "index " + index + " is out of bounds for weight " + weight.describe());
         }
         long q = index * groups;
         for (int j = 0; j < dim; j++) {

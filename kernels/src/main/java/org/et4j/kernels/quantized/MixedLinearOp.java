@@ -2,6 +2,7 @@ package org.et4j.kernels.quantized;
 
 import java.lang.foreign.MemorySegment;
 import org.et4j.kernels.util.Elements;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -27,7 +28,7 @@ public final class MixedLinearOp {
   }
 
   private static KernelCall bind(Value[] args) {
-    Quant.expectArgs(NAME, args, 6);
+    KernelChecks.argSlots(NAME, args, 6);
     TensorImpl in = args[0].toTensor();
     TensorImpl weight = args[1].toTensor();
     TensorImpl scales = args[2].toTensor();
@@ -37,27 +38,27 @@ public final class MixedLinearOp {
 
     // checks (check_quantized_mixed_linear_args)
     if (in.dim() != 2 || weight.dim() != 2 || (scales.dim() != 1 && scales.dim() != 2) || out.dim() != 2) {
-      throw Quant.fail(NAME, "expected 2-d input, weight and out and 1-d or 2-d scales");
+      throw KernelChecks.invalid(NAME, "expected 2-d input, weight and out and 1-d or 2-d scales");
     }
     ScalarType u = in.dtype();
     if (scales.dtype() != u) {
-      throw Quant.fail(NAME, "weight_scales " + scales.describe() + " must have the input's dtype");
+      throw KernelChecks.invalid(NAME, "weight_scales " + scales.describe() + " must have the input's dtype");
     }
     if (dtype != null && (dtype != out.dtype() || (dtype != ScalarType.FLOAT && dtype != ScalarType.HALF))) {
-      throw Quant.fail(NAME, "dtype must be Float or Half and match out " + out.describe());
+      throw KernelChecks.invalid(NAME, "dtype must be Float or Half and match out " + out.describe());
     }
     if (weight.dtype() != ScalarType.CHAR) {
-      throw Quant.fail(NAME, "weight dtype must be int8");
+      throw KernelChecks.invalid(NAME, "weight dtype must be int8");
     }
     if (u != ScalarType.FLOAT && u != ScalarType.HALF) {
-      throw Quant.fail(NAME, "input dtype must be Float or Half");
+      throw KernelChecks.invalid(NAME, "input dtype must be Float or Half");
     }
     if (zps != null) {
-      throw Quant.fail(NAME, "zero points not supported yet.");
+      throw KernelChecks.invalid(NAME, "zero points not supported yet.");
     }
     ScalarType t = dtype != null ? dtype : out.dtype();
     if (t != ScalarType.FLOAT && t != ScalarType.HALF && t != ScalarType.DOUBLE) {
-      throw Quant.fail(NAME, "out " + out.describe() + " must be floating");
+      throw KernelChecks.invalid(NAME, "out " + out.describe() + " must be floating");
     }
     // psum * scale is a float16 product only when both sides are float16
     ScalarType productType = t == ScalarType.HALF && u == ScalarType.HALF ? ScalarType.HALF : ScalarType.FLOAT;
@@ -68,14 +69,14 @@ public final class MixedLinearOp {
       int n = in.size(1);
       int p = weight.size(0);
       if (weight.size(1) != n || scales.size(0) != p) {
-        throw Quant.fail(NAME, "input " + in.describe() + ", weight " + weight.describe() + " and scales " + scales.describe() + " do not match");
+        throw KernelChecks.invalid(NAME, "input " + in.describe() + ", weight " + weight.describe() + " and scales " + scales.describe() + " do not match");
       }
       Quant.resize(NAME, out, new int[] {m, p});
       int g = n;
       if (scales.dim() == 2) {
         int cols = scales.size(1);
         if (cols == 0) {
-          throw Quant.fail(NAME, "weight_scales " + scales.describe() + " has no groups");
+          throw KernelChecks.invalid(NAME, "weight_scales " + scales.describe() + " has no groups");
         }
         g = (n + cols - 1) / cols;
       }

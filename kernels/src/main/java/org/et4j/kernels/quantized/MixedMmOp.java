@@ -2,6 +2,7 @@ package org.et4j.kernels.quantized;
 
 import java.lang.foreign.MemorySegment;
 import org.et4j.kernels.util.Elements;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -25,7 +26,7 @@ public final class MixedMmOp {
   }
 
   private static KernelCall bind(Value[] args) {
-    Quant.expectArgs(NAME, args, 5);
+    KernelChecks.argSlots(NAME, args, 5);
     TensorImpl in = args[0].toTensor();
     TensorImpl weight = args[1].toTensor();
     TensorImpl scales = args[2].toTensor();
@@ -34,20 +35,20 @@ public final class MixedMmOp {
 
     // checks (check_quantized_mixed_mm_args)
     if (in.dim() != 2 || weight.dim() != 2 || scales.dim() != 1 || out.dim() != 2) {
-      throw Quant.fail(NAME, "expected 2-d input, weight and out and 1-d scales");
+      throw KernelChecks.invalid(NAME, "expected 2-d input, weight and out and 1-d scales");
     }
     ScalarType t = in.dtype();
     if (scales.dtype() != t || out.dtype() != t) {
-      throw Quant.fail(NAME, "input, weight_scales and out must have one dtype");
+      throw KernelChecks.invalid(NAME, "input, weight_scales and out must have one dtype");
     }
     if (weight.dtype() != ScalarType.CHAR) {
-      throw Quant.fail(NAME, "weight dtype must be int8");
+      throw KernelChecks.invalid(NAME, "weight dtype must be int8");
     }
     if (t != ScalarType.FLOAT && t != ScalarType.HALF) {
-      throw Quant.fail(NAME, "input dtype must be Float or Half");
+      throw KernelChecks.invalid(NAME, "input dtype must be Float or Half");
     }
     if (zps != null) {
-      throw Quant.fail(NAME, "zero points not supported yet.");
+      throw KernelChecks.invalid(NAME, "zero points not supported yet.");
     }
     Quant.requireContiguous(NAME, in, weight, scales, out);
 
@@ -56,7 +57,7 @@ public final class MixedMmOp {
       int n = in.size(1);
       int p = weight.size(1);
       if (weight.size(0) != n || scales.size(0) != n) {
-        throw Quant.fail(NAME, "input " + in.describe() + ", weight " + weight.describe() + " and scales " + scales.describe() + " do not match");
+        throw KernelChecks.invalid(NAME, "input " + in.describe() + ", weight " + weight.describe() + " and scales " + scales.describe() + " do not match");
       }
       Quant.resize(NAME, out, new int[] {m, p});
       MemorySegment x = in.data();

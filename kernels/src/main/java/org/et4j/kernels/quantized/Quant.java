@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 import java.lang.foreign.MemorySegment;
 import org.et4j.kernels.util.Elements;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ErrorCode;
 import org.et4j.runtime.ExecuTorchException;
 import org.et4j.runtime.ScalarType;
@@ -18,20 +19,10 @@ import org.et4j.runtime.kernel.Value;
 final class Quant {
   private Quant() {}
 
-  static ExecuTorchException fail(String op, String message) {
-    return new ExecuTorchException(ErrorCode.INVALID_ARGUMENT, op + ": " + message);
-  }
-
-  static void expectArgs(String op, Value[] args, int schemaArgs) {
-    if (args.length != schemaArgs + 1) {
-      throw fail(op, "expected " + (schemaArgs + 1) + " argument slots but got " + args.length);
-    }
-  }
-
   static ScalarType dtype(String op, Value v) {
     ScalarType t = ScalarType.fromCodeOrNull((int) v.toInt());
     if (t == null) {
-      throw fail(op, "unknown dtype code " + v.toInt());
+      throw KernelChecks.invalid(op, "unknown dtype code " + v.toInt());
     }
     return t;
   }
@@ -90,7 +81,7 @@ final class Quant {
   /** float32, float64 or float16: ExecuTorch's FLOATH, what quantize accepts. */
   static void requireFloatH(String op, String what, ScalarType t) {
     if (t != ScalarType.FLOAT && t != ScalarType.DOUBLE && t != ScalarType.HALF) {
-      throw fail(op, what + " must be float32, float64 or float16, not " + t.displayName());
+      throw KernelChecks.invalid(op, what + " must be float32, float64 or float16, not " + t.displayName());
     }
   }
 
@@ -98,7 +89,7 @@ final class Quant {
   static void checkQuantize(String op, TensorImpl in, long qmin, long qmax, ScalarType dtype, TensorImpl out) {
     requireFloatH(op, "input", in.dtype());
     if (out.dtype() != dtype) {
-      throw fail(op, "out " + out.describe() + " does not match dtype " + dtype.displayName());
+      throw KernelChecks.invalid(op, "out " + out.describe() + " does not match dtype " + dtype.displayName());
     }
     long lo;
     long hi;
@@ -123,13 +114,13 @@ final class Quant {
         lo = Integer.MIN_VALUE;
         hi = Integer.MAX_VALUE;
       }
-      default -> throw fail(op, "unsupported dtype " + dtype.displayName());
+      default -> throw KernelChecks.invalid(op, "unsupported dtype " + dtype.displayName());
     }
     if (qmin < lo) {
-      throw fail(op, "quant_min " + qmin + " is below " + lo + ", the lower bound of " + dtype.displayName());
+      throw KernelChecks.invalid(op, "quant_min " + qmin + " is below " + lo + ", the lower bound of " + dtype.displayName());
     }
     if (qmax > hi) {
-      throw fail(op, "quant_max " + qmax + " is above " + hi + ", the upper bound of " + dtype.displayName());
+      throw KernelChecks.invalid(op, "quant_max " + qmax + " is above " + hi + ", the upper bound of " + dtype.displayName());
     }
   }
 
@@ -138,17 +129,17 @@ final class Quant {
       String op, TensorImpl in, long qmin, long qmax, ScalarType dtype, ScalarType outDtype, TensorImpl out) {
     switch (in.dtype()) {
       case BYTE, CHAR, BITS16, UINT16, SHORT, INT -> {}
-      default -> throw fail(op, "input dtype " + in.dtype().displayName() + " is not supported");
+      default -> throw KernelChecks.invalid(op, "input dtype " + in.dtype().displayName() + " is not supported");
     }
     if (in.dtype() != dtype) {
-      throw fail(op, "input " + in.describe() + " does not match dtype " + dtype.displayName());
+      throw KernelChecks.invalid(op, "input " + in.describe() + " does not match dtype " + dtype.displayName());
     }
     if (outDtype != null && out.dtype() != outDtype) {
-      throw fail(op, "out_dtype " + outDtype.displayName() + " must match out " + out.describe());
+      throw KernelChecks.invalid(op, "out_dtype " + outDtype.displayName() + " must match out " + out.describe());
     }
     requireFloatH(op, "out", out.dtype());
     if (qmin > qmax) {
-      throw fail(op, "quant_min " + qmin + " is greater than quant_max " + qmax);
+      throw KernelChecks.invalid(op, "quant_min " + qmin + " is greater than quant_max " + qmax);
     }
   }
 
@@ -156,7 +147,7 @@ final class Quant {
   static void requireContiguous(String op, TensorImpl... ts) {
     for (TensorImpl t : ts) {
       if (t != null && !t.isContiguous()) {
-        throw fail(op, t.describe() + " must have the contiguous dim order");
+        throw KernelChecks.invalid(op, t.describe() + " must have the contiguous dim order");
       }
     }
   }
@@ -168,7 +159,7 @@ final class Quant {
   static void requireSameDimOrder(String op, TensorImpl first, TensorImpl... others) {
     for (TensorImpl t : others) {
       if (!java.util.Arrays.equals(first.dimOrder(), t.dimOrder())) {
-        throw fail(op, first.describe() + " and " + t.describe() + " must have the same dim order");
+        throw KernelChecks.invalid(op, first.describe() + " and " + t.describe() + " must have the same dim order");
       }
     }
   }
@@ -176,7 +167,7 @@ final class Quant {
   /** Resizes, naming the operator when that is not allowed. */
   static void resize(String op, TensorImpl t, int[] sizes) {
     if (t.dim() != sizes.length) {
-      throw fail(op, t.describe() + " must have rank " + sizes.length);
+      throw KernelChecks.invalid(op, t.describe() + " must have rank " + sizes.length);
     }
     try {
       t.resize(sizes);

@@ -3,6 +3,7 @@ package org.et4j.kernels.quantized;
 import java.lang.foreign.MemorySegment;
 import org.et4j.kernels.portable.reduce.Reduction;
 import org.et4j.kernels.util.Elements;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -22,7 +23,7 @@ public final class QuantizePerChannelOp {
 
   public static void register(KernelRegistry.Builder r) {
     r.register(NAME, args -> {
-      Quant.expectArgs(NAME, args, 8);
+      KernelChecks.argSlots(NAME, args, 8);
       TensorImpl in = args[0].toTensor();
       TensorImpl scales = args[1].toTensor();
       TensorImpl zps = args[2].toTensor();
@@ -48,15 +49,15 @@ public final class QuantizePerChannelOp {
       String op, TensorImpl in, int[] sizes, TensorImpl scales, TensorImpl zps, long axisArg, long qmin, long qmax, TensorImpl out) {
     int rank = sizes.length;
     if (rank == 0 ? (axisArg != 0 && axisArg != -1) : (axisArg < -rank || axisArg >= rank)) {
-      throw Quant.fail(op, "axis " + axisArg + " is not legal for rank " + rank);
+      throw KernelChecks.invalid(op, "axis " + axisArg + " is not legal for rank " + rank);
     }
     int axis = rank == 0 ? 0 : (int) (axisArg < 0 ? axisArg + rank : axisArg);
     int axisSize = rank == 0 ? 1 : sizes[axis];
     if (scales.dtype() != ScalarType.DOUBLE || scales.numel() != axisSize) {
-      throw Quant.fail(op, "scales " + scales.describe() + " must be float64 with " + axisSize + " elements");
+      throw KernelChecks.invalid(op, "scales " + scales.describe() + " must be float64 with " + axisSize + " elements");
     }
     if (zps.dtype() != ScalarType.LONG || zps.numel() != axisSize) {
-      throw Quant.fail(op, "zero_points " + zps.describe() + " must be int64 with " + axisSize + " elements");
+      throw KernelChecks.invalid(op, "zero_points " + zps.describe() + " must be int64 with " + axisSize + " elements");
     }
     long block = 1;
     for (int d = axis + 1; d < rank; d++) {

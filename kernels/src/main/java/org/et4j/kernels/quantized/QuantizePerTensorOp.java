@@ -2,6 +2,7 @@ package org.et4j.kernels.quantized;
 
 import java.lang.foreign.MemorySegment;
 import org.et4j.kernels.util.Elements;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -23,17 +24,17 @@ public final class QuantizePerTensorOp {
 
   public static void register(KernelRegistry.Builder r) {
     r.register(NAME, args -> {
-      Quant.expectArgs(NAME, args, 7);
+      KernelChecks.argSlots(NAME, args, 7);
       double scale = args[1].toDouble();
       long zp = args[2].toInt();
       return bind(NAME, args, () -> scale, () -> zp);
     });
     r.register(TENSOR_NAME, args -> {
-      Quant.expectArgs(TENSOR_NAME, args, 7);
+      KernelChecks.argSlots(TENSOR_NAME, args, 7);
       TensorImpl scale = args[1].toTensor();
       TensorImpl zp = args[2].toTensor();
       if (scale.dtype() != ScalarType.DOUBLE || zp.dtype() != ScalarType.LONG) {
-        throw Quant.fail(TENSOR_NAME, "scale must be float64 and zero_point int64, not " + scale.describe() + ", " + zp.describe());
+        throw KernelChecks.invalid(TENSOR_NAME, "scale must be float64 and zero_point int64, not " + scale.describe() + ", " + zp.describe());
       }
       return bind(
           TENSOR_NAME,
@@ -46,7 +47,7 @@ public final class QuantizePerTensorOp {
   /** The data of a one-element parameter tensor. */
   static MemorySegment scalar(String op, TensorImpl t) {
     if (t.numel() != 1) {
-      throw Quant.fail(op, "expected a one-element tensor but got " + t.describe());
+      throw KernelChecks.invalid(op, "expected a one-element tensor but got " + t.describe());
     }
     return t.data();
   }

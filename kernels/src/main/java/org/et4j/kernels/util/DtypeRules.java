@@ -127,9 +127,4 @@ public final class DtypeRules {
   public static double round(ScalarType t, double v) {
     return t == ScalarType.DOUBLE ? v : (double) (float) v;
   }
-
-  /** The error for a dtype combination an op does not accept. */
-  public static ExecuTorchException badDtypes(String op, String detail) {
-    return new ExecuTorchException(ErrorCode.INVALID_ARGUMENT, op + ": " + detail);
-  }
 }

@@ -111,6 +111,26 @@ class HostileCraftedTest {
     assertThat(files).hasSizeGreaterThan(5);
   }
 
+  /** The mapped-file path (Program.load(Path)) fails as the in-memory one does, and unmaps. */
+  @Test
+  void damagedFilesOnDiskFailCleanly(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+    byte[] whole = upstream("add_with_constant.pte");
+    for (int length : new int[] {0, 1, 7, 8, 40, 1040, 1155}) {
+      java.nio.file.Path f = dir.resolve("cut-" + length + ".pte");
+      java.nio.file.Files.write(f, Arrays.copyOf(whole, length));
+      expect(ErrorCode.INVALID_PROGRAM, () -> Program.load(f), "");
+      expect(ErrorCode.INVALID_PROGRAM, () -> BundledProgram.load(f), "");
+      java.nio.file.Files.delete(f); // the mapping was released, or this would fail on some systems
+    }
+    java.nio.file.Path data = dir.resolve("w.ptd");
+    byte[] ptd = new TinyData().entry("w", TinyProgram.floats(3, 4), (byte) 6, 2).build();
+    java.nio.file.Files.write(data, Arrays.copyOf(ptd, ptd.length - 1));
+    java.nio.file.Path program = dir.resolve("p.pte");
+    java.nio.file.Files.write(program, HostileSeedsTest.externalDataProgram());
+    expect(ErrorCode.INVALID_EXTERNAL_DATA, () -> Program.load(program, data), "external data file w.ptd:");
+    expect(ErrorCode.ACCESS_FAILED, () -> Program.load(dir.resolve("missing.pte")), "no such file");
+  }
+
   @Nested
   class Headers {
     @Test
@@ -440,7 +460,7 @@ class HostileCraftedTest {
      */
     @Test
     void emptyTestCaseTensorWithoutDataVector() {
-      byte[] bpte = HostileSeeds.bundle(TinyProgram.add().build(), new int[] {0});
+      byte[] bpte = HostileSeedsTest.bundle(TinyProgram.add().build(), new int[] {0});
       try (BundledProgram b = BundledProgram.load(java.lang.foreign.MemorySegment.ofArray(bpte))) {
         assertThat(b.testCases("forward")).hasSize(1);
         assertThat(b.testCases("forward").get(0).inputs().get(0).toTensor().numel()).isZero();
@@ -449,7 +469,7 @@ class HostileCraftedTest {
 
     @Test
     void testCaseTensorWithoutDataForElements() {
-      byte[] bpte = HostileSeeds.bundle(TinyProgram.add().build(), new int[] {2});
+      byte[] bpte = HostileSeedsTest.bundle(TinyProgram.add().build(), new int[] {2});
       expect(ErrorCode.INVALID_PROGRAM, () -> BundledProgram.load(java.lang.foreign.MemorySegment.ofArray(bpte)),
           "bundled test suite 'forward' case 0 input 0: 0 data bytes for float32[2]");
     }

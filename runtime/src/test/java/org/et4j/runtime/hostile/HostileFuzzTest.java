@@ -27,7 +27,7 @@ class HostileFuzzTest {
     if (Files.exists(bundle)) {
       return HostileFiles.programOfBundle(HostileFiles.read(bundle));
     }
-    return HostileSeeds.externalDataProgram();
+    return HostileSeedsTest.externalDataProgram();
   }
 
   /** A .pte (or anything offered as one). */

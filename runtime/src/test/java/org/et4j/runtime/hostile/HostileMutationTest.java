@@ -64,7 +64,9 @@ class HostileMutationTest {
     Target target = HostileFiles.targets().get(Integer.parseInt(parts[0]));
     Mutant m = Mutant.of(target, Long.parseLong(parts[1]));
     System.out.println("replaying " + target + ": " + m.description());
-    target.exercise(m.bytes());
+    long t0 = System.nanoTime();
+    HostileHarness.Outcome outcome = target.exercise(m.bytes());
+    System.out.printf("%s in %.1f ms%n", outcome, (System.nanoTime() - t0) / 1e6);
   }
 
   /** A damaged copy of a target's victim file and what was done to it. */

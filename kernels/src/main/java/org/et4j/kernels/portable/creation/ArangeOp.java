@@ -1,8 +1,9 @@
 package org.et4j.kernels.portable.creation;
 
 import org.et4j.kernels.util.Elements;
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.kernels.util.PlannedCall;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelContext;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -29,15 +30,15 @@ public final class ArangeOp {
 
   private static OpKernel kernel(String op, int arity, int startIndex, int endIndex, int stepIndex, int outIndex) {
     return args -> {
-      OpSupport.checkArity(op, args, arity);
+      KernelChecks.slotCount(op, args, arity);
       TensorImpl out0 = args[outIndex].toTensor();
       if (out0.dim() != 1) {
-        throw OpSupport.invalid(op, "out must be 1-d, got " + out0.describe());
+        throw KernelChecks.invalid(op, "out must be 1-d, got " + out0.describe());
       }
       if (out0.dtype() == ScalarType.BOOL) {
-        throw OpSupport.invalid(op, "out cannot be bool");
+        throw KernelChecks.invalid(op, "out cannot be bool");
       }
-      OpSupport.checkContiguous(op, out0, "out");
+      KernelChecks.contiguous(op, out0, "out");
       int[] watched = startIndex < 0 ? new int[] {endIndex} : new int[] {startIndex, endIndex, stepIndex};
       return new PlannedCall(args, watched) {
         private double start;
@@ -49,13 +50,13 @@ public final class ArangeOp {
           double end = scalar(op, args[endIndex], "end");
           step = stepIndex < 0 ? 1 : scalar(op, args[stepIndex], "step");
           if (!((step > 0 && end >= start) || (step < 0 && end <= start))) {
-            throw OpSupport.invalid(op, "start " + start + ", end " + end + " and step " + step + " are inconsistent");
+            throw KernelChecks.invalid(op, "start " + start + ", end " + end + " and step " + step + " are inconsistent");
           }
           double n = Math.ceil((end - start) / step);
           if (!(n <= Integer.MAX_VALUE)) {
-            throw OpSupport.invalid(op, "too many elements: " + n);
+            throw KernelChecks.invalid(op, "too many elements: " + n);
           }
-          OpSupport.resize(op, args[outIndex].toTensor(), new int[] {(int) n});
+          Shapes.resize(op, args[outIndex].toTensor(), new int[] {(int) n});
         }
 
         @Override

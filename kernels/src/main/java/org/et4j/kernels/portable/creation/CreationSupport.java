@@ -1,6 +1,7 @@
 package org.et4j.kernels.portable.creation;
 
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.runtime.kernel.Value;
 
 /** Argument helpers of the creation ops. */
@@ -12,14 +13,14 @@ final class CreationSupport {
     int n = list.intListLength();
     int[] sizes = new int[n];
     for (int i = 0; i < n; i++) {
-      sizes[i] = OpSupport.toSize(op, list.intListItem(i), "size");
+      sizes[i] = Shapes.toSize(op, list.intListItem(i), "size");
     }
     return sizes;
   }
 
   static void checkScalar(String op, Value v, String name) {
     if (!v.isScalar()) {
-      throw OpSupport.invalid(op, name + " must be a Scalar, got " + v.tag());
+      throw KernelChecks.invalid(op, name + " must be a Scalar, got " + v.tag());
     }
   }
 }

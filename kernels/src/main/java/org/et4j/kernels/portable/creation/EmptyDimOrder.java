@@ -1,8 +1,9 @@
 package org.et4j.kernels.portable.creation;
 
 import java.util.Arrays;
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.kernels.util.PlannedCall;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.runtime.kernel.KernelContext;
 import org.et4j.runtime.kernel.KernelRegistry;
 import org.et4j.runtime.kernel.TensorImpl;
@@ -20,7 +21,7 @@ public final class EmptyDimOrder {
     r.register(
         OP,
         args -> {
-          OpSupport.checkArity(OP, args, 4);
+          KernelChecks.slotCount(OP, args, 4);
           TensorImpl out = args[2].toTensor();
           int[] want;
           if (args[1].isNone()) {
@@ -30,13 +31,13 @@ public final class EmptyDimOrder {
             want = args[1].toIntArray();
           }
           if (!Arrays.equals(want, out.dimOrder())) {
-            throw OpSupport.invalid(
+            throw KernelChecks.invalid(
                 OP, "out has dim order " + Arrays.toString(out.dimOrder()) + " but " + Arrays.toString(want) + " was asked for");
           }
           return new PlannedCall(args, 0) {
             @Override
             protected void plan() {
-              OpSupport.resize(OP, args[2].toTensor(), CreationSupport.sizes(OP, args[0]));
+              Shapes.resize(OP, args[2].toTensor(), CreationSupport.sizes(OP, args[0]));
             }
 
             @Override

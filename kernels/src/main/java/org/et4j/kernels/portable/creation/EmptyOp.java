@@ -1,7 +1,8 @@
 package org.et4j.kernels.portable.creation;
 
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.kernels.util.PlannedCall;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.runtime.kernel.KernelContext;
 import org.et4j.runtime.kernel.KernelRegistry;
 
@@ -18,11 +19,11 @@ public final class EmptyOp {
     r.register(
         OP,
         args -> {
-          OpSupport.checkArity(OP, args, 4);
+          KernelChecks.slotCount(OP, args, 4);
           return new PlannedCall(args, 0) {
             @Override
             protected void plan() {
-              OpSupport.resize(OP, args[2].toTensor(), CreationSupport.sizes(OP, args[0]));
+              Shapes.resize(OP, args[2].toTensor(), CreationSupport.sizes(OP, args[0]));
             }
 
             @Override

@@ -1,8 +1,9 @@
 package org.et4j.kernels.portable.creation;
 
 import org.et4j.kernels.util.Fill;
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.kernels.util.PlannedCall;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.kernels.util.StridedCopy;
 import org.et4j.runtime.kernel.KernelContext;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -24,14 +25,14 @@ public final class FillOp {
     r.register(
         SCALAR,
         args -> {
-          OpSupport.checkArity(SCALAR, args, 4);
-          OpSupport.checkSameDtype(SCALAR, args[0].toTensor(), "self", args[2].toTensor(), "out");
+          KernelChecks.slotCount(SCALAR, args, 4);
+          KernelChecks.sameDtype(SCALAR, args[0].toTensor(), "self", args[2].toTensor(), "out");
           CreationSupport.checkScalar(SCALAR, args[1], "value");
           return new PlannedCall(args, 0, 1) {
             @Override
             protected void plan() {
               TensorImpl out = args[2].toTensor();
-              OpSupport.resize(SCALAR, out, args[0].toTensor().sizes());
+              Shapes.resize(SCALAR, out, args[0].toTensor().sizes());
               Fill.checkFits(SCALAR, out.dtype(), args[1]);
             }
 
@@ -47,8 +48,8 @@ public final class FillOp {
     r.register(
         TENSOR,
         args -> {
-          OpSupport.checkArity(TENSOR, args, 4);
-          OpSupport.checkSameDtype(TENSOR, args[0].toTensor(), "self", args[2].toTensor(), "out");
+          KernelChecks.slotCount(TENSOR, args, 4);
+          KernelChecks.sameDtype(TENSOR, args[0].toTensor(), "self", args[2].toTensor(), "out");
           return new PlannedCall(args, 0, 1) {
             private StridedCopy first;
 
@@ -57,9 +58,9 @@ public final class FillOp {
               TensorImpl value = args[1].toTensor();
               TensorImpl out = args[2].toTensor();
               if (value.dim() != 0) {
-                throw OpSupport.invalid(TENSOR, "value must be a 0-d tensor, got " + value.describe());
+                throw KernelChecks.invalid(TENSOR, "value must be a 0-d tensor, got " + value.describe());
               }
-              OpSupport.resize(TENSOR, out, args[0].toTensor().sizes());
+              Shapes.resize(TENSOR, out, args[0].toTensor().sizes());
               first = StridedCopy.of(value.dtype(), 0, new int[0], new long[0], out.dtype(), 0, new long[0]);
             }
 

@@ -1,8 +1,9 @@
 package org.et4j.kernels.portable.creation;
 
 import org.et4j.kernels.util.Fill;
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.kernels.util.PlannedCall;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.runtime.kernel.KernelContext;
 import org.et4j.runtime.kernel.KernelRegistry;
 import org.et4j.runtime.kernel.TensorImpl;
@@ -21,16 +22,16 @@ public final class FullLike {
     r.register(
         OP,
         args -> {
-          OpSupport.checkArity(OP, args, 5);
+          KernelChecks.slotCount(OP, args, 5);
           CreationSupport.checkScalar(OP, args[1], "fill_value");
           if (!args[2].isNone() && args[2].toInt() != 0 && args[2].toInt() != 1) {
-            throw OpSupport.invalid(OP, "memory_format must be contiguous or preserve");
+            throw KernelChecks.invalid(OP, "memory_format must be contiguous or preserve");
           }
           return new PlannedCall(args, 0, 1) {
             @Override
             protected void plan() {
               TensorImpl out = args[3].toTensor();
-              OpSupport.resize(OP, out, args[0].toTensor().sizes());
+              Shapes.resize(OP, out, args[0].toTensor().sizes());
               Fill.checkFits(OP, out.dtype(), args[1]);
             }
 

@@ -1,8 +1,9 @@
 package org.et4j.kernels.portable.creation;
 
 import org.et4j.kernels.util.Fill;
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.kernels.util.PlannedCall;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.runtime.kernel.KernelContext;
 import org.et4j.runtime.kernel.KernelRegistry;
 import org.et4j.runtime.kernel.TensorImpl;
@@ -20,13 +21,13 @@ public final class FullOp {
     r.register(
         OP,
         args -> {
-          OpSupport.checkArity(OP, args, 4);
+          KernelChecks.slotCount(OP, args, 4);
           CreationSupport.checkScalar(OP, args[1], "fill_value");
           return new PlannedCall(args, 0, 1) {
             @Override
             protected void plan() {
               TensorImpl out = args[2].toTensor();
-              OpSupport.resize(OP, out, CreationSupport.sizes(OP, args[0]));
+              Shapes.resize(OP, out, CreationSupport.sizes(OP, args[0]));
               Fill.checkFits(OP, out.dtype(), args[1]);
             }
 

@@ -1,8 +1,9 @@
 package org.et4j.kernels.portable.creation;
 
 import org.et4j.kernels.util.Fill;
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.kernels.util.PlannedCall;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.runtime.kernel.KernelContext;
 import org.et4j.runtime.kernel.KernelRegistry;
 import org.et4j.runtime.kernel.TensorImpl;
@@ -19,11 +20,11 @@ public final class OnesOp {
     r.register(
         OP,
         args -> {
-          OpSupport.checkArity(OP, args, 3);
+          KernelChecks.slotCount(OP, args, 3);
           return new PlannedCall(args, 0) {
             @Override
             protected void plan() {
-              OpSupport.resize(OP, args[1].toTensor(), CreationSupport.sizes(OP, args[0]));
+              Shapes.resize(OP, args[1].toTensor(), CreationSupport.sizes(OP, args[0]));
             }
 
             @Override

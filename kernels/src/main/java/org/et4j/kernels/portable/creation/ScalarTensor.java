@@ -1,7 +1,8 @@
 package org.et4j.kernels.portable.creation;
 
 import org.et4j.kernels.util.Fill;
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.KernelRegistry;
 import org.et4j.runtime.kernel.TensorImpl;
@@ -16,9 +17,9 @@ public final class ScalarTensor {
     r.register(
         OP,
         args -> {
-          OpSupport.checkArity(OP, args, 3);
+          KernelChecks.slotCount(OP, args, 3);
           CreationSupport.checkScalar(OP, args[0], "s");
-          OpSupport.resize(OP, args[1].toTensor(), new int[0]);
+          Shapes.resize(OP, args[1].toTensor(), new int[0]);
           return (KernelCall)
               context -> {
                 TensorImpl out = args[1].toTensor();

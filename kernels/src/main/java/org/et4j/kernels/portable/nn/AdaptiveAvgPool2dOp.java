@@ -2,6 +2,7 @@ package org.et4j.kernels.portable.nn;
 
 import java.lang.foreign.MemorySegment;
 import org.et4j.kernels.util.Elements;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -23,24 +24,24 @@ public final class AdaptiveAvgPool2dOp {
   }
 
   private static KernelCall bind(Value[] args) {
-    NnArgs.expectArgs(NAME, args, 3);
+    KernelChecks.atLeastArgs(NAME, args, 3);
     TensorImpl in = args[0].toTensor();
     long[] size = args[1].toIntList();
     TensorImpl out = args[2].toTensor();
 
     // checks (check_adaptive_avg_pool2d_args; the kernel reads the default dim order only)
-    NnArgs.sameDtype(NAME, in, out);
+    KernelChecks.allSameDtype(NAME, in, out);
     ScalarType t = in.dtype();
     if (!t.isFloatingPoint() && t != ScalarType.LONG) {
-      throw NnArgs.fail(NAME, "unsupported dtype " + t.displayName());
+      throw KernelChecks.invalid(NAME, "unsupported dtype " + t.displayName());
     }
     if (size.length != 2 || size[0] <= 0 || size[1] <= 0 || size[0] > Integer.MAX_VALUE
         || size[1] > Integer.MAX_VALUE) {
-      throw NnArgs.fail(NAME, "output_size must be 2 positive values, got " + java.util.Arrays.toString(size));
+      throw KernelChecks.invalid(NAME, "output_size must be 2 positive values, got " + java.util.Arrays.toString(size));
     }
-    NnArgs.requireContiguous(NAME, in, out);
+    KernelChecks.allContiguous(NAME, in, out);
     if (out.dim() != in.dim()) {
-      throw NnArgs.fail(NAME, "out must have the input's rank, got " + NnArgs.describe(in, out));
+      throw KernelChecks.invalid(NAME, "out must have the input's rank, got " + KernelChecks.describe(in, out));
     }
     int oh = (int) size[0];
     int ow = (int) size[1];

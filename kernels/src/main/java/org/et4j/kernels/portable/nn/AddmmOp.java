@@ -1,6 +1,7 @@
 package org.et4j.kernels.portable.nn;
 
 import java.lang.foreign.MemorySegment;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -24,7 +25,7 @@ public final class AddmmOp {
   }
 
   private static KernelCall bind(Value[] args) {
-    NnArgs.expectArgs(NAME, args, 6);
+    KernelChecks.atLeastArgs(NAME, args, 6);
     TensorImpl self = args[0].toTensor();
     TensorImpl mat1 = args[1].toTensor();
     TensorImpl mat2 = args[2].toTensor();
@@ -33,17 +34,17 @@ public final class AddmmOp {
     TensorImpl out = args[5].toTensor();
 
     // checks (check_addmm_args)
-    NnArgs.requireRank(NAME, mat1, 2, "mat1");
-    NnArgs.requireRank(NAME, mat2, 2, "mat2");
-    NnArgs.requireRank(NAME, out, 2, "out");
+    KernelChecks.rank(NAME, mat1, 2, "mat1");
+    KernelChecks.rank(NAME, mat2, 2, "mat2");
+    KernelChecks.rank(NAME, out, 2, "out");
     if (self.dim() > 2) {
-      throw NnArgs.fail(NAME, "self must be at most 2-D, got " + self.describe());
+      throw KernelChecks.invalid(NAME, "self must be at most 2-D, got " + self.describe());
     }
-    NnArgs.sameDtype(NAME, self, mat1, mat2, out);
-    NnArgs.requireContiguous(NAME, self, mat1, mat2, out);
+    KernelChecks.allSameDtype(NAME, self, mat1, mat2, out);
+    KernelChecks.allContiguous(NAME, self, mat1, mat2, out);
     ScalarType t = out.dtype();
     if (!t.isFloatingPoint() && !t.isIntegral()) {
-      throw NnArgs.fail(NAME, "unsupported dtype " + t.displayName());
+      throw KernelChecks.invalid(NAME, "unsupported dtype " + t.displayName());
     }
 
     int[] outSizes = new int[2];
@@ -53,14 +54,14 @@ public final class AddmmOp {
       int k = mat1.size(1);
       int n = mat2.size(1);
       if (mat2.size(0) != k) {
-        throw NnArgs.fail(
+        throw KernelChecks.invalid(
             NAME, "cannot multiply " + mat1.describe() + " by " + mat2.describe());
       }
       // self's sizes aligned to the right of [m, n]; a dim of size 1 broadcasts (stride 0).
       int selfRows = self.dim() == 2 ? self.size(0) : 1;
       int selfCols = self.dim() >= 1 ? self.size(self.dim() - 1) : 1;
       if ((selfRows != 1 && selfRows != m) || (selfCols != 1 && selfCols != n)) {
-        throw NnArgs.fail(
+        throw KernelChecks.invalid(
             NAME,
             "self "
                 + self.describe()

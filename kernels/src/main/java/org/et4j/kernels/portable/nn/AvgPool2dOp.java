@@ -1,5 +1,6 @@
 package org.et4j.kernels.portable.nn;
 
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -21,7 +22,7 @@ public final class AvgPool2dOp {
   }
 
   private static KernelCall bind(Value[] args) {
-    NnArgs.expectArgs(NAME, args, 8);
+    KernelChecks.atLeastArgs(NAME, args, 8);
     TensorImpl in = args[0].toTensor();
     boolean ceil = args[4].toBool();
     boolean includePad = args[5].toBool();
@@ -30,16 +31,16 @@ public final class AvgPool2dOp {
 
     // checks (check_avg_pool2d_args)
     Pooling2d.Window w = Pooling2d.window(NAME, args[1], args[2], args[3], null, ceil);
-    NnArgs.sameDtype(NAME, in, out);
+    KernelChecks.allSameDtype(NAME, in, out);
     ScalarType t = in.dtype();
     if (!t.isFloatingPoint() && t != ScalarType.LONG) {
-      throw NnArgs.fail(NAME, "unsupported dtype " + t.displayName());
+      throw KernelChecks.invalid(NAME, "unsupported dtype " + t.displayName());
     }
     if (!args[6].isNone() && divisor == 0) {
-      throw NnArgs.fail(NAME, "divisor_override must be non-zero");
+      throw KernelChecks.invalid(NAME, "divisor_override must be non-zero");
     }
     if (out.dim() != in.dim() || !Pooling2d.isDefaultOrChannelsLast(out)) {
-      throw NnArgs.fail(NAME, "out must match the input's rank and dim order, got " + NnArgs.describe(in, out));
+      throw KernelChecks.invalid(NAME, "out must match the input's rank and dim order, got " + KernelChecks.describe(in, out));
     }
 
     int[] outSizes = new int[in.dim()];

@@ -1,6 +1,7 @@
 package org.et4j.kernels.portable.nn;
 
 import java.lang.foreign.MemorySegment;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -21,20 +22,20 @@ public final class BmmOp {
   }
 
   private static KernelCall bind(Value[] args) {
-    NnArgs.expectArgs(NAME, args, 3);
+    KernelChecks.atLeastArgs(NAME, args, 3);
     TensorImpl self = args[0].toTensor();
     TensorImpl mat2 = args[1].toTensor();
     TensorImpl out = args[2].toTensor();
 
     // checks (check_bmm_args)
-    NnArgs.requireRank(NAME, self, 3, "self");
-    NnArgs.requireRank(NAME, mat2, 3, "mat2");
-    NnArgs.requireRank(NAME, out, 3, "out");
-    NnArgs.sameDtype(NAME, self, mat2, out);
-    NnArgs.requireContiguous(NAME, self, mat2, out);
+    KernelChecks.rank(NAME, self, 3, "self");
+    KernelChecks.rank(NAME, mat2, 3, "mat2");
+    KernelChecks.rank(NAME, out, 3, "out");
+    KernelChecks.allSameDtype(NAME, self, mat2, out);
+    KernelChecks.allContiguous(NAME, self, mat2, out);
     ScalarType t = self.dtype();
     if (!t.isFloatingPoint() && !t.isIntegral()) {
-      throw NnArgs.fail(NAME, "unsupported dtype " + t.displayName());
+      throw KernelChecks.invalid(NAME, "unsupported dtype " + t.displayName());
     }
 
     int[] outSizes = new int[3];
@@ -45,7 +46,7 @@ public final class BmmOp {
       int k = self.size(2);
       int n = mat2.size(2);
       if (mat2.size(0) != batch || mat2.size(1) != k) {
-        throw NnArgs.fail(
+        throw KernelChecks.invalid(
             NAME, "cannot batch-multiply " + self.describe() + " by " + mat2.describe());
       }
       outSizes[0] = batch;

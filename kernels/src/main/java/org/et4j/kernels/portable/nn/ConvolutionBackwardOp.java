@@ -4,8 +4,8 @@ import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import org.et4j.kernels.util.Elements;
 import org.et4j.kernels.util.KernelChecks;
-import org.et4j.kernels.util.OpSupport;
 import org.et4j.kernels.util.PlannedCall;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelContext;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -38,7 +38,7 @@ public final class ConvolutionBackwardOp {
     TensorImpl input = KernelChecks.tensor(OP, args, 1);
     TensorImpl weight = KernelChecks.tensor(OP, args, 2);
     if (args[7].toBool()) {
-      throw OpSupport.invalid(OP, "transposed convolution backward is not supported (transposed=true)");
+      throw KernelChecks.invalid(OP, "transposed convolution backward is not supported (transposed=true)");
     }
     KernelChecks.check(
         weight.dim() == 4,
@@ -111,15 +111,15 @@ public final class ConvolutionBackwardOp {
             OP,
             "grad_output " + gradOut.describe() + " must have the convolution's output sizes " + Arrays.toString(expected));
         if (gradInput != null) {
-          OpSupport.resize(OP, gradInput, input.sizes());
+          Shapes.resize(OP, gradInput, input.sizes());
         }
         if (gradWeight != null) {
-          OpSupport.resize(OP, gradWeight, weight.sizes());
+          Shapes.resize(OP, gradWeight, weight.sizes());
         }
         if (gradBias != null) {
           if (!args[3].isNone()) {
             int[] bias = args[3].toIntArray();
-            OpSupport.resize(OP, gradBias, bias);
+            Shapes.resize(OP, gradBias, bias);
           }
           KernelChecks.check(
               gradBias.numel() >= weight.size(0),
@@ -201,7 +201,7 @@ public final class ConvolutionBackwardOp {
       ok &= x >= min && x <= Integer.MAX_VALUE;
     }
     if (!ok) {
-      throw NnArgs.fail(OP, what + " must have 1 or 2 values, each >= " + min + ", got " + Arrays.toString(a));
+      throw KernelChecks.invalid(OP, what + " must have 1 or 2 values, each >= " + min + ", got " + Arrays.toString(a));
     }
     return a;
   }

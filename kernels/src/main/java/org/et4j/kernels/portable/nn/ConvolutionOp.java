@@ -5,6 +5,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import org.et4j.kernels.gemm.Sgemm;
 import org.et4j.kernels.util.Elements;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.KernelContext;
@@ -41,7 +42,7 @@ public final class ConvolutionOp {
   private record Geometry(int sH, int sW, int pH, int pW, int dH, int dW, int opH, int opW) {}
 
   private static KernelCall bind(Value[] args) {
-    NnArgs.expectArgs(NAME, args, 10);
+    KernelChecks.atLeastArgs(NAME, args, 10);
     TensorImpl in = args[0].toTensor();
     TensorImpl weight = args[1].toTensor();
     TensorImpl bias = args[2].toOptionalTensor();
@@ -55,22 +56,22 @@ public final class ConvolutionOp {
 
     // checks (check_convolution_args): ranks, dtypes, parameter lists, groups
     if (in.dim() != 3 && in.dim() != 4) {
-      throw NnArgs.fail(NAME, "input must be 3-D or 4-D, got " + in.describe());
+      throw KernelChecks.invalid(NAME, "input must be 3-D or 4-D, got " + in.describe());
     }
     if (weight.dim() != in.dim() || out.dim() != in.dim()) {
-      throw NnArgs.fail(
-          NAME, "input, weight and out must have one rank, got " + NnArgs.describe(in, weight, out));
+      throw KernelChecks.invalid(
+          NAME, "input, weight and out must have one rank, got " + KernelChecks.describe(in, weight, out));
     }
-    NnArgs.sameDtype(NAME, in, weight, out);
+    KernelChecks.allSameDtype(NAME, in, weight, out);
     ScalarType t = in.dtype();
     if (!t.isFloatingPoint() && !t.isIntegral()) {
-      throw NnArgs.fail(NAME, "unsupported dtype " + t.displayName());
+      throw KernelChecks.invalid(NAME, "unsupported dtype " + t.displayName());
     }
     if (bias != null && bias.dim() != 1) {
-      throw NnArgs.fail(NAME, "bias must be 1-D, got " + bias.describe());
+      throw KernelChecks.invalid(NAME, "bias must be 1-D, got " + bias.describe());
     }
     if (bias != null && !bias.dtype().isFloatingPoint() && !bias.dtype().isIntegral()) {
-      throw NnArgs.fail(NAME, "unsupported bias dtype " + bias.dtype().displayName());
+      throw KernelChecks.invalid(NAME, "unsupported bias dtype " + bias.dtype().displayName());
     }
     boolean oneD = in.dim() == 3;
     int kdims = oneD ? 1 : 2;
@@ -82,7 +83,7 @@ public final class ConvolutionOp {
       for (int i = 0; i < kdims; i++) {
         long op = NnArgs.valAt(outputPadding, i, 0);
         if (op >= NnArgs.valAt(stride, i, 1) && op >= NnArgs.valAt(dilation, i, 1)) {
-          throw NnArgs.fail(
+          throw KernelChecks.invalid(
               NAME,
               "output_padding "
                   + Arrays.toString(outputPadding)
@@ -91,7 +92,7 @@ public final class ConvolutionOp {
       }
     }
     if (groupsArg < 1 || weight.size(0) % groupsArg != 0) {
-      throw NnArgs.fail(
+      throw KernelChecks.invalid(
           NAME, "groups=" + groupsArg + " must divide weight.size(0) of " + weight.describe());
     }
     int groups = (int) groupsArg;
@@ -138,7 +139,7 @@ public final class ConvolutionOp {
       int kW = weight.size(weight.dim() - 1);
       int oc = transposed ? groups * weight.size(1) : weight.size(0);
       if (transposed ? c != weight.size(0) : c != groups * weight.size(1)) {
-        throw NnArgs.fail(
+        throw KernelChecks.invalid(
             NAME,
             "input "
                 + in.describe()
@@ -149,13 +150,13 @@ public final class ConvolutionOp {
                 + (transposed ? " (transposed)" : ""));
       }
       if (bias != null && bias.size(0) != oc) {
-        throw NnArgs.fail(
+        throw KernelChecks.invalid(
             NAME, "bias " + bias.describe() + " must have " + oc + " output channels");
       }
       int oh = outputSize(h, kH, g.pH(), g.sH(), g.dH(), transposed, g.opH());
       int ow = outputSize(w, kW, g.pW(), g.sW(), g.dW(), transposed, g.opW());
       if (oh < 1 || ow < 1) {
-        throw NnArgs.fail(
+        throw KernelChecks.invalid(
             NAME,
             "output would be empty: input "
                 + in.describe()
@@ -192,12 +193,12 @@ public final class ConvolutionOp {
 
   private static void checkList(String what, long[] list, int kdims, long min, boolean allowEmpty) {
     if (!(list.length == 1 || list.length == kdims || (allowEmpty && list.length == 0))) {
-      throw NnArgs.fail(
+      throw KernelChecks.invalid(
           NAME, what + " must have 1 or " + kdims + " values, got " + Arrays.toString(list));
     }
     for (long v : list) {
       if (v < min || v > Integer.MAX_VALUE) {
-        throw NnArgs.fail(NAME, what + " values must be >= " + min + ", got " + Arrays.toString(list));
+        throw KernelChecks.invalid(NAME, what + " values must be >= " + min + ", got " + Arrays.toString(list));
       }
     }
   }

@@ -1,5 +1,6 @@
 package org.et4j.kernels.portable.nn;
 
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -22,7 +23,7 @@ public final class LinearOp {
   }
 
   private static KernelCall bind(Value[] args) {
-    NnArgs.expectArgs(NAME, args, 4);
+    KernelChecks.atLeastArgs(NAME, args, 4);
     TensorImpl input = args[0].toTensor();
     TensorImpl weight = args[1].toTensor();
     TensorImpl bias = args[2].toOptionalTensor();
@@ -30,20 +31,20 @@ public final class LinearOp {
 
     // checks: ranks, one dtype, row-major data
     if (input.dim() < 1) {
-      throw NnArgs.fail(NAME, "input must have at least 1 dim, got " + input.describe());
+      throw KernelChecks.invalid(NAME, "input must have at least 1 dim, got " + input.describe());
     }
-    NnArgs.requireRank(NAME, weight, 2, "weight");
+    KernelChecks.rank(NAME, weight, 2, "weight");
     if (bias != null) {
-      NnArgs.requireRank(NAME, bias, 1, "bias");
+      KernelChecks.rank(NAME, bias, 1, "bias");
     }
     if (out.dim() != input.dim()) {
-      throw NnArgs.fail(NAME, "out must have the input's rank, got " + NnArgs.describe(input, out));
+      throw KernelChecks.invalid(NAME, "out must have the input's rank, got " + KernelChecks.describe(input, out));
     }
-    NnArgs.sameDtype(NAME, input, weight, bias, out);
-    NnArgs.requireContiguous(NAME, input, weight, bias, out);
+    KernelChecks.allSameDtype(NAME, input, weight, bias, out);
+    KernelChecks.allContiguous(NAME, input, weight, bias, out);
     ScalarType t = input.dtype();
     if (!t.isFloatingPoint()) {
-      throw NnArgs.fail(NAME, "unsupported dtype " + t.displayName());
+      throw KernelChecks.invalid(NAME, "unsupported dtype " + t.displayName());
     }
     int[] outSizes = input.sizes();
 
@@ -52,8 +53,8 @@ public final class LinearOp {
       int k = input.size(rank - 1);
       int n = weight.size(0);
       if (weight.size(1) != k || (bias != null && bias.size(0) != n)) {
-        throw NnArgs.fail(
-            NAME, "shapes do not match: " + NnArgs.describe(input, weight, bias));
+        throw KernelChecks.invalid(
+            NAME, "shapes do not match: " + KernelChecks.describe(input, weight, bias));
       }
       long rows = 1;
       for (int d = 0; d < rank - 1; d++) {

@@ -3,8 +3,8 @@ package org.et4j.kernels.portable.nn;
 import java.lang.foreign.MemorySegment;
 import org.et4j.kernels.util.Elements;
 import org.et4j.kernels.util.KernelChecks;
-import org.et4j.kernels.util.OpSupport;
 import org.et4j.kernels.util.PlannedCall;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelContext;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -76,7 +76,7 @@ public final class MaxPool2dWithIndicesBackwardOp {
             indices.sameShape(gradOut),
             OP,
             "indices " + indices.describe() + " must have the shape of grad_output " + gradOut.describe());
-        OpSupport.resize(OP, gradInput, input.sizes());
+        Shapes.resize(OP, gradInput, input.sizes());
       }
 
       @Override
@@ -107,7 +107,7 @@ public final class MaxPool2dWithIndicesBackwardOp {
                   continue;
                 }
                 if (maxIndex < 0 || maxIndex >= planeSize) {
-                  throw OpSupport.invalid(
+                  throw KernelChecks.invalid(
                       OP, "index " + maxIndex + " is outside the input plane of " + planeSize + " elements");
                 }
                 long g = n * gs[0] + c * gs[1] + (maxIndex / inW) * gs[2] + (maxIndex % inW) * gs[3];

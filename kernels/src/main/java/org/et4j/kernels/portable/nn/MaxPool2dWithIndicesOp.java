@@ -1,5 +1,6 @@
 package org.et4j.kernels.portable.nn;
 
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -23,7 +24,7 @@ public final class MaxPool2dWithIndicesOp {
   }
 
   private static KernelCall bind(Value[] args) {
-    NnArgs.expectArgs(NAME, args, 8);
+    KernelChecks.atLeastArgs(NAME, args, 8);
     TensorImpl in = args[0].toTensor();
     boolean ceil = args[5].toBool();
     TensorImpl out = args[6].toTensor();
@@ -31,20 +32,20 @@ public final class MaxPool2dWithIndicesOp {
 
     // checks (check_max_pool2d_with_indices_args)
     Pooling2d.Window w = Pooling2d.window(NAME, args[1], args[2], args[3], args[4], ceil);
-    NnArgs.sameDtype(NAME, in, out);
+    KernelChecks.allSameDtype(NAME, in, out);
     ScalarType t = in.dtype();
     if (!t.isFloatingPoint() && !t.isIntegral()) {
-      throw NnArgs.fail(NAME, "unsupported dtype " + t.displayName());
+      throw KernelChecks.invalid(NAME, "unsupported dtype " + t.displayName());
     }
     if (indices.dtype() != ScalarType.LONG) {
-      throw NnArgs.fail(NAME, "indices must be int64, got " + indices.describe());
+      throw KernelChecks.invalid(NAME, "indices must be int64, got " + indices.describe());
     }
     if (out.dim() != in.dim() || indices.dim() != in.dim()) {
-      throw NnArgs.fail(NAME, "out and indices must have the input's rank, got " + NnArgs.describe(in, out, indices));
+      throw KernelChecks.invalid(NAME, "out and indices must have the input's rank, got " + KernelChecks.describe(in, out, indices));
     }
     if (!Pooling2d.isDefaultOrChannelsLast(out)
         || !java.util.Arrays.equals(out.dimOrder(), indices.dimOrder())) {
-      throw NnArgs.fail(NAME, "out and indices must share one dim order");
+      throw KernelChecks.invalid(NAME, "out and indices must share one dim order");
     }
 
     int[] outSizes = new int[in.dim()];

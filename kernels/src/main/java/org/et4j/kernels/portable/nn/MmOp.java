@@ -1,5 +1,6 @@
 package org.et4j.kernels.portable.nn;
 
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -20,20 +21,20 @@ public final class MmOp {
   }
 
   private static KernelCall bind(Value[] args) {
-    NnArgs.expectArgs(NAME, args, 3);
+    KernelChecks.atLeastArgs(NAME, args, 3);
     TensorImpl self = args[0].toTensor();
     TensorImpl mat2 = args[1].toTensor();
     TensorImpl out = args[2].toTensor();
 
     // checks (check_mm_args): ranks, one dtype, row-major data
-    NnArgs.requireRank(NAME, self, 2, "self");
-    NnArgs.requireRank(NAME, mat2, 2, "mat2");
-    NnArgs.requireRank(NAME, out, 2, "out");
-    NnArgs.sameDtype(NAME, self, mat2, out);
-    NnArgs.requireContiguous(NAME, self, mat2, out);
+    KernelChecks.rank(NAME, self, 2, "self");
+    KernelChecks.rank(NAME, mat2, 2, "mat2");
+    KernelChecks.rank(NAME, out, 2, "out");
+    KernelChecks.allSameDtype(NAME, self, mat2, out);
+    KernelChecks.allContiguous(NAME, self, mat2, out);
     ScalarType t = self.dtype();
     if (!t.isFloatingPoint() && !t.isIntegral()) {
-      throw NnArgs.fail(NAME, "unsupported dtype " + t.displayName());
+      throw KernelChecks.invalid(NAME, "unsupported dtype " + t.displayName());
     }
 
     int[] outSizes = new int[2];
@@ -44,7 +45,7 @@ public final class MmOp {
       int k = self.size(1);
       int n = mat2.size(1);
       if (mat2.size(0) != k) {
-        throw NnArgs.fail(
+        throw KernelChecks.invalid(
             NAME, "cannot multiply " + self.describe() + " by " + mat2.describe());
       }
       outSizes[0] = m;

@@ -8,46 +8,13 @@ import org.et4j.runtime.ErrorCode;
 import org.et4j.runtime.ExecuTorchException;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.TensorImpl;
-import org.et4j.runtime.kernel.Value;
 
-/** Argument checks and the dtype-generic matrix product shared by the ops of this package. */
+/**
+ * The resize and the dtype-generic matrix product shared by the ops of this package (their argument
+ * checks are in {@link org.et4j.kernels.util.KernelChecks}).
+ */
 final class NnArgs {
   private NnArgs() {}
-
-  /** ExecuTorch's InvalidArgument, with the op's name first. */
-  static ExecuTorchException fail(String op, String message) {
-    return new ExecuTorchException(ErrorCode.INVALID_ARGUMENT, op + ": " + message);
-  }
-
-  /** The call has the schema's arguments (the trailing return slots may follow). */
-  static void expectArgs(String op, Value[] args, int schemaArgs) {
-    if (args.length < schemaArgs) {
-      throw fail(op, "expected " + schemaArgs + " arguments but the call has " + args.length);
-    }
-  }
-
-  static void sameDtype(String op, TensorImpl... ts) {
-    for (TensorImpl t : ts) {
-      if (t != null && t.dtype() != ts[0].dtype()) {
-        throw fail(op, "tensors must share one dtype, got " + describe(ts));
-      }
-    }
-  }
-
-  /** The ops here read row-major data: the default dim order. */
-  static void requireContiguous(String op, TensorImpl... ts) {
-    for (TensorImpl t : ts) {
-      if (t != null && !t.isContiguous()) {
-        throw fail(op, "only the default dim order is supported, got " + describe(ts));
-      }
-    }
-  }
-
-  static void requireRank(String op, TensorImpl t, int rank, String what) {
-    if (t.dim() != rank) {
-      throw fail(op, what + " must be " + rank + "-D, got " + t.describe());
-    }
-  }
 
   /** Resizes {@code out}; a refused resize is ExecuTorch's InvalidArgument, naming the op. */
   static void resize(String op, TensorImpl out, int... sizes) {
@@ -59,17 +26,6 @@ final class NnArgs {
           op + ": cannot resize out " + out.describe() + " to " + Arrays.toString(sizes),
           e);
     }
-  }
-
-  static String describe(TensorImpl... ts) {
-    StringBuilder sb = new StringBuilder();
-    for (TensorImpl t : ts) {
-      if (sb.length() > 0) {
-        sb.append(", ");
-      }
-      sb.append(t == null ? "None" : t.describe());
-    }
-    return sb.toString();
   }
 
   /**

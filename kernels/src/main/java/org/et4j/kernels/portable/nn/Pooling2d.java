@@ -3,6 +3,7 @@ package org.et4j.kernels.portable.nn;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import org.et4j.kernels.util.Elements;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.TensorImpl;
 import org.et4j.runtime.kernel.Value;
@@ -45,7 +46,7 @@ final class Pooling2d {
     int pH = (int) NnArgs.valAt(p, 0, 0);
     int pW = (int) NnArgs.valAt(p, 1, 0);
     if (pH > kH / 2 || pW > kW / 2) {
-      throw NnArgs.fail(
+      throw KernelChecks.invalid(
           op,
           "padding "
               + Arrays.toString(p)
@@ -66,11 +67,11 @@ final class Pooling2d {
 
   private static void list(String op, String what, long[] v, long min, boolean allowEmpty) {
     if (!(v.length == 1 || v.length == 2 || (allowEmpty && v.length == 0))) {
-      throw NnArgs.fail(op, what + " must have 1 or 2 values, got " + Arrays.toString(v));
+      throw KernelChecks.invalid(op, what + " must have 1 or 2 values, got " + Arrays.toString(v));
     }
     for (long x : v) {
       if (x < min || x > Integer.MAX_VALUE) {
-        throw NnArgs.fail(op, what + " values must be >= " + min + ", got " + Arrays.toString(v));
+        throw KernelChecks.invalid(op, what + " values must be >= " + min + ", got " + Arrays.toString(v));
       }
     }
   }
@@ -81,11 +82,11 @@ final class Pooling2d {
         (in.dim() == 3 && in.size(0) > 0 && in.size(1) > 0 && in.size(2) > 0)
             || (in.dim() == 4 && in.size(1) > 0 && in.size(2) > 0 && in.size(3) > 0);
     if (!ok) {
-      throw NnArgs.fail(
+      throw KernelChecks.invalid(
           op, "expected a 3-D or 4-D (batch mode) input with non-empty C, H, W, got " + in.describe());
     }
     if (!isDefaultOrChannelsLast(in)) {
-      throw NnArgs.fail(op, "input must be in the default or channels-last dim order");
+      throw KernelChecks.invalid(op, "input must be in the default or channels-last dim order");
     }
   }
 
@@ -125,7 +126,7 @@ final class Pooling2d {
     int oh = outputSize(in.size(rank - 2), w.kH(), w.pH(), w.sH(), w.dH(), w.ceil());
     int ow = outputSize(in.size(rank - 1), w.kW(), w.pW(), w.sW(), w.dW(), w.ceil());
     if (oh < 1 || ow < 1) {
-      throw NnArgs.fail(
+      throw KernelChecks.invalid(
           op, "window " + w + " gives an empty output for input " + in.describe());
     }
     sizes[rank - 2] = oh;

@@ -3,6 +3,7 @@ package org.et4j.kernels.portable.norm;
 import java.lang.foreign.MemorySegment;
 import org.et4j.kernels.portable.reduce.Reduction;
 import org.et4j.kernels.util.Elements;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -25,7 +26,7 @@ public final class CdistForwardOp {
   }
 
   private static KernelCall bind(Value[] args) {
-    Reduction.expectArgs(NAME, args, 5);
+    KernelChecks.argSlots(NAME, args, 5);
     TensorImpl x1 = args[0].toTensor();
     TensorImpl x2 = args[1].toTensor();
     double p = args[2].toDouble();
@@ -35,26 +36,26 @@ public final class CdistForwardOp {
     // checks (check_cdist_args)
     ScalarType t = x1.dtype();
     if (x2.dtype() != t || out.dtype() != t) {
-      throw Reduction.fail(NAME, "x1, x2 and out must have one dtype: " + x1.describe() + ", " + x2.describe() + ", " + out.describe());
+      throw KernelChecks.invalid(NAME, "x1, x2 and out must have one dtype: " + x1.describe() + ", " + x2.describe() + ", " + out.describe());
     }
     Reduction.requireFloating(NAME, "x1", t);
     if (x1.dim() < 2 || x2.dim() < 2) {
-      throw Reduction.fail(NAME, "x1 and x2 must have at least 2 dims");
+      throw KernelChecks.invalid(NAME, "x1 and x2 must have at least 2 dims");
     }
     if (!(p >= 0)) {
-      throw Reduction.fail(NAME, "cdist only supports non-negative p values; p = " + p);
+      throw KernelChecks.invalid(NAME, "cdist only supports non-negative p values; p = " + p);
     }
     if (mode != null && (mode < 0 || mode > 2)) {
-      throw Reduction.fail(NAME, "possible modes: 0, 1, 2, but was: " + mode);
+      throw KernelChecks.invalid(NAME, "possible modes: 0, 1, 2, but was: " + mode);
     }
     if (!x1.isContiguous() || !x2.isContiguous() || !out.isContiguous()) {
-      throw Reduction.fail(NAME, "only the contiguous dim order is supported");
+      throw KernelChecks.invalid(NAME, "only the contiguous dim order is supported");
     }
 
     return ctx -> {
       int m = x1.size(x1.dim() - 1);
       if (x2.size(x2.dim() - 1) != m) {
-        throw Reduction.fail(NAME, "x1 " + x1.describe() + " and x2 " + x2.describe() + " must have the same last dim");
+        throw KernelChecks.invalid(NAME, "x1 " + x1.describe() + " and x2 " + x2.describe() + " must have the same last dim");
       }
       int b1 = x1.dim() - 2;
       int b2 = x2.dim() - 2;
@@ -64,7 +65,7 @@ public final class CdistForwardOp {
         int s1 = i - (rank - b1) >= 0 ? x1.size(i - (rank - b1)) : 1;
         int s2 = i - (rank - b2) >= 0 ? x2.size(i - (rank - b2)) : 1;
         if (s1 != s2 && s1 != 1 && s2 != 1) {
-          throw Reduction.fail(NAME, "batch dims of " + x1.describe() + " and " + x2.describe() + " do not broadcast");
+          throw KernelChecks.invalid(NAME, "batch dims of " + x1.describe() + " and " + x2.describe() + " do not broadcast");
         }
         batch[i] = s1 == 1 ? s2 : s1;
       }

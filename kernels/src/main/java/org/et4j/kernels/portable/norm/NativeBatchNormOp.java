@@ -3,6 +3,7 @@ package org.et4j.kernels.portable.norm;
 import java.lang.foreign.MemorySegment;
 import org.et4j.kernels.portable.reduce.Reduction;
 import org.et4j.kernels.util.Elements;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -38,16 +39,16 @@ public final class NativeBatchNormOp {
 
   public static void register(KernelRegistry.Builder r) {
     r.register(NO_TRAINING_NAME, args -> {
-      Reduction.expectArgs(NO_TRAINING_NAME, args, 10);
+      KernelChecks.argSlots(NO_TRAINING_NAME, args, 10);
       return bindRunning(
           NO_TRAINING_NAME, args[0].toTensor(), args[1].toOptionalTensor(), args[2].toOptionalTensor(),
           args[3].toTensor(), args[4].toTensor(), args[6].toDouble(),
           args[7].toTensor(), args[8].toTensor(), args[9].toTensor());
     });
     r.register(NAME, args -> {
-      Reduction.expectArgs(NAME, args, 11);
+      KernelChecks.argSlots(NAME, args, 11);
       if (args[5].toBool()) {
-        throw Reduction.fail(NAME, "only inference (training=false) is supported, as in ExecuTorch's portable kernels");
+        throw KernelChecks.invalid(NAME, "only inference (training=false) is supported, as in ExecuTorch's portable kernels");
       }
       return bindRunning(
           NAME, args[0].toTensor(), args[1].toOptionalTensor(), args[2].toOptionalTensor(),
@@ -61,11 +62,11 @@ public final class NativeBatchNormOp {
     Reduction.requireFloating(op, "input", in.dtype());
     for (TensorImpl o : others) {
       if (o != null && o.dtype() != in.dtype()) {
-        throw Reduction.fail(op, o.describe() + " must have the input's dtype " + in.dtype().displayName());
+        throw KernelChecks.invalid(op, o.describe() + " must have the input's dtype " + in.dtype().displayName());
       }
     }
     if (in.dim() < 1 || !in.isContiguous()) {
-      throw Reduction.fail(op, "input " + in.describe() + " must have a channel dim and the contiguous dim order");
+      throw KernelChecks.invalid(op, "input " + in.describe() + " must have a channel dim and the contiguous dim order");
     }
   }
 
@@ -73,7 +74,7 @@ public final class NativeBatchNormOp {
     int c = in.size(in.dim() >= 2 ? 1 : 0);
     for (TensorImpl p : params) {
       if (p != null && (p.dim() != 1 || p.size(0) != c)) {
-        throw Reduction.fail(op, p.describe() + " must be a vector of the " + c + " channels of " + in.describe());
+        throw KernelChecks.invalid(op, p.describe() + " must be a vector of the " + c + " channels of " + in.describe());
       }
     }
   }
@@ -134,7 +135,7 @@ public final class NativeBatchNormOp {
 
   private static KernelCall bindNoStats(Value[] args) {
     String op = NO_STATS_NAME;
-    Reduction.expectArgs(op, args, 9);
+    KernelChecks.argSlots(op, args, 9);
     TensorImpl in = args[0].toTensor();
     TensorImpl weight = args[1].toOptionalTensor();
     TensorImpl bias = args[2].toOptionalTensor();
@@ -144,7 +145,7 @@ public final class NativeBatchNormOp {
     TensorImpl invstdOut = args[8].toTensor();
     checkDtypes(op, in, weight, bias, out, meanOut, invstdOut);
     if (in.dim() < 2) {
-      throw Reduction.fail(op, "input " + in.describe() + " must have at least 2 dims");
+      throw KernelChecks.invalid(op, "input " + in.describe() + " must have at least 2 dims");
     }
     ScalarType t = in.dtype();
     boolean dbl = t == ScalarType.DOUBLE;

@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.SplittableRandom;
 import org.et4j.kernels.portable.reduce.Reduction;
 import org.et4j.kernels.util.Elements;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -29,7 +30,7 @@ public final class NativeDropoutOp {
   }
 
   private static KernelCall bind(Value[] args) {
-    Reduction.expectArgs(NAME, args, 5);
+    KernelChecks.argSlots(NAME, args, 5);
     TensorImpl in = args[0].toTensor();
     double p = args[1].toDouble();
     boolean train = args[2].isNone() || args[2].toBool();
@@ -38,13 +39,13 @@ public final class NativeDropoutOp {
 
     // checks
     if (in.dtype() != out.dtype()) {
-      throw Reduction.fail(NAME, "out " + out.describe() + " must have the dtype of the input " + in.describe());
+      throw KernelChecks.invalid(NAME, "out " + out.describe() + " must have the dtype of the input " + in.describe());
     }
     if (mask.dtype() != ScalarType.BOOL) {
-      throw Reduction.fail(NAME, "mask " + mask.describe() + " must be bool");
+      throw KernelChecks.invalid(NAME, "mask " + mask.describe() + " must be bool");
     }
     if (!(p >= 0 && p <= 1)) {
-      throw Reduction.fail(NAME, "dropout probability has to be between 0 and 1 but got " + p);
+      throw KernelChecks.invalid(NAME, "dropout probability has to be between 0 and 1 but got " + p);
     }
     boolean drop = train && p != 0;
     if (drop) {

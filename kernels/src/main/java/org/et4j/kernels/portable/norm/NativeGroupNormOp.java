@@ -3,6 +3,7 @@ package org.et4j.kernels.portable.norm;
 import java.lang.foreign.MemorySegment;
 import org.et4j.kernels.portable.reduce.Reduction;
 import org.et4j.kernels.util.Elements;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -26,7 +27,7 @@ public final class NativeGroupNormOp {
   }
 
   private static KernelCall bind(Value[] args) {
-    Reduction.expectArgs(NAME, args, 11);
+    KernelChecks.argSlots(NAME, args, 11);
     TensorImpl in = args[0].toTensor();
     TensorImpl weight = args[1].toOptionalTensor();
     TensorImpl bias = args[2].toOptionalTensor();
@@ -43,11 +44,11 @@ public final class NativeGroupNormOp {
     Reduction.requireFloating(NAME, "input", t);
     for (TensorImpl o : new TensorImpl[] {weight, bias, out, meanOut, rstdOut}) {
       if (o != null && o.dtype() != t) {
-        throw Reduction.fail(NAME, o.describe() + " must have the input's dtype " + t.displayName());
+        throw KernelChecks.invalid(NAME, o.describe() + " must have the input's dtype " + t.displayName());
       }
     }
     if (!in.isContiguous()) {
-      throw Reduction.fail(NAME, "only the contiguous dim order is supported, not that of " + in.describe());
+      throw KernelChecks.invalid(NAME, "only the contiguous dim order is supported, not that of " + in.describe());
     }
 
     return ctx -> {
@@ -56,14 +57,14 @@ public final class NativeGroupNormOp {
       long hxw = hxwArg.toInt();
       // checks (check_group_norm_args)
       if (in.dim() < 2 || in.size(0) != n || in.size(1) != c || in.numel() != n * c * hxw) {
-        throw Reduction.fail(NAME, "input " + in.describe() + " does not match N=" + n + ", C=" + c + ", HxW=" + hxw);
+        throw KernelChecks.invalid(NAME, "input " + in.describe() + " does not match N=" + n + ", C=" + c + ", HxW=" + hxw);
       }
       if (group <= 0 || c % group != 0) {
-        throw Reduction.fail(NAME, "C=" + c + " must be divisible by a positive group count, not " + group);
+        throw KernelChecks.invalid(NAME, "C=" + c + " must be divisible by a positive group count, not " + group);
       }
       for (TensorImpl p : new TensorImpl[] {weight, bias}) {
         if (p != null && (p.dim() != 1 || p.size(0) != c)) {
-          throw Reduction.fail(NAME, "weight and bias must be vectors of C=" + c + " elements, not " + p.describe());
+          throw KernelChecks.invalid(NAME, "weight and bias must be vectors of C=" + c + " elements, not " + p.describe());
         }
       }
       Reduction.resize(NAME, out, in.sizes());

@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import org.et4j.kernels.portable.reduce.Reduction;
 import org.et4j.kernels.util.Elements;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -29,7 +30,7 @@ public final class NativeLayerNormOp {
   }
 
   private static KernelCall bind(Value[] args) {
-    Reduction.expectArgs(NAME, args, 8);
+    KernelChecks.argSlots(NAME, args, 8);
     TensorImpl in = args[0].toTensor();
     Value shapeArg = args[1];
     TensorImpl weight = args[2].toOptionalTensor();
@@ -44,11 +45,11 @@ public final class NativeLayerNormOp {
     Reduction.requireFloating(NAME, "input", t);
     for (TensorImpl o : new TensorImpl[] {weight, bias, out, meanOut, rstdOut}) {
       if (o != null && o.dtype() != t) {
-        throw Reduction.fail(NAME, o.describe() + " must have the input's dtype " + t.displayName());
+        throw KernelChecks.invalid(NAME, o.describe() + " must have the input's dtype " + t.displayName());
       }
     }
     if (!in.isContiguous()) {
-      throw Reduction.fail(NAME, "only the contiguous dim order is supported, not that of " + in.describe());
+      throw KernelChecks.invalid(NAME, "only the contiguous dim order is supported, not that of " + in.describe());
     }
     float eps = (float) Reduction.roundTo(t, epsArg);
     LayerNormRows rows = LayerNormRows.get();
@@ -57,17 +58,17 @@ public final class NativeLayerNormOp {
     return ctx -> {
       int ndim = shapeArg.intListLength();
       if (ndim < 1 || ndim > in.dim()) {
-        throw Reduction.fail(NAME, "normalized_shape must have 1 to " + in.dim() + " dims, not " + ndim);
+        throw KernelChecks.invalid(NAME, "normalized_shape must have 1 to " + in.dim() + " dims, not " + ndim);
       }
       int first = in.dim() - ndim;
       for (int d = 0; d < ndim; d++) {
         long s = shapeArg.intListItem(d);
         if (in.size(first + d) != s) {
-          throw Reduction.fail(NAME, "normalized_shape " + Arrays.toString(shapeArg.toIntList()) + " does not match the trailing dims of " + in.describe());
+          throw KernelChecks.invalid(NAME, "normalized_shape " + Arrays.toString(shapeArg.toIntList()) + " does not match the trailing dims of " + in.describe());
         }
         if ((weight != null && (weight.dim() != ndim || weight.size(d) != s))
             || (bias != null && (bias.dim() != ndim || bias.size(d) != s))) {
-          throw Reduction.fail(NAME, "weight and bias must have the normalized shape " + Arrays.toString(shapeArg.toIntList()));
+          throw KernelChecks.invalid(NAME, "weight and bias must have the normalized shape " + Arrays.toString(shapeArg.toIntList()));
         }
       }
       int[] statSizes = in.sizes();

@@ -3,6 +3,7 @@ package org.et4j.kernels.portable.norm;
 import java.lang.foreign.MemorySegment;
 import org.et4j.kernels.portable.reduce.Reduction;
 import org.et4j.kernels.util.Elements;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -24,21 +25,21 @@ public final class PdistForwardOp {
   }
 
   private static KernelCall bind(Value[] args) {
-    Reduction.expectArgs(NAME, args, 3);
+    KernelChecks.argSlots(NAME, args, 3);
     TensorImpl in = args[0].toTensor();
     double p = args[1].toDouble();
     TensorImpl out = args[2].toTensor();
     // checks (check_pdist_args)
     ScalarType t = in.dtype();
     if (out.dtype() != t) {
-      throw Reduction.fail(NAME, "out " + out.describe() + " must have the dtype of the input " + in.describe());
+      throw KernelChecks.invalid(NAME, "out " + out.describe() + " must have the dtype of the input " + in.describe());
     }
     Reduction.requireFloating(NAME, "input", t);
     if (in.dim() != 2 || !in.isContiguous()) {
-      throw Reduction.fail(NAME, "input " + in.describe() + " must be a contiguous matrix");
+      throw KernelChecks.invalid(NAME, "input " + in.describe() + " must be a contiguous matrix");
     }
     if (!(p >= 0)) {
-      throw Reduction.fail(NAME, "pdist only supports non-negative p values; p = " + p);
+      throw KernelChecks.invalid(NAME, "pdist only supports non-negative p values; p = " + p);
     }
     return ctx -> {
       long n = in.size(0);

@@ -11,6 +11,13 @@ import org.et4j.runtime.kernel.Value;
  * another tensor. The pointwise kernels read their Scalars and tensors when bound; this keeps
  * them right at the cost of comparing a few slots per execution, without allocating in steady
  * state.
+ *
+ * <p>Not a {@link org.et4j.kernels.util.PlannedCall}, though both redo preparation when arguments
+ * change: this one binds eagerly (argument errors surface when the program is loaded), watches
+ * every slot, outputs included, by identity and Scalar value only (the bound call resizes its
+ * output on each execution, so a shape change alone needs no rebind), and wraps any {@link
+ * OpKernel}; a PlannedCall plans lazily on the first execution, watches chosen inputs including
+ * their shape versions and int lists, and is the base class of its kernel.
  */
 final class RebindingCall implements KernelCall {
   private final OpKernel kernel;

@@ -2,6 +2,7 @@ package org.et4j.kernels.portable.reduce;
 
 import java.lang.foreign.MemorySegment;
 import org.et4j.kernels.util.Elements;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -24,17 +25,17 @@ public final class AnyOp {
 
   public static void register(KernelRegistry.Builder r) {
     r.register(ALL_NAME, args -> {
-      Reduction.expectArgs(ALL_NAME, args, 2);
+      KernelChecks.argSlots(ALL_NAME, args, 2);
       return bind(ALL_NAME, args[0].toTensor(), null, false, false, args[1].toTensor());
     });
     r.register(DIMS_NAME, args -> {
-      Reduction.expectArgs(DIMS_NAME, args, 4);
+      KernelChecks.argSlots(DIMS_NAME, args, 4);
       int[] dims = args[1].toOptionalIntArray();
       boolean identity = dims != null && dims.length == 0;
       return bind(DIMS_NAME, args[0].toTensor(), dims, args[2].toBool(), identity, args[3].toTensor());
     });
     r.register(DIM_NAME, args -> {
-      Reduction.expectArgs(DIM_NAME, args, 4);
+      KernelChecks.argSlots(DIM_NAME, args, 4);
       return bind(
           DIM_NAME,
           args[0].toTensor(),
@@ -50,7 +51,7 @@ public final class AnyOp {
     // checks
     Reduction.requireRealHBBF16(op, "input", in.dtype());
     if (out.dtype() != ScalarType.BOOL && out.dtype() != ScalarType.BYTE) {
-      throw Reduction.fail(op, "out " + out.describe() + " must be bool or uint8");
+      throw KernelChecks.invalid(op, "out " + out.describe() + " must be bool or uint8");
     }
     boolean[] mask = identity ? null : Reduction.dimMask(op, in, dims);
     Reduction.PlanCache plans = new Reduction.PlanCache(in, mask);

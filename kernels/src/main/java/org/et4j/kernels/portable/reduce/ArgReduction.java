@@ -1,5 +1,6 @@
 package org.et4j.kernels.portable.reduce;
 
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.TensorImpl;
@@ -14,7 +15,7 @@ final class ArgReduction {
   private ArgReduction() {}
 
   static KernelCall bind(String op, Value[] args, boolean max) {
-    Reduction.expectArgs(op, args, 4);
+    KernelChecks.argSlots(op, args, 4);
     TensorImpl in = args[0].toTensor();
     Long dim = args[1].isNone() ? null : args[1].toInt();
     boolean keepdim = args[2].toBool();
@@ -23,10 +24,10 @@ final class ArgReduction {
     // checks (check_argmin_argmax_args)
     ScalarType t = in.dtype();
     if (t == ScalarType.BOOL || !Reduction.isRealHBBF16(t)) {
-      throw Reduction.fail(op, "input dtype " + t.displayName() + " is not supported");
+      throw KernelChecks.invalid(op, "input dtype " + t.displayName() + " is not supported");
     }
     if (out.dtype() != ScalarType.LONG) {
-      throw Reduction.fail(op, "out " + out.describe() + " must be int64");
+      throw KernelChecks.invalid(op, "out " + out.describe() + " must be int64");
     }
     boolean[] mask = dim == null ? null : Reduction.singleDimMask(op, in, dim);
     Reduction.PlanCache plans = new Reduction.PlanCache(in, mask);
@@ -36,7 +37,7 @@ final class ArgReduction {
       if (mask != null) {
         int d = Reduction.normalizeDim(op, in, dim);
         if (in.size(d) == 0) {
-          throw Reduction.fail(op, "cannot reduce the empty dim " + d + " of " + in.describe());
+          throw KernelChecks.invalid(op, "cannot reduce the empty dim " + d + " of " + in.describe());
         }
       }
       Reduction.resize(op, out, plans.outSizes(keepdim));
@@ -44,7 +45,7 @@ final class ArgReduction {
         if (out.numel() == 0) {
           return;
         }
-        throw Reduction.fail(op, "cannot reduce the empty tensor " + in.describe());
+        throw KernelChecks.invalid(op, "cannot reduce the empty tensor " + in.describe());
       }
       int n = LastDim.rowLength(in, mask, out);
       if (n > 0 && in.dtype() == ScalarType.FLOAT) {

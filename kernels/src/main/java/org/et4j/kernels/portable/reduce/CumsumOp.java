@@ -2,6 +2,7 @@ package org.et4j.kernels.portable.reduce;
 
 import java.lang.foreign.MemorySegment;
 import org.et4j.kernels.util.Elements;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -24,7 +25,7 @@ public final class CumsumOp {
   }
 
   private static KernelCall bind(Value[] args) {
-    Reduction.expectArgs(NAME, args, 4);
+    KernelChecks.argSlots(NAME, args, 4);
     TensorImpl in = args[0].toTensor();
     long dim = args[1].toInt();
     ScalarType dtype = Reduction.optionalDtype(args[2], NAME);
@@ -33,7 +34,7 @@ public final class CumsumOp {
     // checks (check_cumsum_args)
     boolean[] mask = Reduction.singleDimMask(NAME, in, dim);
     if (dtype != null && dtype != out.dtype()) {
-      throw Reduction.fail(NAME, "dtype " + dtype.displayName() + " does not match out " + out.describe());
+      throw KernelChecks.invalid(NAME, "dtype " + dtype.displayName() + " does not match out " + out.describe());
     }
     Reduction.requireRealHBBF16(NAME, "input", in.dtype());
     Reduction.requireRealHBBF16(NAME, "out", out.dtype());

@@ -4,6 +4,7 @@ import static org.et4j.kernels.util.Elements.F32;
 
 import java.lang.foreign.MemorySegment;
 import org.et4j.kernels.util.Elements;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.TensorImpl;
@@ -18,7 +19,7 @@ final class Extrema {
   private Extrema() {}
 
   static KernelCall bind(String op, Value[] args, boolean max) {
-    Reduction.expectArgs(op, args, 4);
+    KernelChecks.argSlots(op, args, 4);
     TensorImpl in = args[0].toTensor();
     int[] dims = args[1].isNone() ? new int[0] : args[1].toIntArray();
     boolean keepdim = args[2].toBool();
@@ -27,7 +28,7 @@ final class Extrema {
     // checks (check_amin_amax_args)
     Reduction.requireRealHBBF16(op, "input", in.dtype());
     if (in.dtype() != out.dtype()) {
-      throw Reduction.fail(op, "out " + out.describe() + " must have the dtype of the input " + in.describe());
+      throw KernelChecks.invalid(op, "out " + out.describe() + " must have the dtype of the input " + in.describe());
     }
     boolean[] mask = Reduction.dimMask(op, in, dims);
     Reduction.PlanCache plans = new Reduction.PlanCache(in, mask);
@@ -39,7 +40,7 @@ final class Extrema {
         if (out.numel() == 0) {
           return;
         }
-        throw Reduction.fail(op, "cannot reduce the empty tensor " + in.describe());
+        throw KernelChecks.invalid(op, "cannot reduce the empty tensor " + in.describe());
       }
       int n = LastDim.rowLength(in, mask, out);
       if (n > 0 && in.dtype() == ScalarType.FLOAT) {

@@ -4,6 +4,7 @@ import static org.et4j.kernels.util.Elements.F32;
 
 import java.lang.foreign.MemorySegment;
 import org.et4j.kernels.util.Elements;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -25,11 +26,11 @@ public final class MeanOp {
 
   public static void register(KernelRegistry.Builder r) {
     r.register(NAME, args -> {
-      Reduction.expectArgs(NAME, args, 5);
+      KernelChecks.argSlots(NAME, args, 5);
       return bind(NAME, args[0].toTensor(), args[1].toOptionalIntArray(), args[2].toBool(), args[3], args[4].toTensor());
     });
     r.register(DTYPE_NAME, args -> {
-      Reduction.expectArgs(DTYPE_NAME, args, 3);
+      KernelChecks.argSlots(DTYPE_NAME, args, 3);
       return bind(DTYPE_NAME, args[0].toTensor(), new int[0], false, args[1], args[2].toTensor());
     });
   }
@@ -42,7 +43,7 @@ public final class MeanOp {
     if (dtype != null) {
       Reduction.requireFloating(op, "dtype", dtype);
       if (dtype != out.dtype()) {
-        throw Reduction.fail(op, "dtype " + dtype.displayName() + " does not match out " + out.describe());
+        throw KernelChecks.invalid(op, "dtype " + dtype.displayName() + " does not match out " + out.describe());
       }
     } else {
       Reduction.requireFloating(op, "input", in.dtype());

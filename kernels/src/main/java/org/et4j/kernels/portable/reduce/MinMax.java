@@ -1,7 +1,9 @@
 package org.et4j.kernels.portable.reduce;
 
 import java.lang.foreign.MemorySegment;
+import org.et4j.kernels.util.DtypeRules;
 import org.et4j.kernels.util.Elements;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.TensorImpl;
@@ -16,7 +18,7 @@ final class MinMax {
    * *, Tensor(a!) values, Tensor(b!) indices)}, the return slot being a TensorList of both.
    */
   static KernelCall bindDim(String op, Value[] args, boolean max) {
-    Reduction.expectArgs(op, args, 5);
+    KernelChecks.argSlots(op, args, 5);
     TensorImpl in = args[0].toTensor();
     long dim = args[1].toInt();
     boolean keepdim = args[2].toBool();
@@ -26,10 +28,10 @@ final class MinMax {
     // checks (check_min_max_args)
     Reduction.requireRealHBBF16(op, "input", in.dtype());
     if (values.dtype() != in.dtype()) {
-      throw Reduction.fail(op, "values " + values.describe() + " must have the dtype of the input " + in.describe());
+      throw KernelChecks.invalid(op, "values " + values.describe() + " must have the dtype of the input " + in.describe());
     }
     if (indices.dtype() != ScalarType.LONG) {
-      throw Reduction.fail(op, "indices " + indices.describe() + " must be int64");
+      throw KernelChecks.invalid(op, "indices " + indices.describe() + " must be int64");
     }
     boolean[] mask = Reduction.singleDimMask(op, in, dim);
     Reduction.PlanCache plans = new Reduction.PlanCache(in, mask);
@@ -37,7 +39,7 @@ final class MinMax {
     return ctx -> {
       int d = Reduction.normalizeDim(op, in, dim);
       if (in.dim() > 0 && in.size(d) == 0) {
-        throw Reduction.fail(op, "cannot reduce the empty dim " + d + " of " + in.describe());
+        throw KernelChecks.invalid(op, "cannot reduce the empty dim " + d + " of " + in.describe());
       }
       int[] sizes = plans.outSizes(keepdim);
       Reduction.resize(op, values, sizes);
@@ -61,15 +63,15 @@ final class MinMax {
    * scan.
    */
   static KernelCall bindUnary(String op, Value[] args, boolean max) {
-    Reduction.expectArgs(op, args, 2);
+    KernelChecks.argSlots(op, args, 2);
     TensorImpl in = args[0].toTensor();
     TensorImpl out = args[1].toTensor();
     ScalarType it = in.dtype();
     ScalarType ot = out.dtype();
     Reduction.requireRealHBBF16(op, "input", it);
     Reduction.requireRealHBBF16(op, "out", ot);
-    if (!Reduction.canCast(it, ot)) {
-      throw Reduction.fail(op, "cannot cast " + it.displayName() + " to " + ot.displayName());
+    if (!DtypeRules.canCast(it, ot)) {
+      throw KernelChecks.invalid(op, "cannot cast " + it.displayName() + " to " + ot.displayName());
     }
     Reduction.PlanCache plans = new Reduction.PlanCache(in, null);
     return ctx -> {

@@ -2,6 +2,7 @@ package org.et4j.kernels.portable.reduce;
 
 import java.lang.foreign.MemorySegment;
 import org.et4j.kernels.util.Elements;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -27,7 +28,7 @@ public final class ProdOp {
   }
 
   private static KernelCall bindAll(Value[] args) {
-    Reduction.expectArgs(NAME, args, 3);
+    KernelChecks.argSlots(NAME, args, 3);
     TensorImpl in = args[0].toTensor();
     ScalarType dtype = Reduction.optionalDtype(args[1], NAME);
     TensorImpl out = args[2].toTensor();
@@ -37,7 +38,7 @@ public final class ProdOp {
             ? dtype
             : (in.dtype().isIntegral() || in.dtype() == ScalarType.BOOL) ? ScalarType.LONG : in.dtype();
     if (out.dtype() != expected) {
-      throw Reduction.fail(NAME, "out " + out.describe() + " must be " + expected.displayName());
+      throw KernelChecks.invalid(NAME, "out " + out.describe() + " must be " + expected.displayName());
     }
     Reduction.requireRealHBBF16(NAME, "input", in.dtype());
     Reduction.requireRealHBBF16(NAME, "out", out.dtype());
@@ -49,14 +50,14 @@ public final class ProdOp {
   }
 
   private static KernelCall bindDim(Value[] args) {
-    Reduction.expectArgs(INT_NAME, args, 5);
+    KernelChecks.argSlots(INT_NAME, args, 5);
     TensorImpl in = args[0].toTensor();
     long dim = args[1].toInt();
     boolean keepdim = args[2].toBool();
     ScalarType dtype = Reduction.optionalDtype(args[3], INT_NAME);
     TensorImpl out = args[4].toTensor();
     if (dtype != null && dtype != out.dtype()) {
-      throw Reduction.fail(INT_NAME, "dtype " + dtype.displayName() + " does not match out " + out.describe());
+      throw KernelChecks.invalid(INT_NAME, "dtype " + dtype.displayName() + " does not match out " + out.describe());
     }
     Reduction.requireRealHBBF16(INT_NAME, "input", in.dtype());
     Reduction.requireRealHBBF16(INT_NAME, "out", out.dtype());

@@ -3,6 +3,7 @@ package org.et4j.kernels.portable.reduce;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import org.et4j.kernels.util.Elements;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ErrorCode;
 import org.et4j.runtime.ExecuTorchException;
 import org.et4j.runtime.ScalarType;
@@ -19,18 +20,6 @@ import org.et4j.runtime.kernel.Value;
 public final class Reduction {
   private Reduction() {}
 
-  /** An InvalidArgument error naming the operator. */
-  public static ExecuTorchException fail(String op, String message) {
-    return new ExecuTorchException(ErrorCode.INVALID_ARGUMENT, op + ": " + message);
-  }
-
-  /** Checks the argument count: the schema's arguments plus the trailing return slot. */
-  public static void expectArgs(String op, Value[] args, int schemaArgs) {
-    if (args.length != schemaArgs + 1) {
-      throw fail(op, "expected " + (schemaArgs + 1) + " argument slots but got " + args.length);
-    }
-  }
-
   /**
    * {@code static_cast<T>(v)} between integral types (and to bool): keeps the low bits, as C++
    * does on two's-complement targets.
@@ -46,16 +35,6 @@ public final class Reduction {
       case BOOL -> v != 0 ? 1 : 0;
       default -> v;
     };
-  }
-
-  /**
-   * ExecuTorch's {@code canCast}: no floating to integral or bool, no non-bool to bool.
-   */
-  public static boolean canCast(ScalarType from, ScalarType to) {
-    if (from.isFloatingPoint() && (to.isIntegral() || to == ScalarType.BOOL)) {
-      return false;
-    }
-    return from == ScalarType.BOOL || to != ScalarType.BOOL;
   }
 
   /** Caches a {@link Plan} until the input's shape changes. */
@@ -109,7 +88,7 @@ public final class Reduction {
     }
     ScalarType t = ScalarType.fromCodeOrNull((int) v.toInt());
     if (t == null) {
-      throw fail(op, "unknown dtype code " + v.toInt());
+      throw KernelChecks.invalid(op, "unknown dtype code " + v.toInt());
     }
     return t;
   }
@@ -118,7 +97,7 @@ public final class Reduction {
   public static ScalarType dtype(Value v, String op) {
     ScalarType t = optionalDtype(v, op);
     if (t == null) {
-      throw fail(op, "dtype must not be None");
+      throw KernelChecks.invalid(op, "dtype must not be None");
     }
     return t;
   }
@@ -134,14 +113,14 @@ public final class Reduction {
   /** Fails unless {@code t} is one of ExecuTorch's REALHBBF16 types. */
   public static void requireRealHBBF16(String op, String what, ScalarType t) {
     if (!isRealHBBF16(t)) {
-      throw fail(op, what + " dtype " + t.displayName() + " is not supported");
+      throw KernelChecks.invalid(op, what + " dtype " + t.displayName() + " is not supported");
     }
   }
 
   /** Fails unless {@code t} is a floating type (float16, bfloat16, float32, float64). */
   public static void requireFloating(String op, String what, ScalarType t) {
     if (!t.isFloatingPoint()) {
-      throw fail(op, what + " must be a floating type but is " + t.displayName());
+      throw KernelChecks.invalid(op, what + " must be a floating type but is " + t.displayName());
     }
   }
 
@@ -158,7 +137,7 @@ public final class Reduction {
     for (int d : dims) {
       int nd = normalizeDim(op, in, d);
       if (mask[nd]) {
-        throw fail(op, "dim " + nd + " appears multiple times in the list of dims " + Arrays.toString(dims));
+        throw KernelChecks.invalid(op, "dim " + nd + " appears multiple times in the list of dims " + Arrays.toString(dims));
       }
       mask[nd] = true;
     }
@@ -173,12 +152,12 @@ public final class Reduction {
     int rank = in.dim();
     if (rank == 0) {
       if (dim != 0 && dim != -1) {
-        throw fail(op, "dim " + dim + " is out of range for a 0-d tensor");
+        throw KernelChecks.invalid(op, "dim " + dim + " is out of range for a 0-d tensor");
       }
       return 0;
     }
     if (dim < -rank || dim >= rank) {
-      throw fail(op, "dim " + dim + " is out of range for " + in.describe());
+      throw KernelChecks.invalid(op, "dim " + dim + " is out of range for " + in.describe());
     }
     return (int) (dim < 0 ? dim + rank : dim);
   }
@@ -240,7 +219,7 @@ public final class Reduction {
   /** Resizes {@code out} to {@code sizes}, naming the operator when that is not allowed. */
   public static void resize(String op, TensorImpl out, int[] sizes) {
     if (out.dim() != sizes.length) {
-      throw fail(
+      throw KernelChecks.invalid(
           op,
           "out " + out.describe() + " must have rank " + sizes.length + " for shape " + Arrays.toString(sizes));
     }

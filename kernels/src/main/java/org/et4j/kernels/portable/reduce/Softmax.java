@@ -2,6 +2,7 @@ package org.et4j.kernels.portable.reduce;
 
 import java.lang.foreign.MemorySegment;
 import org.et4j.kernels.util.Elements;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.TensorImpl;
@@ -17,7 +18,7 @@ final class Softmax {
   private Softmax() {}
 
   static KernelCall bind(String op, Value[] args, boolean log) {
-    Reduction.expectArgs(op, args, 4);
+    KernelChecks.argSlots(op, args, 4);
     TensorImpl in = args[0].toTensor();
     long dimArg = args[1].toInt();
     boolean halfToFloat = args[2].toBool();
@@ -25,10 +26,10 @@ final class Softmax {
 
     // checks (check_log_softmax_args)
     if (halfToFloat) {
-      throw Reduction.fail(op, "half to float conversion is not supported on CPU");
+      throw KernelChecks.invalid(op, "half to float conversion is not supported on CPU");
     }
     if (in.dtype() != out.dtype()) {
-      throw Reduction.fail(op, "out " + out.describe() + " must have the dtype of the input " + in.describe());
+      throw KernelChecks.invalid(op, "out " + out.describe() + " must have the dtype of the input " + in.describe());
     }
     Reduction.requireFloating(op, "input", in.dtype());
     int dim = Reduction.normalizeDim(op, in, dimArg);

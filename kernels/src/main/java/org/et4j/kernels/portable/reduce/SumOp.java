@@ -4,6 +4,7 @@ import static org.et4j.kernels.util.Elements.F32;
 
 import java.lang.foreign.MemorySegment;
 import org.et4j.kernels.util.Elements;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -27,7 +28,7 @@ public final class SumOp {
   }
 
   static KernelCall bind(Value[] args) {
-    Reduction.expectArgs(NAME, args, 5);
+    KernelChecks.argSlots(NAME, args, 5);
     TensorImpl in = args[0].toTensor();
     int[] dims = args[1].toOptionalIntArray();
     boolean keepdim = args[2].toBool();
@@ -36,7 +37,7 @@ public final class SumOp {
 
     // checks
     if (dtype != null && dtype != out.dtype()) {
-      throw Reduction.fail(NAME, "dtype " + dtype.displayName() + " does not match out " + out.describe());
+      throw KernelChecks.invalid(NAME, "dtype " + dtype.displayName() + " does not match out " + out.describe());
     }
     Reduction.requireRealHBBF16(NAME, "input", in.dtype());
     Reduction.requireRealHBBF16(NAME, "out", out.dtype());

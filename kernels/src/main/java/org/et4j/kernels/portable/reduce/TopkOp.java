@@ -2,6 +2,7 @@ package org.et4j.kernels.portable.reduce;
 
 import java.lang.foreign.MemorySegment;
 import org.et4j.kernels.util.Elements;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -25,7 +26,7 @@ public final class TopkOp {
   }
 
   private static KernelCall bind(Value[] args) {
-    Reduction.expectArgs(NAME, args, 7);
+    KernelChecks.argSlots(NAME, args, 7);
     TensorImpl in = args[0].toTensor();
     Value kArg = args[1];
     long dimArg = args[2].toInt();
@@ -36,13 +37,13 @@ public final class TopkOp {
     // checks (check_topk_args)
     ScalarType t = in.dtype();
     if (t == ScalarType.BOOL || !Reduction.isRealHBBF16(t)) {
-      throw Reduction.fail(NAME, "input dtype " + t.displayName() + " is not supported");
+      throw KernelChecks.invalid(NAME, "input dtype " + t.displayName() + " is not supported");
     }
     if (values.dtype() != t) {
-      throw Reduction.fail(NAME, "values " + values.describe() + " must have the dtype of the input " + in.describe());
+      throw KernelChecks.invalid(NAME, "values " + values.describe() + " must have the dtype of the input " + in.describe());
     }
     if (indices.dtype() != ScalarType.LONG) {
-      throw Reduction.fail(NAME, "indices " + indices.describe() + " must be int64");
+      throw KernelChecks.invalid(NAME, "indices " + indices.describe() + " must be int64");
     }
     int dim = Reduction.normalizeDim(NAME, in, dimArg);
     boolean[] mask = Reduction.singleDimMask(NAME, in, dimArg);
@@ -55,7 +56,7 @@ public final class TopkOp {
       long k = kArg.toInt();
       int dimSize = in.dim() == 0 ? 1 : in.size(dim);
       if (k < 0 || k > dimSize) {
-        throw Reduction.fail(NAME, "k = " + k + " is out of range for dim " + dim + " of size " + dimSize);
+        throw KernelChecks.invalid(NAME, "k = " + k + " is out of range for dim " + dim + " of size " + dimSize);
       }
       int[] sizes = in.sizes();
       if (in.dim() > 0) {

@@ -1,5 +1,6 @@
 package org.et4j.kernels.portable.reduce;
 
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.kernel.KernelRegistry;
 import org.et4j.runtime.kernel.TensorImpl;
 import org.et4j.runtime.kernel.Value;
@@ -19,7 +20,7 @@ public final class VarMeanOp {
   }
 
   private static org.et4j.runtime.kernel.KernelCall bind(Value[] args) {
-    Reduction.expectArgs(NAME, args, 6);
+    KernelChecks.argSlots(NAME, args, 6);
     TensorImpl in = args[0].toTensor();
     int[] dims = args[1].toOptionalIntArray();
     double correction = args[2].isNone() ? 1.0 : args[2].scalarToDouble();
@@ -31,7 +32,7 @@ public final class VarMeanOp {
     Reduction.requireFloating(NAME, "input", in.dtype());
     Reduction.requireFloating(NAME, "out0", var.dtype());
     if (mean.dtype() != var.dtype()) {
-      throw Reduction.fail(NAME, "out1 " + mean.describe() + " must have the dtype of out0 " + var.describe());
+      throw KernelChecks.invalid(NAME, "out1 " + mean.describe() + " must have the dtype of out0 " + var.describe());
     }
     boolean[] mask = Reduction.dimMask(NAME, in, dims);
     boolean singleDim = dims != null && dims.length == 1 && mask != null;

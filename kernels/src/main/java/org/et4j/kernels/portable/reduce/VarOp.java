@@ -1,5 +1,6 @@
 package org.et4j.kernels.portable.reduce;
 
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.KernelRegistry;
 import org.et4j.runtime.kernel.TensorImpl;
@@ -20,12 +21,12 @@ public final class VarOp {
 
   public static void register(KernelRegistry.Builder r) {
     r.register(CORRECTION_NAME, args -> {
-      Reduction.expectArgs(CORRECTION_NAME, args, 5);
+      KernelChecks.argSlots(CORRECTION_NAME, args, 5);
       double correction = args[2].isNone() ? 1.0 : args[2].scalarToDouble();
       return bind(CORRECTION_NAME, args[0].toTensor(), args[1].toOptionalIntArray(), correction, args[3].toBool(), args[4].toTensor());
     });
     r.register(NAME, args -> {
-      Reduction.expectArgs(NAME, args, 5);
+      KernelChecks.argSlots(NAME, args, 5);
       double correction = args[2].toBool() ? 1.0 : 0.0;
       return bind(NAME, args[0].toTensor(), args[1].toOptionalIntArray(), correction, args[3].toBool(), args[4].toTensor());
     });

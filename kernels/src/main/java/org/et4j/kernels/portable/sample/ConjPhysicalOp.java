@@ -1,7 +1,6 @@
 package org.et4j.kernels.portable.sample;
 
 import org.et4j.kernels.util.KernelChecks;
-import org.et4j.kernels.util.OpSupport;
 import org.et4j.runtime.kernel.KernelRegistry;
 import org.et4j.runtime.kernel.TensorImpl;
 
@@ -22,7 +21,7 @@ public final class ConjPhysicalOp {
         args -> {
           KernelChecks.argCount(OP, args, 2);
           TensorImpl self = KernelChecks.tensor(OP, args, 0);
-          throw OpSupport.invalid(
+          throw KernelChecks.invalid(
               OP,
               "input of dtype "
                   + self.dtype().displayName()

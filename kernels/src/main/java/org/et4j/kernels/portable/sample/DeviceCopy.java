@@ -1,7 +1,7 @@
 package org.et4j.kernels.portable.sample;
 
 import org.et4j.kernels.util.KernelChecks;
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.runtime.kernel.OpKernel;
 import org.et4j.runtime.kernel.TensorImpl;
 
@@ -28,7 +28,7 @@ final class DeviceCopy {
               + " and "
               + java.util.Arrays.toString(out.dimOrder()));
       return context -> {
-        OpSupport.resize(op, out, self.sizes());
+        Shapes.resize(op, out, self.sizes());
         long n = self.nbytes();
         if (n > 0) {
           java.lang.foreign.MemorySegment.copy(self.data(), 0, out.data(), 0, n);

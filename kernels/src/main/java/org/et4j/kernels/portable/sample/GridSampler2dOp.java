@@ -4,8 +4,8 @@ import java.lang.foreign.MemorySegment;
 import org.et4j.kernels.util.DtypeRules;
 import org.et4j.kernels.util.Elements;
 import org.et4j.kernels.util.KernelChecks;
-import org.et4j.kernels.util.OpSupport;
 import org.et4j.kernels.util.PlannedCall;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.kernels.util.StridedCopy;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelContext;
@@ -47,7 +47,7 @@ public final class GridSampler2dOp {
     TensorImpl grid = KernelChecks.tensor(OP, args, 1);
     TensorImpl out = KernelChecks.tensor(OP, args, 5);
     KernelChecks.check(in.dim() == 4, OP, "input must be 4-D, got " + in.describe());
-    OpSupport.checkContiguous(OP, in, "input");
+    KernelChecks.contiguous(OP, in, "input");
     KernelChecks.check(grid.dim() == 4, OP, "grid must be 4-D, got " + grid.describe());
     KernelChecks.check(out.dim() == 4, OP, "out must be 4-D, got " + out.describe());
     KernelChecks.sameDtype(OP, in, grid);
@@ -73,9 +73,9 @@ public final class GridSampler2dOp {
             in.size(0) == grid.size(0),
             OP,
             "input and grid batch sizes must match, got " + in.describe() + " and " + grid.describe());
-        OpSupport.resize(OP, out, new int[] {in.size(0), in.size(1), grid.size(1), grid.size(2)});
+        Shapes.resize(OP, out, new int[] {in.size(0), in.size(1), grid.size(1), grid.size(2)});
         if (out.numel() > 0 && (in.size(2) == 0 || in.size(3) == 0) && (padding != ZEROS || mode == BICUBIC)) {
-          throw OpSupport.invalid(OP, "cannot sample from input " + in.describe() + " with an empty spatial dimension");
+          throw KernelChecks.invalid(OP, "cannot sample from input " + in.describe() + " with an empty spatial dimension");
         }
         sampler.reshape();
       }

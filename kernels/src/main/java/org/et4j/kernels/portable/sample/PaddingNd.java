@@ -3,8 +3,8 @@ package org.et4j.kernels.portable.sample;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import org.et4j.kernels.util.KernelChecks;
-import org.et4j.kernels.util.OpSupport;
 import org.et4j.kernels.util.PlannedCall;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.kernels.util.StridedCopy;
 import org.et4j.runtime.kernel.OpKernel;
 import org.et4j.runtime.kernel.TensorImpl;
@@ -35,7 +35,7 @@ final class PaddingNd {
       KernelChecks.sameDtype(op, in, out);
       if (reflection) {
         KernelChecks.sameDimOrder(op, in, out);
-        OpSupport.checkContiguous(op, in, "input");
+        KernelChecks.contiguous(op, in, "input");
       }
       int es = in.dtype().elementSize();
       return new PlannedCall(args, 0, 1) {
@@ -69,9 +69,9 @@ final class PaddingNd {
                       + " of input "
                       + in.describe());
             }
-            outSizes[d] = OpSupport.toSize(op, size, "padded size");
+            outSizes[d] = Shapes.toSize(op, size, "padded size");
           }
-          OpSupport.resize(op, out, outSizes);
+          Shapes.resize(op, out, outSizes);
           srcOffsets = new long[rank][];
           dstOffsets = new long[rank][];
           boolean empty = out.numel() == 0;
@@ -84,7 +84,7 @@ final class PaddingNd {
             for (int j = 0; j < out.size(d); j++) {
               long src = padIndex < n ? index(j, inSize, before) : j;
               if (!empty && (src < 0 || src >= inSize)) {
-                throw OpSupport.invalid(
+                throw KernelChecks.invalid(
                     op, "padding " + Arrays.toString(pad) + " reads outside dimension " + d + " of input " + in.describe());
               }
               srcOffsets[d][j] = src * in.stride(d);

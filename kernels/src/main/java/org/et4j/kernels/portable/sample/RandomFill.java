@@ -5,7 +5,7 @@ import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
 import org.et4j.kernels.util.Elements;
 import org.et4j.kernels.util.KernelChecks;
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.runtime.kernel.OpKernel;
 import org.et4j.runtime.kernel.TensorImpl;
 
@@ -57,7 +57,7 @@ final class RandomFill {
       SplittableRandom random = forCallSite();
       ToDoubleFunction<SplittableRandom> draw = draws.forDtype(out.dtype());
       return context -> {
-        OpSupport.resize(op, out, args[0].toIntArray());
+        Shapes.resize(op, out, args[0].toIntArray());
         MemorySegment y = out.data();
         long n = out.numel();
         for (long i = 0; i < n; i++) {

@@ -4,7 +4,6 @@ import java.util.Arrays;
 import org.et4j.kernels.util.DtypeRules;
 import org.et4j.kernels.util.Elements;
 import org.et4j.kernels.util.KernelChecks;
-import org.et4j.kernels.util.OpSupport;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.TensorImpl;
 
@@ -42,7 +41,7 @@ final class SampleSupport {
   /** ExecuTorch's {@code tensor_is_default_or_channels_last_dim_order}. */
   static void defaultOrChannelsLast(String op, TensorImpl t, String name) {
     if (!t.isContiguous() && !KernelChecks.isChannelsLast(t)) {
-      throw OpSupport.invalid(
+      throw KernelChecks.invalid(
           op,
           name
               + " must have the contiguous or channels-last dim order, not "

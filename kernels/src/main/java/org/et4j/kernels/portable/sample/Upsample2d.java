@@ -3,7 +3,7 @@ package org.et4j.kernels.portable.sample;
 import java.util.Arrays;
 import org.et4j.kernels.util.DtypeRules;
 import org.et4j.kernels.util.KernelChecks;
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.runtime.kernel.TensorImpl;
 import org.et4j.runtime.kernel.Value;
 
@@ -63,14 +63,14 @@ final class Upsample2d {
       long ow = outputSize.intListItem(1);
       scaleH = (double) oh / in.size(2);
       scaleW = (double) ow / in.size(3);
-      target[2] = OpSupport.toSize(op, oh, "output height");
-      target[3] = OpSupport.toSize(op, ow, "output width");
+      target[2] = Shapes.toSize(op, oh, "output height");
+      target[3] = Shapes.toSize(op, ow, "output width");
     }
     KernelChecks.check(
         target[2] > 0 && target[3] > 0,
         op,
         "upsampled output size must be non-empty, but was " + target[2] + " x " + target[3]);
-    OpSupport.resize(op, out, target);
+    Shapes.resize(op, out, target);
     checkSampledInput(op, in, out);
     return new double[] {scaleH, scaleW};
   }
@@ -78,7 +78,7 @@ final class Upsample2d {
   /** An output with elements must sample from an input plane with elements. */
   static void checkSampledInput(String op, TensorImpl in, TensorImpl out) {
     if (out.numel() > 0 && (in.size(2) == 0 || in.size(3) == 0)) {
-      throw OpSupport.invalid(op, "cannot sample from input " + in.describe() + " with an empty spatial dimension");
+      throw KernelChecks.invalid(op, "cannot sample from input " + in.describe() + " with an empty spatial dimension");
     }
   }
 

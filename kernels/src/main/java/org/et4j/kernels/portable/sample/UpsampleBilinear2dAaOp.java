@@ -5,8 +5,8 @@ import java.util.Arrays;
 import org.et4j.kernels.util.DtypeRules;
 import org.et4j.kernels.util.Elements;
 import org.et4j.kernels.util.KernelChecks;
-import org.et4j.kernels.util.OpSupport;
 import org.et4j.kernels.util.PlannedCall;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelContext;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -59,9 +59,9 @@ public final class UpsampleBilinear2dAaOp {
             size.length == 2 && size[0] > 0 && size[1] > 0,
             OP,
             "output_size must be two positive sizes, got " + Arrays.toString(size));
-        int oh = OpSupport.toSize(OP, size[0], "output height");
-        int ow = OpSupport.toSize(OP, size[1], "output width");
-        OpSupport.resize(OP, out, new int[] {in.size(0), in.size(1), oh, ow});
+        int oh = Shapes.toSize(OP, size[0], "output height");
+        int ow = Shapes.toSize(OP, size[1], "output width");
+        Shapes.resize(OP, out, new int[] {in.size(0), in.size(1), oh, ow});
         Upsample2d.checkSampledInput(OP, in, out);
         double scaleH;
         double scaleW;

@@ -5,7 +5,8 @@ import java.util.Arrays;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import org.et4j.kernels.util.Elements;
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.kernels.util.StridedCopy;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.TensorImpl;
@@ -62,7 +63,7 @@ final class AdvancedIndex {
     this.sources = sources;
     this.b = b;
     this.xSizes = xSizes;
-    this.bOffsets = new long[(int) OpSupport.numel(b)];
+    this.bOffsets = new long[(int) Shapes.numel(b)];
     this.xSelfStrides = xSelfStrides;
     this.xBStrides = xBStrides;
     this.dataDependent = dataDependent;
@@ -80,7 +81,7 @@ final class AdvancedIndex {
       if (bcast.length == b.length) {
         return bcast;
       }
-      long[] own = OpSupport.contiguousStrides(shape);
+      long[] own = Shapes.contiguousStrides(shape);
       long[] out = new long[b.length];
       for (int j = 0; j < shape.length; j++) {
         out[b.length - shape.length + j] = shape[j] == 1 ? 0 : own[j];
@@ -90,7 +91,7 @@ final class AdvancedIndex {
   }
 
   static AdvancedIndex of(String op, TensorImpl self, TensorImpl[] indices) {
-    OpSupport.checkContiguous(op, self, "self");
+    KernelChecks.contiguous(op, self, "self");
     int rank = self.dim();
     List<Source> sources = new ArrayList<>();
     boolean masks = false;
@@ -105,18 +106,18 @@ final class AdvancedIndex {
       if (type == ScalarType.BOOL || type == ScalarType.BYTE) {
         int k = t.dim();
         if (k == 0) {
-          throw OpSupport.invalid(op, "0-d boolean indices are not supported");
+          throw KernelChecks.invalid(op, "0-d boolean indices are not supported");
         }
         if (cur + k > rank) {
-          throw OpSupport.invalid(op, "too many indices for a tensor of rank " + rank);
+          throw KernelChecks.invalid(op, "too many indices for a tensor of rank " + rank);
         }
         for (int d = 0; d < k; d++) {
           if (t.size(d) != self.size(cur + d)) {
-            throw OpSupport.invalid(
+            throw KernelChecks.invalid(
                 op, "mask " + t.describe() + " at index " + i + " does not match dimension " + (cur + d) + " of " + self.describe());
           }
         }
-        OpSupport.checkContiguous(op, t, "mask");
+        KernelChecks.contiguous(op, t, "mask");
         masks = true;
         long count = 0;
         long n = t.numel();
@@ -147,19 +148,19 @@ final class AdvancedIndex {
           sources.add(new Source(cur + d, new int[] {(int) count}, null, coords[d]));
         }
         cur += k;
-      } else if (OpSupport.isIndexType(type)) {
+      } else if (KernelChecks.isIndexType(type)) {
         if (cur >= rank) {
-          throw OpSupport.invalid(op, "too many indices for a tensor of rank " + rank);
+          throw KernelChecks.invalid(op, "too many indices for a tensor of rank " + rank);
         }
-        OpSupport.checkContiguous(op, t, "index");
+        KernelChecks.contiguous(op, t, "index");
         sources.add(new Source(cur, t.sizes(), t, null));
         cur++;
       } else {
-        throw OpSupport.invalid(op, "index " + i + " must be int64, int32 or bool, not " + type.displayName());
+        throw KernelChecks.invalid(op, "index " + i + " must be int64, int32 or bool, not " + type.displayName());
       }
     }
     if (cur > rank) {
-      throw OpSupport.invalid(op, "indexing too many dimensions: " + cur + " for a tensor of rank " + rank);
+      throw KernelChecks.invalid(op, "indexing too many dimensions: " + cur + " for a tensor of rank " + rank);
     }
     if (sources.isEmpty()) {
       return new AdvancedIndex(op, self, sources, new int[0], self.sizes(), self.strides(), new long[rank], false);
@@ -178,7 +179,7 @@ final class AdvancedIndex {
         if (b[bj] == 1) {
           b[bj] = sh[j];
         } else if (sh[j] != 1 && sh[j] != b[bj]) {
-          throw OpSupport.invalid(op, "index shapes " + shapes(sources) + " cannot be broadcast together");
+          throw KernelChecks.invalid(op, "index shapes " + shapes(sources) + " cannot be broadcast together");
         }
       }
     }
@@ -186,14 +187,14 @@ final class AdvancedIndex {
       Source s0 = sources.get(k);
       sources.set(k, new Source(s0.selfDim(), s0.shape(), s0.tensor(), s0.values(), s0.broadcastStrides(b)));
     }
-    long bNumel = OpSupport.numel(b);
+    long bNumel = Shapes.numel(b);
     // Positions: adjacent indexed dims keep their place.
     boolean[] indexed = new boolean[rank];
     int first = rank;
     int last = -1;
     for (Source s : sources) {
       if (indexed[s.selfDim()]) {
-        throw OpSupport.invalid(op, "dimension " + s.selfDim() + " is indexed twice");
+        throw KernelChecks.invalid(op, "dimension " + s.selfDim() + " is indexed twice");
       }
       indexed[s.selfDim()] = true;
       first = Math.min(first, s.selfDim());
@@ -205,7 +206,7 @@ final class AdvancedIndex {
     int[] xSizes = new int[xRank];
     long[] xSelf = new long[xRank];
     long[] xB = new long[xRank];
-    long[] bStrides = OpSupport.contiguousStrides(b);
+    long[] bStrides = Shapes.contiguousStrides(b);
     int at = 0;
     int bStart = adjacent ? first : 0;
     for (int d = 0; d < rank; d++) {
@@ -223,7 +224,7 @@ final class AdvancedIndex {
       }
     }
     if (bNumel > Integer.MAX_VALUE) {
-      throw OpSupport.invalid(op, "index result too large");
+      throw KernelChecks.invalid(op, "index result too large");
     }
     AdvancedIndex index = new AdvancedIndex(op, self, sources, b, xSizes, xSelf, xB, masks);
     index.refresh();
@@ -253,7 +254,7 @@ final class AdvancedIndex {
         long v = data == null ? s.values()[(int) pos] : Elements.readLong(type, data, pos);
         long w = v < 0 ? v + size : v;
         if (w < 0 || w >= size) {
-          throw OpSupport.indexOutOfRange(op, v, dim, size);
+          throw KernelChecks.indexOutOfRange(op, v, dim, size);
         }
         offsets[e] += w * stride;
         for (int j = bRank - 1; j >= 0; j--) {
@@ -291,7 +292,7 @@ final class AdvancedIndex {
 
   private void walk(
       MemorySegment a, ScalarType type, MemorySegment c, long[] otherStrides, int es, boolean scatter, boolean accumulate) {
-    long total = OpSupport.numel(xSizes);
+    long total = Shapes.numel(xSizes);
     if (total == 0) {
       return;
     }

@@ -1,6 +1,7 @@
 package org.et4j.kernels.portable.shape;
 
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.runtime.kernel.KernelRegistry;
 
 /**
@@ -20,30 +21,30 @@ public final class AsStridedCopy {
             OP,
             6,
             (op, self, args) -> {
-              OpSupport.checkContiguous(op, self, "self");
+              KernelChecks.contiguous(op, self, "self");
               int n = args[1].intListLength();
               if (args[2].intListLength() != n) {
-                throw OpSupport.invalid(op, "size has " + n + " entries but stride has " + args[2].intListLength());
+                throw KernelChecks.invalid(op, "size has " + n + " entries but stride has " + args[2].intListLength());
               }
               long offset = args[3].isNone() ? 0 : args[3].toInt();
               if (offset < 0) {
-                throw OpSupport.invalid(op, "negative storage offset " + offset);
+                throw KernelChecks.invalid(op, "negative storage offset " + offset);
               }
               int[] sizes = new int[n];
               long[] strides = new long[n];
               long last = 0;
               boolean empty = false;
               for (int i = 0; i < n; i++) {
-                sizes[i] = OpSupport.toSize(op, args[1].intListItem(i), "size");
+                sizes[i] = Shapes.toSize(op, args[1].intListItem(i), "size");
                 strides[i] = args[2].intListItem(i);
                 if (strides[i] < 0) {
-                  throw OpSupport.invalid(op, "negative stride " + strides[i]);
+                  throw KernelChecks.invalid(op, "negative stride " + strides[i]);
                 }
                 empty |= sizes[i] == 0;
                 last += (sizes[i] - 1L) * strides[i];
               }
               if (!empty && offset + last >= self.numel()) {
-                throw OpSupport.invalid(
+                throw KernelChecks.invalid(
                     op,
                     "the view reaches element "
                         + (offset + last)

@@ -1,7 +1,8 @@
 package org.et4j.kernels.portable.shape;
 
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.kernels.util.PlannedCall;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.kernels.util.StridedCopy;
 import org.et4j.runtime.kernel.KernelContext;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -23,9 +24,9 @@ public final class CatOp {
     r.register(
         OP,
         args -> {
-          OpSupport.checkArity(OP, args, 4);
+          KernelChecks.slotCount(OP, args, 4);
           if (args[0].tensorListLength() == 0) {
-            throw OpSupport.invalid(OP, "needs at least one tensor");
+            throw KernelChecks.invalid(OP, "needs at least one tensor");
           }
           return new PlannedCall(args, 0, 1) {
             private StridedCopy[] copies;
@@ -34,7 +35,7 @@ public final class CatOp {
             protected void plan() {
               TensorImpl out = args[2].toTensor();
               TensorImpl[] ins = args[0].toTensorList();
-              int dim = OpSupport.wrapDim(OP, args[1].toInt(), out.dim());
+              int dim = Shapes.wrapDim(OP, args[1].toInt(), out.dim());
               // Empty inputs take no part in the checks or the copy; the last input that is
               // not a 1-d empty tensor gives the sizes outside dim, as ExecuTorch's
               // get_cat_out_target_size.
@@ -43,7 +44,7 @@ public final class CatOp {
               long total = 0;
               for (int j = 0; j < ins.length; j++) {
                 TensorImpl t = ins[j];
-                OpSupport.checkCanCast(OP, t.dtype(), out.dtype());
+                KernelChecks.canCast(OP, t.dtype(), out.dtype());
                 if (!(t.dim() == 1 && t.numel() == 0)) {
                   ref = j;
                 }
@@ -55,20 +56,20 @@ public final class CatOp {
                 }
                 TensorImpl first = ins[firstNonEmpty];
                 if (t.dim() != first.dim() || t.dim() != out.dim() || dim >= t.dim()) {
-                  throw OpSupport.invalid(OP, "tensor " + j + " " + t.describe() + " does not have the rank of tensor " + firstNonEmpty + " " + first.describe() + " and of out " + out.describe() + ", or lacks dim " + dim);
+                  throw KernelChecks.invalid(OP, "tensor " + j + " " + t.describe() + " does not have the rank of tensor " + firstNonEmpty + " " + first.describe() + " and of out " + out.describe() + ", or lacks dim " + dim);
                 }
                 for (int d = 0; d < t.dim(); d++) {
                   if (d != dim && t.size(d) != first.size(d)) {
-                    throw OpSupport.invalid(OP, "tensor " + j + " " + t.describe() + " differs from tensor " + firstNonEmpty + " " + first.describe() + " outside dim " + dim);
+                    throw KernelChecks.invalid(OP, "tensor " + j + " " + t.describe() + " differs from tensor " + firstNonEmpty + " " + first.describe() + " outside dim " + dim);
                   }
                 }
                 total += t.size(dim);
               }
               int[] sizes = ins[ref].sizes();
               if (dim < sizes.length) {
-                sizes[dim] = OpSupport.toSize(OP, total, "concatenated size");
+                sizes[dim] = Shapes.toSize(OP, total, "concatenated size");
               }
-              OpSupport.resize(OP, out, sizes);
+              Shapes.resize(OP, out, sizes);
               copies = new StridedCopy[ins.length];
               long at = 0;
               for (int j = 0; j < ins.length; j++) {

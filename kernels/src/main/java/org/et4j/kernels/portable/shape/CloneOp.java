@@ -1,6 +1,6 @@
 package org.et4j.kernels.portable.shape;
 
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.kernel.KernelRegistry;
 
 /**
@@ -28,7 +28,7 @@ public final class CloneOp {
   /** memory_format: None, contiguous (0) or preserve (1). */
   static void checkMemoryFormat(String op, org.et4j.runtime.kernel.Value mf) {
     if (!mf.isNone() && mf.toInt() != 0 && mf.toInt() != 1) {
-      throw OpSupport.invalid(op, "memory_format " + mf.toInt() + " is not supported; use the dim order ops");
+      throw KernelChecks.invalid(op, "memory_format " + mf.toInt() + " is not supported; use the dim order ops");
     }
   }
 }

@@ -1,8 +1,9 @@
 package org.et4j.kernels.portable.shape;
 
 import org.et4j.kernels.util.Fill;
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.kernels.util.PlannedCall;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.kernels.util.StridedCopy;
 import org.et4j.runtime.kernel.KernelContext;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -23,10 +24,10 @@ public final class ConstantPadNd {
     r.register(
         OP,
         args -> {
-          OpSupport.checkArity(OP, args, 5);
-          OpSupport.checkSameDtype(OP, args[0].toTensor(), "self", args[3].toTensor(), "out");
+          KernelChecks.slotCount(OP, args, 5);
+          KernelChecks.sameDtype(OP, args[0].toTensor(), "self", args[3].toTensor(), "out");
           if (!args[2].isScalar()) {
-            throw OpSupport.invalid(OP, "value must be a Scalar, got " + args[2].tag());
+            throw KernelChecks.invalid(OP, "value must be a Scalar, got " + args[2].tag());
           }
           return new PlannedCall(args, 0, 1, 2) {
             private StridedCopy copy;
@@ -38,7 +39,7 @@ public final class ConstantPadNd {
               int rank = self.dim();
               int n = args[1].intListLength();
               if (n % 2 != 0 || n / 2 > rank) {
-                throw OpSupport.invalid(OP, "pad has " + n + " entries; it needs an even count of at most " + 2 * rank);
+                throw KernelChecks.invalid(OP, "pad has " + n + " entries; it needs an even count of at most " + 2 * rank);
               }
               int[] outSizes = self.sizes();
               int[] sizes = self.sizes();
@@ -49,15 +50,15 @@ public final class ConstantPadNd {
                 long before = args[1].intListItem(2 * p);
                 long after = args[1].intListItem(2 * p + 1);
                 if (Math.abs(before) > Integer.MAX_VALUE || Math.abs(after) > Integer.MAX_VALUE) {
-                  throw OpSupport.invalid(OP, "pad (" + before + ", " + after + ") is out of range");
+                  throw KernelChecks.invalid(OP, "pad (" + before + ", " + after + ") is out of range");
                 }
                 long size = self.size(d) + before + after;
                 if (size < 0) {
-                  throw OpSupport.invalid(OP, "padding dimension " + d + " of size " + self.size(d) + " gives negative size " + size);
+                  throw KernelChecks.invalid(OP, "padding dimension " + d + " of size " + self.size(d) + " gives negative size " + size);
                 }
-                outSizes[d] = OpSupport.toSize(OP, size, "padded size");
+                outSizes[d] = Shapes.toSize(OP, size, "padded size");
               }
-              OpSupport.resize(OP, out, outSizes);
+              Shapes.resize(OP, out, outSizes);
               for (int p = 0; p < n / 2; p++) {
                 int d = rank - 1 - p;
                 long before = args[1].intListItem(2 * p);

@@ -1,6 +1,6 @@
 package org.et4j.kernels.portable.shape;
 
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.kernel.KernelRegistry;
 import org.et4j.runtime.kernel.TensorImpl;
 import org.et4j.runtime.kernel.Value;
@@ -28,7 +28,7 @@ public final class CopyOp {
             true,
             (op, src, args) -> {
               TensorImpl self = args[0].toTensor();
-              OpSupport.checkSameDtype(op, self, "self", args[3].toTensor(), "out");
+              KernelChecks.sameDtype(op, self, "self", args[3].toTensor(), "out");
               checkBlocking(op, args[2]);
               return ViewCopy.broadcast(op, src, self.sizes());
             }));
@@ -48,7 +48,7 @@ public final class CopyOp {
 
   private static void checkBlocking(String op, Value nonBlocking) {
     if (nonBlocking.toBool()) {
-      throw OpSupport.invalid(op, "non_blocking=True is not supported");
+      throw KernelChecks.invalid(op, "non_blocking=True is not supported");
     }
   }
 }

@@ -1,6 +1,7 @@
 package org.et4j.kernels.portable.shape;
 
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.runtime.kernel.KernelRegistry;
 
 /**
@@ -20,13 +21,13 @@ public final class DiagonalCopy {
             6,
             (op, self, args) -> {
               if (self.dim() < 2) {
-                throw OpSupport.invalid(op, "expects rank >= 2, got " + self.describe());
+                throw KernelChecks.invalid(op, "expects rank >= 2, got " + self.describe());
               }
               long offset = args[1].toInt();
-              int d1 = OpSupport.wrapDim(op, args[2].toInt(), self.dim());
-              int d2 = OpSupport.wrapDim(op, args[3].toInt(), self.dim());
+              int d1 = Shapes.wrapDim(op, args[2].toInt(), self.dim());
+              int d2 = Shapes.wrapDim(op, args[3].toInt(), self.dim());
               if (d1 == d2) {
-                throw OpSupport.invalid(op, "dim1 and dim2 are both " + d1);
+                throw KernelChecks.invalid(op, "dim1 and dim2 are both " + d1);
               }
               long s1 = self.size(d1);
               long s2 = self.size(d2);

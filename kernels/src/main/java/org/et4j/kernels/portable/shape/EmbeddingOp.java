@@ -2,8 +2,9 @@ package org.et4j.kernels.portable.shape;
 
 import java.lang.foreign.MemorySegment;
 import org.et4j.kernels.util.Elements;
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.kernels.util.PlannedCall;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.runtime.kernel.KernelContext;
 import org.et4j.runtime.kernel.KernelRegistry;
 import org.et4j.runtime.kernel.TensorImpl;
@@ -23,12 +24,12 @@ public final class EmbeddingOp {
     r.register(
         OP,
         args -> {
-          OpSupport.checkArity(OP, args, 7);
+          KernelChecks.slotCount(OP, args, 7);
           TensorImpl weight = args[0].toTensor();
-          OpSupport.checkSameDtype(OP, weight, "weight", args[5].toTensor(), "out");
-          OpSupport.checkIndexType(OP, args[1].toTensor(), "indices");
+          KernelChecks.sameDtype(OP, weight, "weight", args[5].toTensor(), "out");
+          KernelChecks.indexType(OP, args[1].toTensor(), "indices");
           if (weight.dim() != 2) {
-            throw OpSupport.invalid(OP, "weight must be 2-d, got " + weight.describe());
+            throw KernelChecks.invalid(OP, "weight must be 2-d, got " + weight.describe());
           }
           return new PlannedCall(args, 0, 1) {
             @Override
@@ -36,15 +37,15 @@ public final class EmbeddingOp {
               TensorImpl w = args[0].toTensor();
               TensorImpl indices = args[1].toTensor();
               TensorImpl out = args[5].toTensor();
-              OpSupport.checkContiguous(OP, w, "weight");
-              OpSupport.checkContiguous(OP, out, "out");
-              OpSupport.checkContiguous(OP, indices, "indices");
+              KernelChecks.contiguous(OP, w, "weight");
+              KernelChecks.contiguous(OP, out, "out");
+              KernelChecks.contiguous(OP, indices, "indices");
               int[] sizes = new int[indices.dim() + 1];
               for (int d = 0; d < indices.dim(); d++) {
                 sizes[d] = indices.size(d);
               }
               sizes[indices.dim()] = w.size(1);
-              OpSupport.resize(OP, out, sizes);
+              Shapes.resize(OP, out, sizes);
             }
 
             @Override
@@ -61,7 +62,7 @@ public final class EmbeddingOp {
               for (long k = 0; k < n; k++) {
                 long v = Elements.readLong(indices.dtype(), idx, k);
                 if (v < 0 || v >= rows) {
-                  throw OpSupport.indexOutOfRange(OP, v, 0, rows);
+                  throw KernelChecks.indexOutOfRange(OP, v, 0, rows);
                 }
                 if (row != 0) {
                   MemorySegment.copy(src, v * row, dst, k * row, row);

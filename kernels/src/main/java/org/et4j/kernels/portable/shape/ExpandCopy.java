@@ -1,7 +1,8 @@
 package org.et4j.kernels.portable.shape;
 
 import java.util.Arrays;
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.runtime.kernel.KernelRegistry;
 import org.et4j.runtime.kernel.TensorImpl;
 import org.et4j.runtime.kernel.Value;
@@ -23,7 +24,7 @@ public final class ExpandCopy {
     int n = sizeList.intListLength();
     int rank = self.dim();
     if (n < rank) {
-      throw OpSupport.invalid(op, "size has " + n + " entries, fewer than the rank " + rank + " of self");
+      throw KernelChecks.invalid(op, "size has " + n + " entries, fewer than the rank " + rank + " of self");
     }
     int[] sizes = new int[n];
     long[] strides = new long[n];
@@ -32,9 +33,9 @@ public final class ExpandCopy {
       long want = sizeList.intListItem(i);
       if (j < 0) {
         if (want < 0) {
-          throw OpSupport.invalid(op, "size " + want + " is not allowed for a new leading dimension");
+          throw KernelChecks.invalid(op, "size " + want + " is not allowed for a new leading dimension");
         }
-        sizes[i] = OpSupport.toSize(op, want, "size");
+        sizes[i] = Shapes.toSize(op, want, "size");
         strides[i] = 0;
         continue;
       }
@@ -43,10 +44,10 @@ public final class ExpandCopy {
         sizes[i] = have;
         strides[i] = self.stride(j);
       } else if (have == 1 && want >= 0) {
-        sizes[i] = OpSupport.toSize(op, want, "size");
+        sizes[i] = Shapes.toSize(op, want, "size");
         strides[i] = 0;
       } else {
-        throw OpSupport.invalid(
+        throw KernelChecks.invalid(
             op,
             "cannot expand "
                 + self.describe()

@@ -1,6 +1,7 @@
 package org.et4j.kernels.portable.shape;
 
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.runtime.kernel.KernelRegistry;
 
 /** {@code aten::flip.out(Tensor self, int[] dims, *, Tensor(a!) out)}: reverse along each of dims. */
@@ -20,9 +21,9 @@ public final class FlipOp {
               boolean[] seen = new boolean[Math.max(self.dim(), 1)];
               long offset = 0;
               for (int i = 0; i < args[1].intListLength(); i++) {
-                int d = OpSupport.wrapDim(op, args[1].intListItem(i), self.dim());
+                int d = Shapes.wrapDim(op, args[1].intListItem(i), self.dim());
                 if (seen[d]) {
-                  throw OpSupport.invalid(op, "dim " + d + " appears twice in dims");
+                  throw KernelChecks.invalid(op, "dim " + d + " appears twice in dims");
                 }
                 seen[d] = true;
                 if (self.dim() > 0 && self.size(d) > 0) {

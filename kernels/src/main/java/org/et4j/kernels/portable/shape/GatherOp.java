@@ -1,7 +1,8 @@
 package org.et4j.kernels.portable.shape;
 
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.kernels.util.PlannedCall;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.runtime.kernel.KernelContext;
 import org.et4j.runtime.kernel.KernelRegistry;
 import org.et4j.runtime.kernel.TensorImpl;
@@ -19,8 +20,8 @@ public final class GatherOp {
     r.register(
         OP,
         args -> {
-          OpSupport.checkArity(OP, args, 6);
-          OpSupport.checkSameDtype(OP, args[0].toTensor(), "self", args[4].toTensor(), "out");
+          KernelChecks.slotCount(OP, args, 6);
+          KernelChecks.sameDtype(OP, args[0].toTensor(), "self", args[4].toTensor(), "out");
           return new PlannedCall(args, 0, 1, 2) {
             private final int[] coord = new int[16];
             private int dim;
@@ -29,8 +30,8 @@ public final class GatherOp {
             protected void plan() {
               TensorImpl out = args[4].toTensor();
               dim = GatherScatter.check(OP, args[0].toTensor(), args[1].toInt(), args[2].toTensor(), null);
-              OpSupport.checkContiguous(OP, out, "out");
-              OpSupport.resize(OP, out, args[2].toTensor().sizes());
+              KernelChecks.contiguous(OP, out, "out");
+              Shapes.resize(OP, out, args[2].toTensor().sizes());
             }
 
             @Override

@@ -2,7 +2,8 @@ package org.et4j.kernels.portable.shape;
 
 import java.lang.foreign.MemorySegment;
 import org.et4j.kernels.util.Elements;
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.kernels.util.StridedCopy;
 import org.et4j.runtime.kernel.TensorImpl;
 
@@ -44,25 +45,25 @@ final class GatherScatter {
    * indexed}'s, everywhere within {@code other}'s (when given).
    */
   static int check(String op, TensorImpl indexed, long dimArg, TensorImpl index, TensorImpl other) {
-    OpSupport.checkIndexType(op, index, "index");
-    OpSupport.checkContiguous(op, indexed, "self");
-    OpSupport.checkContiguous(op, index, "index");
-    int dim = OpSupport.wrapDim(op, dimArg, indexed.dim());
+    KernelChecks.indexType(op, index, "index");
+    KernelChecks.contiguous(op, indexed, "self");
+    KernelChecks.contiguous(op, index, "index");
+    int dim = Shapes.wrapDim(op, dimArg, indexed.dim());
     if (index.numel() == 0) {
       return dim;
     }
     if (rank(index) != rank(indexed)) {
-      throw OpSupport.invalid(op, "index " + index.describe() + " and self " + indexed.describe() + " must have the same rank");
+      throw KernelChecks.invalid(op, "index " + index.describe() + " and self " + indexed.describe() + " must have the same rank");
     }
     if (other != null && rank(other) != rank(index)) {
-      throw OpSupport.invalid(op, other.describe() + " must have the rank of index " + index.describe());
+      throw KernelChecks.invalid(op, other.describe() + " must have the rank of index " + index.describe());
     }
     for (int d = 0; d < rank(index); d++) {
       if (d != dim && size(index, d) > size(indexed, d)) {
-        throw OpSupport.invalid(op, "index " + index.describe() + " is larger than self " + indexed.describe() + " in dimension " + d);
+        throw KernelChecks.invalid(op, "index " + index.describe() + " is larger than self " + indexed.describe() + " in dimension " + d);
       }
       if (other != null && size(index, d) > size(other, d)) {
-        throw OpSupport.invalid(op, "index " + index.describe() + " is larger than " + other.describe() + " in dimension " + d);
+        throw KernelChecks.invalid(op, "index " + index.describe() + " is larger than " + other.describe() + " in dimension " + d);
       }
     }
     return dim;
@@ -99,7 +100,7 @@ final class GatherScatter {
     for (long k = 0; k < n; k++) {
       long v = Elements.readLong(type, idx, k);
       if (v < 0 || v >= dimSize) {
-        throw OpSupport.indexOutOfRange(op, v, dim, dimSize);
+        throw KernelChecks.indexOutOfRange(op, v, dim, dimSize);
       }
       long at = base + v * dimStride;
       switch (mode) {

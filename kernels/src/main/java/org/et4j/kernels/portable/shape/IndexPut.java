@@ -1,8 +1,9 @@
 package org.et4j.kernels.portable.shape;
 
 import java.lang.foreign.MemorySegment;
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.kernels.util.PlannedCall;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.runtime.kernel.KernelContext;
 import org.et4j.runtime.kernel.KernelRegistry;
 import org.et4j.runtime.kernel.OpKernel;
@@ -29,10 +30,10 @@ public final class IndexPut {
 
   private static OpKernel kernel(String op, int arity, int outIndex) {
     return args -> {
-      OpSupport.checkArity(op, args, arity);
+      KernelChecks.slotCount(op, args, arity);
       TensorImpl self = args[0].toTensor();
-      OpSupport.checkSameDtype(op, self, "self", args[2].toTensor(), "values");
-      OpSupport.checkSameDtype(op, self, "self", args[outIndex].toTensor(), "out");
+      KernelChecks.sameDtype(op, self, "self", args[2].toTensor(), "values");
+      KernelChecks.sameDtype(op, self, "self", args[outIndex].toTensor(), "out");
       return new PlannedCall(args, 0, 1, 2) {
         private AdvancedIndex index;
         private long[] valueStrides;
@@ -48,8 +49,8 @@ public final class IndexPut {
           AdvancedIndex ix = AdvancedIndex.of(op, in, args[1].toTensorList());
           valueStrides = ViewCopy.broadcast(op, args[2].toTensor(), ix.xSizes).strides();
           if (out != in) {
-            OpSupport.checkContiguous(op, out, "out");
-            OpSupport.resize(op, out, in.sizes());
+            KernelChecks.contiguous(op, out, "out");
+            Shapes.resize(op, out, in.sizes());
           }
           return ix;
         }
@@ -66,7 +67,7 @@ public final class IndexPut {
           if (out != in && in.numel() > 0) {
             MemorySegment.copy(in.data(), 0, out.data(), 0, in.nbytes());
           }
-          if (OpSupport.numel(index.xSizes) == 0) {
+          if (Shapes.numel(index.xSizes) == 0) {
             return;
           }
           index.scatter(args[2].toTensor().data(), valueStrides, out.data(), in.dtype(), args[3].toBool());

@@ -2,8 +2,9 @@ package org.et4j.kernels.portable.shape;
 
 import java.lang.foreign.MemorySegment;
 import org.et4j.kernels.util.Elements;
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.kernels.util.PlannedCall;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelContext;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -23,9 +24,9 @@ public final class IndexSelect {
     r.register(
         OP,
         args -> {
-          OpSupport.checkArity(OP, args, 5);
-          OpSupport.checkSameDtype(OP, args[0].toTensor(), "self", args[3].toTensor(), "out");
-          OpSupport.checkIndexType(OP, args[2].toTensor(), "index");
+          KernelChecks.slotCount(OP, args, 5);
+          KernelChecks.sameDtype(OP, args[0].toTensor(), "self", args[3].toTensor(), "out");
+          KernelChecks.indexType(OP, args[2].toTensor(), "index");
           return new PlannedCall(args, 0, 1, 2) {
             private int dim;
             private long outer;
@@ -37,16 +38,16 @@ public final class IndexSelect {
               TensorImpl self = args[0].toTensor();
               TensorImpl index = args[2].toTensor();
               TensorImpl out = args[3].toTensor();
-              OpSupport.checkContiguous(OP, self, "self");
-              OpSupport.checkContiguous(OP, out, "out");
+              KernelChecks.contiguous(OP, self, "self");
+              KernelChecks.contiguous(OP, out, "out");
               if (index.dim() > 1) {
-                throw OpSupport.invalid(OP, "index must be 0-d or 1-d, got " + index.describe());
+                throw KernelChecks.invalid(OP, "index must be 0-d or 1-d, got " + index.describe());
               }
-              dim = OpSupport.wrapDim(OP, args[1].toInt(), self.dim());
+              dim = Shapes.wrapDim(OP, args[1].toInt(), self.dim());
               int[] sizes = self.sizes();
               if (self.dim() == 0) {
                 if (index.numel() != 1) {
-                  throw OpSupport.invalid(OP, "indexing a 0-d tensor takes exactly one index");
+                  throw KernelChecks.invalid(OP, "indexing a 0-d tensor takes exactly one index");
                 }
                 dimSize = 1;
                 outer = 1;
@@ -63,7 +64,7 @@ public final class IndexSelect {
                   inner *= self.size(d);
                 }
               }
-              OpSupport.resize(OP, out, sizes);
+              Shapes.resize(OP, out, sizes);
             }
 
             @Override
@@ -77,7 +78,7 @@ public final class IndexSelect {
               for (long k = 0; k < n; k++) {
                 long v = Elements.readLong(it, idx, k);
                 if (v < 0 || v >= dimSize) {
-                  throw OpSupport.indexOutOfRange(OP, v, dim, dimSize);
+                  throw KernelChecks.indexOutOfRange(OP, v, dim, dimSize);
                 }
               }
               if (out.numel() == 0) {

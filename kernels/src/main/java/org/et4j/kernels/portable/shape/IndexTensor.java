@@ -1,7 +1,8 @@
 package org.et4j.kernels.portable.shape;
 
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.kernels.util.PlannedCall;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.runtime.kernel.KernelContext;
 import org.et4j.runtime.kernel.KernelRegistry;
 import org.et4j.runtime.kernel.TensorImpl;
@@ -21,8 +22,8 @@ public final class IndexTensor {
     r.register(
         OP,
         args -> {
-          OpSupport.checkArity(OP, args, 4);
-          OpSupport.checkSameDtype(OP, args[0].toTensor(), "self", args[2].toTensor(), "out");
+          KernelChecks.slotCount(OP, args, 4);
+          KernelChecks.sameDtype(OP, args[0].toTensor(), "self", args[2].toTensor(), "out");
           return new PlannedCall(args, 0, 1) {
             private AdvancedIndex index;
 
@@ -33,9 +34,9 @@ public final class IndexTensor {
 
             private AdvancedIndex build() {
               TensorImpl out = args[2].toTensor();
-              OpSupport.checkContiguous(OP, out, "out");
+              KernelChecks.contiguous(OP, out, "out");
               AdvancedIndex ix = AdvancedIndex.of(OP, args[0].toTensor(), args[1].toTensorList());
-              OpSupport.resize(OP, out, ix.xSizes);
+              Shapes.resize(OP, out, ix.xSizes);
               return ix;
             }
 

@@ -2,7 +2,8 @@ package org.et4j.kernels.portable.shape;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.kernels.util.StridedCopy;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelCall;
@@ -24,12 +25,12 @@ public final class MaskedScatter {
     r.register(
         OP,
         args -> {
-          OpSupport.checkArity(OP, args, 5);
+          KernelChecks.slotCount(OP, args, 5);
           TensorImpl self0 = args[0].toTensor();
-          OpSupport.checkSameDtype(OP, self0, "self", args[3].toTensor(), "out");
-          OpSupport.checkSameDtype(OP, self0, "self", args[2].toTensor(), "source");
+          KernelChecks.sameDtype(OP, self0, "self", args[3].toTensor(), "out");
+          KernelChecks.sameDtype(OP, self0, "self", args[2].toTensor(), "source");
           if (args[1].toTensor().dtype() != ScalarType.BOOL) {
-            throw OpSupport.invalid(OP, "mask must be bool, not " + args[1].toTensor().dtype().displayName());
+            throw KernelChecks.invalid(OP, "mask must be bool, not " + args[1].toTensor().dtype().displayName());
           }
           return (KernelCall)
               context -> {
@@ -37,13 +38,13 @@ public final class MaskedScatter {
                 TensorImpl mask = args[1].toTensor();
                 TensorImpl source = args[2].toTensor();
                 TensorImpl out = args[3].toTensor();
-                OpSupport.checkContiguous(OP, source, "source");
+                KernelChecks.contiguous(OP, source, "source");
                 int[] shape = MaskedSelect.broadcastShape(OP, self, mask);
-                OpSupport.resize(OP, out, shape);
+                Shapes.resize(OP, out, shape);
                 long[] ss = ViewCopy.broadcast(OP, self, shape).strides();
                 long[] ms = ViewCopy.broadcast(OP, mask, shape).strides();
                 long[] os = out.strides();
-                long n = OpSupport.numel(shape);
+                long n = Shapes.numel(shape);
                 if (n == 0) {
                   return;
                 }
@@ -59,7 +60,7 @@ public final class MaskedScatter {
                   long o = MaskedSelect.dot(coord, os);
                   if (m.get(ValueLayout.JAVA_BYTE, MaskedSelect.dot(coord, ms)) != 0) {
                     if (next >= available) {
-                      throw OpSupport.invalid(OP, "source has " + available + " elements, fewer than the mask selects");
+                      throw KernelChecks.invalid(OP, "source has " + available + " elements, fewer than the mask selects");
                     }
                     StridedCopy.copyElement(from, next++, dst, o, es);
                   } else {

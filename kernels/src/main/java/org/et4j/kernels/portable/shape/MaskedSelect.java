@@ -2,7 +2,8 @@ package org.et4j.kernels.portable.shape;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.kernels.util.StridedCopy;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelCall;
@@ -23,10 +24,10 @@ public final class MaskedSelect {
     r.register(
         OP,
         args -> {
-          OpSupport.checkArity(OP, args, 4);
-          OpSupport.checkSameDtype(OP, args[0].toTensor(), "self", args[2].toTensor(), "out");
+          KernelChecks.slotCount(OP, args, 4);
+          KernelChecks.sameDtype(OP, args[0].toTensor(), "self", args[2].toTensor(), "out");
           if (args[1].toTensor().dtype() != ScalarType.BOOL) {
-            throw OpSupport.invalid(OP, "mask must be bool, not " + args[1].toTensor().dtype().displayName());
+            throw KernelChecks.invalid(OP, "mask must be bool, not " + args[1].toTensor().dtype().displayName());
           }
           return (KernelCall)
               context -> {
@@ -36,7 +37,7 @@ public final class MaskedSelect {
                 int[] shape = broadcastShape(OP, self, mask);
                 long[] ss = ViewCopy.broadcast(OP, self, shape).strides();
                 long[] ms = ViewCopy.broadcast(OP, mask, shape).strides();
-                long n = OpSupport.numel(shape);
+                long n = Shapes.numel(shape);
                 MemorySegment m = n == 0 ? null : mask.data();
                 long count = 0;
                 int[] coord = new int[shape.length];
@@ -46,7 +47,7 @@ public final class MaskedSelect {
                   }
                   advance(shape, coord);
                 }
-                OpSupport.resize(OP, out, new int[] {OpSupport.toSize(OP, count, "count")});
+                Shapes.resize(OP, out, new int[] {Shapes.toSize(OP, count, "count")});
                 if (count == 0) {
                   return;
                 }
@@ -73,7 +74,7 @@ public final class MaskedSelect {
       int x = i - (n - a.dim()) >= 0 ? a.size(i - (n - a.dim())) : 1;
       int y = i - (n - b.dim()) >= 0 ? b.size(i - (n - b.dim())) : 1;
       if (x != y && x != 1 && y != 1) {
-        throw OpSupport.invalid(op, a.describe() + " and " + b.describe() + " cannot be broadcast together");
+        throw KernelChecks.invalid(op, a.describe() + " and " + b.describe() + " cannot be broadcast together");
       }
       s[i] = x == 1 ? y : x;
     }

@@ -1,7 +1,8 @@
 package org.et4j.kernels.portable.shape;
 
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.kernels.util.PlannedCall;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.kernels.util.StridedCopy;
 import org.et4j.runtime.ErrorCode;
 import org.et4j.runtime.ExecuTorchException;
@@ -36,7 +37,7 @@ final class MultiViewCopy {
       TensorImpl[] outs = args[outIndex].toTensorList();
       for (int i = 1; i < outs.length; i++) {
         if (outs[i].dtype() != outs[0].dtype()) {
-          throw OpSupport.invalid(op, "out[" + i + "] is " + outs[i].dtype().displayName() + " but out[0] is " + outs[0].dtype().displayName());
+          throw KernelChecks.invalid(op, "out[" + i + "] is " + outs[i].dtype().displayName() + " but out[0] is " + outs[0].dtype().displayName());
         }
       }
       int[] watched = new int[outIndex];
@@ -52,12 +53,12 @@ final class MultiViewCopy {
           TensorImpl[] o = args[outIndex].toTensorList();
           StridedView[] views = function.views(op, self, args, o.length);
           if (views.length != o.length) {
-            throw OpSupport.invalid(op, "produces " + views.length + " tensors but out has " + o.length);
+            throw KernelChecks.invalid(op, "produces " + views.length + " tensors but out has " + o.length);
           }
           copies = new StridedCopy[o.length];
           for (int i = 0; i < o.length; i++) {
             StridedView v = views[i];
-            OpSupport.resize(op + " out[" + i + "]", o[i], v.sizes());
+            Shapes.resize(op + " out[" + i + "]", o[i], v.sizes());
             copies[i] = StridedCopy.of(self.dtype(), v.offset(), v.sizes(), v.strides(), o[i].dtype(), 0, o[i].strides());
           }
         }
@@ -82,7 +83,7 @@ final class MultiViewCopy {
     long at = 0;
     for (int i = 0; i < lengths.length; i++) {
       views[i] =
-          new StridedView(OpSupport.withSize(self.sizes(), dim, (int) lengths[i]), at * self.stride(dim), self.strides());
+          new StridedView(Shapes.withSize(self.sizes(), dim, (int) lengths[i]), at * self.stride(dim), self.strides());
       at += lengths[i];
     }
     return views;

@@ -1,6 +1,7 @@
 package org.et4j.kernels.portable.shape;
 
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.runtime.kernel.KernelRegistry;
 
 /**
@@ -20,21 +21,21 @@ public final class NarrowCopy {
             6,
             (op, self, args) -> {
               if (self.dim() == 0) {
-                throw OpSupport.invalid(op, "cannot narrow a 0-d tensor");
+                throw KernelChecks.invalid(op, "cannot narrow a 0-d tensor");
               }
-              int dim = OpSupport.wrapDim(op, args[1].toInt(), self.dim());
+              int dim = Shapes.wrapDim(op, args[1].toInt(), self.dim());
               long size = self.size(dim);
               long start = args[2].toInt();
               long length = args[3].toInt();
               if (start < -size || start > size) {
-                throw OpSupport.invalid(op, "start " + start + " is out of range for dimension " + dim + " of size " + size);
+                throw KernelChecks.invalid(op, "start " + start + " is out of range for dimension " + dim + " of size " + size);
               }
               start = start < 0 ? start + size : start;
               if (length < 0 || start + length > size) {
-                throw OpSupport.invalid(
+                throw KernelChecks.invalid(
                     op, "start " + start + " + length " + length + " exceeds dimension " + dim + " of size " + size);
               }
-              int[] sizes = OpSupport.withSize(self.sizes(), dim, (int) length);
+              int[] sizes = Shapes.withSize(self.sizes(), dim, (int) length);
               return new StridedView(sizes, start * self.stride(dim), self.strides());
             }));
   }

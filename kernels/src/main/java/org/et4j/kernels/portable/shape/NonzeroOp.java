@@ -2,7 +2,8 @@ package org.et4j.kernels.portable.shape;
 
 import java.lang.foreign.MemorySegment;
 import org.et4j.kernels.util.Elements;
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -21,10 +22,10 @@ public final class NonzeroOp {
     r.register(
         OP,
         args -> {
-          OpSupport.checkArity(OP, args, 3);
+          KernelChecks.slotCount(OP, args, 3);
           TensorImpl out0 = args[1].toTensor();
           if (out0.dtype() != ScalarType.LONG || out0.dim() != 2) {
-            throw OpSupport.invalid(OP, "out must be a 2-d int64 tensor, got " + out0.describe());
+            throw KernelChecks.invalid(OP, "out must be a 2-d int64 tensor, got " + out0.describe());
           }
           return (KernelCall)
               context -> {
@@ -42,8 +43,8 @@ public final class NonzeroOp {
                   }
                   advance(self, coord);
                 }
-                OpSupport.resize(
-                    OP, out, new int[] {OpSupport.toSize(OP, count, "count"), rank});
+                Shapes.resize(
+                    OP, out, new int[] {Shapes.toSize(OP, count, "count"), rank});
                 if (count == 0 || rank == 0) {
                   return;
                 }

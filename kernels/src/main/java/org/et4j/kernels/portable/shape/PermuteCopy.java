@@ -1,6 +1,7 @@
 package org.et4j.kernels.portable.shape;
 
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.runtime.kernel.KernelRegistry;
 import org.et4j.runtime.kernel.TensorImpl;
 
@@ -19,16 +20,16 @@ public final class PermuteCopy {
             (op, self, args) -> {
               int n = self.dim();
               if (args[1].intListLength() != n) {
-                throw OpSupport.invalid(
+                throw KernelChecks.invalid(
                     op, "dims has " + args[1].intListLength() + " entries for a tensor of rank " + n);
               }
               int[] sizes = new int[n];
               long[] strides = new long[n];
               boolean[] seen = new boolean[n];
               for (int i = 0; i < n; i++) {
-                int d = OpSupport.wrapDim(op, args[1].intListItem(i), n);
+                int d = Shapes.wrapDim(op, args[1].intListItem(i), n);
                 if (seen[d]) {
-                  throw OpSupport.invalid(op, "dim " + d + " appears twice in dims");
+                  throw KernelChecks.invalid(op, "dim " + d + " appears twice in dims");
                 }
                 seen[d] = true;
                 sizes[i] = self.size(d);

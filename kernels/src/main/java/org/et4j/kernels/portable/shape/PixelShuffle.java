@@ -1,7 +1,8 @@
 package org.et4j.kernels.portable.shape;
 
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.kernels.util.PlannedCall;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.kernels.util.StridedCopy;
 import org.et4j.runtime.kernel.KernelContext;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -27,8 +28,8 @@ public final class PixelShuffle {
 
   private static OpKernel kernel(String op, boolean shuffle) {
     return args -> {
-      OpSupport.checkArity(op, args, 4);
-      OpSupport.checkSameDtype(op, args[0].toTensor(), "self", args[2].toTensor(), "out");
+      KernelChecks.slotCount(op, args, 4);
+      KernelChecks.sameDtype(op, args[0].toTensor(), "self", args[2].toTensor(), "out");
       return new PlannedCall(args, 0, 1) {
         private StridedCopy copy;
 
@@ -38,11 +39,11 @@ public final class PixelShuffle {
           TensorImpl out = args[2].toTensor();
           int rank = self.dim();
           if (rank < 3) {
-            throw OpSupport.invalid(op, "expects rank >= 3, got " + self.describe());
+            throw KernelChecks.invalid(op, "expects rank >= 3, got " + self.describe());
           }
           long rl = args[1].toInt();
           if (rl <= 0) {
-            throw OpSupport.invalid(op, "factor " + rl + " must be positive");
+            throw KernelChecks.invalid(op, "factor " + rl + " must be positive");
           }
           int f = (int) Math.min(rl, Integer.MAX_VALUE);
           int lead = rank - 3;
@@ -54,14 +55,14 @@ public final class PixelShuffle {
           int w;
           if (shuffle) {
             if (self.size(lead) % ((long) f * f) != 0) {
-              throw OpSupport.invalid(op, "channels " + self.size(lead) + " are not divisible by " + f + "²");
+              throw KernelChecks.invalid(op, "channels " + self.size(lead) + " are not divisible by " + f + "²");
             }
             c = (int) (self.size(lead) / ((long) f * f));
             h = self.size(lead + 1);
             w = self.size(lead + 2);
           } else {
             if (self.size(lead + 1) % f != 0 || self.size(lead + 2) % f != 0) {
-              throw OpSupport.invalid(op, "height and width of " + self.describe() + " are not divisible by " + f);
+              throw KernelChecks.invalid(op, "height and width of " + self.describe() + " are not divisible by " + f);
             }
             c = self.size(lead);
             h = self.size(lead + 1) / f;
@@ -70,14 +71,14 @@ public final class PixelShuffle {
           int[] outSizes = self.sizes();
           if (shuffle) {
             outSizes[lead] = c;
-            outSizes[lead + 1] = OpSupport.toSize(op, (long) h * f, "height");
-            outSizes[lead + 2] = OpSupport.toSize(op, (long) w * f, "width");
+            outSizes[lead + 1] = Shapes.toSize(op, (long) h * f, "height");
+            outSizes[lead + 2] = Shapes.toSize(op, (long) w * f, "width");
           } else {
-            outSizes[lead] = OpSupport.toSize(op, (long) c * f * f, "channels");
+            outSizes[lead] = Shapes.toSize(op, (long) c * f * f, "channels");
             outSizes[lead + 1] = h;
             outSizes[lead + 2] = w;
           }
-          OpSupport.resize(op, out, outSizes);
+          Shapes.resize(op, out, outSizes);
           int[] sizes = new int[lead + 5];
           long[] bigStrides = new long[lead + 5];
           long[] wideStrides = new long[lead + 5];

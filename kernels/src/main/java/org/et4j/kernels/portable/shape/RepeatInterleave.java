@@ -2,7 +2,8 @@ package org.et4j.kernels.portable.shape;
 
 import java.lang.foreign.MemorySegment;
 import org.et4j.kernels.util.Elements;
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.KernelRegistry;
 import org.et4j.runtime.kernel.TensorImpl;
@@ -21,16 +22,16 @@ public final class RepeatInterleave {
     r.register(
         OP,
         args -> {
-          OpSupport.checkArity(OP, args, 4);
+          KernelChecks.slotCount(OP, args, 4);
           TensorImpl repeats0 = args[0].toTensor();
-          OpSupport.checkIndexType(OP, repeats0, "repeats");
-          OpSupport.checkSameDtype(OP, repeats0, "repeats", args[2].toTensor(), "out");
+          KernelChecks.indexType(OP, repeats0, "repeats");
+          KernelChecks.sameDtype(OP, repeats0, "repeats", args[2].toTensor(), "out");
           return (KernelCall)
               context -> {
                 TensorImpl repeats = args[0].toTensor();
                 TensorImpl out = args[2].toTensor();
                 if (repeats.dim() != 1) {
-                  throw OpSupport.invalid(OP, "repeats must be 1-d, got " + repeats.describe());
+                  throw KernelChecks.invalid(OP, "repeats must be 1-d, got " + repeats.describe());
                 }
                 MemorySegment rep = repeats.data();
                 var type = repeats.dtype();
@@ -39,14 +40,14 @@ public final class RepeatInterleave {
                 for (long i = 0; i < n; i++) {
                   long k = Elements.readLong(type, rep, i);
                   if (k < 0) {
-                    throw OpSupport.invalid(OP, "repeats[" + i + "] = " + k + " is negative");
+                    throw KernelChecks.invalid(OP, "repeats[" + i + "] = " + k + " is negative");
                   }
                   sum += k;
                 }
                 if (!args[1].isNone() && args[1].toInt() != sum) {
-                  throw OpSupport.invalid(OP, "output_size " + args[1].toInt() + " is not the sum of repeats " + sum);
+                  throw KernelChecks.invalid(OP, "output_size " + args[1].toInt() + " is not the sum of repeats " + sum);
                 }
-                OpSupport.resize(OP, out, new int[] {OpSupport.toSize(OP, sum, "output size")});
+                Shapes.resize(OP, out, new int[] {Shapes.toSize(OP, sum, "output size")});
                 if (sum == 0) {
                   return;
                 }

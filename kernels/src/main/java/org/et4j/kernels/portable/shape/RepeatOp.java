@@ -1,7 +1,8 @@
 package org.et4j.kernels.portable.shape;
 
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.kernels.util.PlannedCall;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.kernels.util.StridedCopy;
 import org.et4j.runtime.kernel.KernelContext;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -22,8 +23,8 @@ public final class RepeatOp {
     r.register(
         OP,
         args -> {
-          OpSupport.checkArity(OP, args, 4);
-          OpSupport.checkSameDtype(OP, args[0].toTensor(), "self", args[2].toTensor(), "out");
+          KernelChecks.slotCount(OP, args, 4);
+          KernelChecks.sameDtype(OP, args[0].toTensor(), "self", args[2].toTensor(), "out");
           return new PlannedCall(args, 0, 1) {
             private StridedCopy copy;
 
@@ -34,7 +35,7 @@ public final class RepeatOp {
               int n = args[1].intListLength();
               int rank = self.dim();
               if (n < rank) {
-                throw OpSupport.invalid(OP, "repeats has " + n + " entries, fewer than the rank " + rank + " of self");
+                throw KernelChecks.invalid(OP, "repeats has " + n + " entries, fewer than the rank " + rank + " of self");
               }
               int[] outSizes = new int[n];
               int[] sizes = new int[2 * n];
@@ -42,17 +43,17 @@ public final class RepeatOp {
               for (int i = 0; i < n; i++) {
                 long rep = args[1].intListItem(i);
                 if (rep < 0 || rep > Integer.MAX_VALUE) {
-                  throw OpSupport.invalid(OP, "repeat " + rep + " is out of range");
+                  throw KernelChecks.invalid(OP, "repeat " + rep + " is out of range");
                 }
                 int j = i - (n - rank);
                 int s = j < 0 ? 1 : self.size(j);
-                outSizes[i] = OpSupport.toSize(OP, rep * s, "repeated size");
+                outSizes[i] = Shapes.toSize(OP, rep * s, "repeated size");
                 sizes[2 * i] = (int) rep;
                 sizes[2 * i + 1] = s;
                 src[2 * i] = 0;
                 src[2 * i + 1] = j < 0 ? 0 : self.stride(j);
               }
-              OpSupport.resize(OP, out, outSizes);
+              Shapes.resize(OP, out, outSizes);
               long[] dst = new long[2 * n];
               for (int i = 0; i < n; i++) {
                 dst[2 * i] = (long) sizes[2 * i + 1] * out.stride(i);

@@ -1,7 +1,8 @@
 package org.et4j.kernels.portable.shape;
 
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.kernels.util.PlannedCall;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.kernels.util.StridedCopy;
 import org.et4j.runtime.kernel.KernelContext;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -22,8 +23,8 @@ public final class RollOp {
     r.register(
         OP,
         args -> {
-          OpSupport.checkArity(OP, args, 5);
-          OpSupport.checkSameDtype(OP, args[0].toTensor(), "self", args[3].toTensor(), "out");
+          KernelChecks.slotCount(OP, args, 5);
+          KernelChecks.sameDtype(OP, args[0].toTensor(), "self", args[3].toTensor(), "out");
           return new PlannedCall(args, 0, 1, 2) {
             private StridedCopy[] copies;
 
@@ -33,16 +34,16 @@ public final class RollOp {
               TensorImpl out = args[3].toTensor();
               int rank = self.dim();
               if (rank == 0) {
-                throw OpSupport.invalid(OP, "cannot roll a 0-d tensor");
+                throw KernelChecks.invalid(OP, "cannot roll a 0-d tensor");
               }
               int n = args[1].intListLength();
               if (n == 0 || n != args[2].intListLength()) {
-                throw OpSupport.invalid(OP, "shifts (" + n + ") and dims (" + args[2].intListLength() + ") must have the same, non-zero length");
+                throw KernelChecks.invalid(OP, "shifts (" + n + ") and dims (" + args[2].intListLength() + ") must have the same, non-zero length");
               }
-              OpSupport.resize(OP, out, self.sizes());
+              Shapes.resize(OP, out, self.sizes());
               long[] shift = new long[rank];
               for (int i = 0; i < n; i++) {
-                int d = OpSupport.wrapDim(OP, args[2].intListItem(i), rank);
+                int d = Shapes.wrapDim(OP, args[2].intListItem(i), rank);
                 shift[d] += args[1].intListItem(i);
               }
               int[] rolled = new int[rank];

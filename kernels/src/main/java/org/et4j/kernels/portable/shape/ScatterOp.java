@@ -2,8 +2,9 @@ package org.et4j.kernels.portable.shape;
 
 import java.lang.foreign.MemorySegment;
 import org.et4j.kernels.util.Fill;
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.kernels.util.PlannedCall;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.runtime.kernel.KernelContext;
 import org.et4j.runtime.kernel.KernelRegistry;
 import org.et4j.runtime.kernel.OpKernel;
@@ -30,13 +31,13 @@ public final class ScatterOp {
   static OpKernel kernel(String op, GatherScatter.Mode mode) {
     boolean value = mode == GatherScatter.Mode.SCATTER_VALUE;
     return args -> {
-      OpSupport.checkArity(op, args, 6);
+      KernelChecks.slotCount(op, args, 6);
       TensorImpl self0 = args[0].toTensor();
-      OpSupport.checkSameDtype(op, self0, "self", args[4].toTensor(), "out");
+      KernelChecks.sameDtype(op, self0, "self", args[4].toTensor(), "out");
       if (!value) {
-        OpSupport.checkSameDtype(op, self0, "self", args[3].toTensor(), "src");
+        KernelChecks.sameDtype(op, self0, "self", args[3].toTensor(), "src");
       } else if (!args[3].isScalar()) {
-        throw OpSupport.invalid(op, "value must be a Scalar, got " + args[3].tag());
+        throw KernelChecks.invalid(op, "value must be a Scalar, got " + args[3].tag());
       }
       return new PlannedCall(args, 0, 1, 2, 3) {
         private final int[] coord = new int[16];
@@ -47,11 +48,11 @@ public final class ScatterOp {
           TensorImpl self = args[0].toTensor();
           TensorImpl out = args[4].toTensor();
           TensorImpl src = value ? null : args[3].toTensor();
-          OpSupport.checkContiguous(op, out, "out");
+          KernelChecks.contiguous(op, out, "out");
           if (src != null) {
-            OpSupport.checkContiguous(op, src, "src");
+            KernelChecks.contiguous(op, src, "src");
           }
-          OpSupport.resize(op, out, self.sizes());
+          Shapes.resize(op, out, self.sizes());
           dim = GatherScatter.check(op, out, args[1].toInt(), args[2].toTensor(), src);
           if (value) {
             Fill.checkFits(op, out.dtype(), args[3]);

@@ -1,6 +1,7 @@
 package org.et4j.kernels.portable.shape;
 
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.runtime.kernel.KernelRegistry;
 import org.et4j.runtime.kernel.TensorImpl;
 
@@ -17,13 +18,13 @@ public final class SelectCopy {
   /** The view of self at {@code index} along {@code dimArg}, that dimension removed. */
   static StridedView select(String op, TensorImpl self, long dimArg, long index) {
     if (self.dim() == 0) {
-      throw OpSupport.invalid(op, "cannot select from a 0-d tensor");
+      throw KernelChecks.invalid(op, "cannot select from a 0-d tensor");
     }
-    int dim = OpSupport.wrapDim(op, dimArg, self.dim());
+    int dim = Shapes.wrapDim(op, dimArg, self.dim());
     long size = self.size(dim);
     long i = index < 0 ? index + size : index;
     if (i < 0 || i >= size) {
-      throw OpSupport.indexOutOfRange(op, index, dim, size);
+      throw KernelChecks.indexOutOfRange(op, index, dim, size);
     }
     int n = self.dim() - 1;
     int[] sizes = new int[n];

@@ -1,6 +1,7 @@
 package org.et4j.kernels.portable.shape;
 
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.runtime.kernel.KernelRegistry;
 import org.et4j.runtime.kernel.TensorImpl;
 import org.et4j.runtime.kernel.Value;
@@ -28,14 +29,14 @@ public final class SliceCopy {
   /** The sliced view of self. */
   static StridedView slice(String op, TensorImpl self, long dimArg, Value start, Value end, long step) {
     if (self.dim() == 0) {
-      throw OpSupport.invalid(op, "cannot slice a 0-d tensor");
+      throw KernelChecks.invalid(op, "cannot slice a 0-d tensor");
     }
-    int dim = OpSupport.wrapDim(op, dimArg, self.dim());
+    int dim = Shapes.wrapDim(op, dimArg, self.dim());
     if (step <= 0) {
-      throw OpSupport.invalid(op, "step must be positive, got " + step);
+      throw KernelChecks.invalid(op, "step must be positive, got " + step);
     }
     long[] range = adjust(self.size(dim), start.isNone() ? 0 : start.toInt(), end.isNone() ? Long.MAX_VALUE : end.toInt(), step);
-    int[] sizes = OpSupport.withSize(self.sizes(), dim, (int) range[2]);
+    int[] sizes = Shapes.withSize(self.sizes(), dim, (int) range[2]);
     long[] strides = self.strides();
     long offset = range[0] * strides[dim];
     strides[dim] *= step;

@@ -1,8 +1,9 @@
 package org.et4j.kernels.portable.shape;
 
 import java.util.Arrays;
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.kernels.util.PlannedCall;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.kernels.util.StridedCopy;
 import org.et4j.runtime.kernel.KernelContext;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -30,11 +31,11 @@ public final class SliceScatter {
    */
   static OpKernel kernel(String op, int arity, ViewCopy.ViewFunction function) {
     return args -> {
-      OpSupport.checkArity(op, args, arity);
+      KernelChecks.slotCount(op, args, arity);
       int outIndex = arity - 2;
       TensorImpl self = args[0].toTensor();
-      OpSupport.checkSameDtype(op, self, "self", args[outIndex].toTensor(), "out");
-      OpSupport.checkSameDtype(op, self, "self", args[1].toTensor(), "src");
+      KernelChecks.sameDtype(op, self, "self", args[outIndex].toTensor(), "out");
+      KernelChecks.sameDtype(op, self, "self", args[1].toTensor(), "src");
       return new PlannedCall(args, ViewCopy.inputs(arity)) {
         private StridedCopy whole;
         private StridedCopy part;
@@ -44,10 +45,10 @@ public final class SliceScatter {
           TensorImpl in = args[0].toTensor();
           TensorImpl src = args[1].toTensor();
           TensorImpl out = args[outIndex].toTensor();
-          OpSupport.resize(op, out, in.sizes());
+          Shapes.resize(op, out, in.sizes());
           StridedView v = function.view(op, out, args);
           if (!src.hasSizes(v.sizes())) {
-            throw OpSupport.invalid(op, "src " + src.describe() + " does not match the target shape " + Arrays.toString(v.sizes()));
+            throw KernelChecks.invalid(op, "src " + src.describe() + " does not match the target shape " + Arrays.toString(v.sizes()));
           }
           whole = StridedCopy.of(in.dtype(), 0, in.sizes(), in.strides(), out.dtype(), 0, out.strides());
           part = StridedCopy.of(src.dtype(), 0, src.sizes(), src.strides(), out.dtype(), v.offset(), v.strides());

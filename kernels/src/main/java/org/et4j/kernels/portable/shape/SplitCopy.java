@@ -1,6 +1,7 @@
 package org.et4j.kernels.portable.shape;
 
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.runtime.kernel.KernelRegistry;
 
 /**
@@ -20,17 +21,17 @@ public final class SplitCopy {
             3,
             (op, self, args, outputs) -> {
               if (self.dim() == 0) {
-                throw OpSupport.invalid(op, "cannot split a 0-d tensor");
+                throw KernelChecks.invalid(op, "cannot split a 0-d tensor");
               }
-              int dim = OpSupport.wrapDim(op, args[2].toInt(), self.dim());
+              int dim = Shapes.wrapDim(op, args[2].toInt(), self.dim());
               long size = self.size(dim);
               long split = args[1].toInt();
               if (split < 0 || (split == 0 && size != 0)) {
-                throw OpSupport.invalid(op, "split_size " + split + " is invalid for dimension " + dim + " of size " + size);
+                throw KernelChecks.invalid(op, "split_size " + split + " is invalid for dimension " + dim + " of size " + size);
               }
               int count = split >= size ? 1 : (int) ((size + split - 1) / split);
               if (count != outputs) {
-                throw OpSupport.invalid(op, "splitting size " + size + " by " + split + " gives " + count + " tensors but out has " + outputs);
+                throw KernelChecks.invalid(op, "splitting size " + size + " by " + split + " gives " + count + " tensors but out has " + outputs);
               }
               long[] lengths = new long[count];
               for (int i = 0; i < count; i++) {

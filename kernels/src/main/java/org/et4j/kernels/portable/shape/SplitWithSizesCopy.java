@@ -1,6 +1,7 @@
 package org.et4j.kernels.portable.shape;
 
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.runtime.kernel.KernelRegistry;
 
 /**
@@ -20,19 +21,19 @@ public final class SplitWithSizesCopy {
             3,
             (op, self, args, outputs) -> {
               if (self.dim() == 0) {
-                throw OpSupport.invalid(op, "cannot split a 0-d tensor");
+                throw KernelChecks.invalid(op, "cannot split a 0-d tensor");
               }
-              int dim = OpSupport.wrapDim(op, args[2].toInt(), self.dim());
+              int dim = Shapes.wrapDim(op, args[2].toInt(), self.dim());
               long[] lengths = args[1].toIntList();
               long sum = 0;
               for (long l : lengths) {
                 if (l < 0) {
-                  throw OpSupport.invalid(op, "negative split size " + l);
+                  throw KernelChecks.invalid(op, "negative split size " + l);
                 }
                 sum += l;
               }
               if (sum != self.size(dim)) {
-                throw OpSupport.invalid(op, "split sizes add up to " + sum + " but dimension " + dim + " has size " + self.size(dim));
+                throw KernelChecks.invalid(op, "split sizes add up to " + sum + " but dimension " + dim + " has size " + self.size(dim));
               }
               return MultiViewCopy.pieces(self, dim, lengths);
             }));

@@ -1,6 +1,7 @@
 package org.et4j.kernels.portable.shape;
 
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.runtime.kernel.KernelRegistry;
 import org.et4j.runtime.kernel.TensorImpl;
 
@@ -23,7 +24,7 @@ public final class SqueezeCopy {
             4,
             (op, self, args) -> {
               boolean[] drop = new boolean[self.dim()];
-              int d = OpSupport.wrapDim(op, args[1].toInt(), self.dim());
+              int d = Shapes.wrapDim(op, args[1].toInt(), self.dim());
               if (self.dim() > 0) {
                 drop[d] = true;
               }
@@ -37,10 +38,10 @@ public final class SqueezeCopy {
             (op, self, args) -> {
               boolean[] drop = new boolean[self.dim()];
               for (int i = 0; i < args[1].intListLength(); i++) {
-                int d = OpSupport.wrapDim(op, args[1].intListItem(i), self.dim());
+                int d = Shapes.wrapDim(op, args[1].intListItem(i), self.dim());
                 if (self.dim() > 0) {
                   if (drop[d]) {
-                    throw OpSupport.invalid(op, "dim " + d + " appears twice");
+                    throw KernelChecks.invalid(op, "dim " + d + " appears twice");
                   }
                   drop[d] = true;
                 }

@@ -1,7 +1,8 @@
 package org.et4j.kernels.portable.shape;
 
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.kernels.util.PlannedCall;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.kernels.util.StridedCopy;
 import org.et4j.runtime.kernel.KernelContext;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -21,9 +22,9 @@ public final class StackOp {
     r.register(
         OP,
         args -> {
-          OpSupport.checkArity(OP, args, 4);
+          KernelChecks.slotCount(OP, args, 4);
           if (args[0].tensorListLength() == 0) {
-            throw OpSupport.invalid(OP, "needs at least one tensor");
+            throw KernelChecks.invalid(OP, "needs at least one tensor");
           }
           return new PlannedCall(args, 0, 1) {
             private StridedCopy[] copies;
@@ -35,20 +36,20 @@ public final class StackOp {
               int rank = ins[0].dim();
               long dimArg = args[1].toInt();
               if (dimArg < -(rank + 1) || dimArg > rank) {
-                throw OpSupport.invalid(OP, "dim " + dimArg + " is out of range for stacking rank " + rank);
+                throw KernelChecks.invalid(OP, "dim " + dimArg + " is out of range for stacking rank " + rank);
               }
               int dim = (int) (dimArg < 0 ? dimArg + rank + 1 : dimArg);
               for (int j = 0; j < ins.length; j++) {
-                OpSupport.checkCanCast(OP, ins[j].dtype(), out.dtype());
+                KernelChecks.canCast(OP, ins[j].dtype(), out.dtype());
                 if (!ins[j].sameShape(ins[0])) {
-                  throw OpSupport.invalid(OP, "tensor " + j + " " + ins[j].describe() + " differs from tensor 0 " + ins[0].describe());
+                  throw KernelChecks.invalid(OP, "tensor " + j + " " + ins[j].describe() + " differs from tensor 0 " + ins[0].describe());
                 }
               }
               int[] sizes = new int[rank + 1];
               for (int d = 0, k = 0; d <= rank; d++) {
                 sizes[d] = d == dim ? ins.length : ins[0].size(k++);
               }
-              OpSupport.resize(OP, out, sizes);
+              Shapes.resize(OP, out, sizes);
               long[] dst = new long[rank];
               for (int d = 0, k = 0; d <= rank; d++) {
                 if (d != dim) {

@@ -1,6 +1,6 @@
 package org.et4j.kernels.portable.shape;
 
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.kernel.KernelRegistry;
 
 /**
@@ -23,7 +23,7 @@ public final class ToCopy {
             true,
             (op, self, args) -> {
               if (args[1].toBool()) {
-                throw OpSupport.invalid(op, "non_blocking=True is not supported");
+                throw KernelChecks.invalid(op, "non_blocking=True is not supported");
               }
               CloneOp.checkMemoryFormat(op, args[2]);
               return ViewCopy.identity(self);

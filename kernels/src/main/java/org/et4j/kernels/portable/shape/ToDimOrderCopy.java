@@ -1,7 +1,7 @@
 package org.et4j.kernels.portable.shape;
 
 import java.util.Arrays;
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.kernel.KernelRegistry;
 import org.et4j.runtime.kernel.TensorImpl;
 import org.et4j.runtime.kernel.Value;
@@ -35,21 +35,21 @@ public final class ToDimOrderCopy {
   /** ExecuTorch's {@code check__to_dim_order_copy_args}. */
   static void checkArgs(String op, TensorImpl self, Value nonBlocking, Value dimOrder, TensorImpl out) {
     if (nonBlocking.toBool()) {
-      throw OpSupport.invalid(op, "non_blocking=True is not supported");
+      throw KernelChecks.invalid(op, "non_blocking=True is not supported");
     }
     int[] want = dimOrder.isNone() ? self.dimOrder() : dimOrder.toIntArray();
     if (!dimOrder.isNone()) {
       if (want.length != self.dim()) {
-        throw OpSupport.invalid(
+        throw KernelChecks.invalid(
             op, "dim_order " + Arrays.toString(want) + " does not match the rank of " + self.describe());
       }
       if (!isContiguousOrder(want) && !isChannelsLast(want)) {
-        throw OpSupport.invalid(
+        throw KernelChecks.invalid(
             op, "dim_order " + Arrays.toString(want) + " is neither contiguous nor channels-last");
       }
     }
     if (!Arrays.equals(want, out.dimOrder())) {
-      throw OpSupport.invalid(
+      throw KernelChecks.invalid(
           op,
           "out has dim order "
               + Arrays.toString(out.dimOrder())

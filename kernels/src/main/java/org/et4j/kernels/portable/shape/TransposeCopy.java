@@ -1,6 +1,6 @@
 package org.et4j.kernels.portable.shape;
 
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.runtime.kernel.KernelRegistry;
 
 /** {@code aten::transpose_copy.int_out(Tensor self, int dim0, int dim1, *, Tensor(a!) out)}. */
@@ -17,12 +17,12 @@ public final class TransposeCopy {
             5,
             (op, self, args) -> {
               if (self.dim() == 0) {
-                OpSupport.wrapDim(op, args[1].toInt(), 0);
-                OpSupport.wrapDim(op, args[2].toInt(), 0);
+                Shapes.wrapDim(op, args[1].toInt(), 0);
+                Shapes.wrapDim(op, args[2].toInt(), 0);
                 return ViewCopy.identity(self);
               }
-              int a = OpSupport.wrapDim(op, args[1].toInt(), self.dim());
-              int b = OpSupport.wrapDim(op, args[2].toInt(), self.dim());
+              int a = Shapes.wrapDim(op, args[1].toInt(), self.dim());
+              int b = Shapes.wrapDim(op, args[2].toInt(), self.dim());
               return PermuteCopy.swap(self, a, b);
             }));
   }

@@ -1,8 +1,9 @@
 package org.et4j.kernels.portable.shape;
 
 import java.lang.foreign.MemorySegment;
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.kernels.util.PlannedCall;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.kernels.util.StridedCopy;
 import org.et4j.runtime.kernel.KernelContext;
 import org.et4j.runtime.kernel.KernelRegistry;
@@ -23,8 +24,8 @@ public final class TrilOp {
     r.register(
         OP,
         args -> {
-          OpSupport.checkArity(OP, args, 4);
-          OpSupport.checkSameDtype(OP, args[0].toTensor(), "self", args[2].toTensor(), "out");
+          KernelChecks.slotCount(OP, args, 4);
+          KernelChecks.sameDtype(OP, args[0].toTensor(), "self", args[2].toTensor(), "out");
           return new PlannedCall(args, 0, 1) {
             private StridedCopy copy;
 
@@ -33,9 +34,9 @@ public final class TrilOp {
               TensorImpl self = args[0].toTensor();
               TensorImpl out = args[2].toTensor();
               if (self.dim() < 2) {
-                throw OpSupport.invalid(OP, "expects rank >= 2, got " + self.describe());
+                throw KernelChecks.invalid(OP, "expects rank >= 2, got " + self.describe());
               }
-              OpSupport.resize(OP, out, self.sizes());
+              Shapes.resize(OP, out, self.sizes());
               copy = StridedCopy.of(self.dtype(), 0, self.sizes(), self.strides(), out.dtype(), 0, out.strides());
             }
 

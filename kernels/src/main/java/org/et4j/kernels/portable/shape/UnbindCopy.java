@@ -1,6 +1,7 @@
 package org.et4j.kernels.portable.shape;
 
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.runtime.kernel.KernelRegistry;
 
 /**
@@ -20,11 +21,11 @@ public final class UnbindCopy {
             2,
             (op, self, args, outputs) -> {
               if (self.dim() == 0) {
-                throw OpSupport.invalid(op, "cannot unbind a 0-d tensor");
+                throw KernelChecks.invalid(op, "cannot unbind a 0-d tensor");
               }
-              int dim = OpSupport.wrapDim(op, args[1].toInt(), self.dim());
+              int dim = Shapes.wrapDim(op, args[1].toInt(), self.dim());
               if (self.size(dim) != outputs) {
-                throw OpSupport.invalid(op, "dimension " + dim + " has size " + self.size(dim) + " but out has " + outputs + " tensors");
+                throw KernelChecks.invalid(op, "dimension " + dim + " has size " + self.size(dim) + " but out has " + outputs + " tensors");
               }
               StridedView[] views = new StridedView[outputs];
               for (int i = 0; i < outputs; i++) {

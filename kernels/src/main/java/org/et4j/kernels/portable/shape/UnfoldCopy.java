@@ -1,6 +1,7 @@
 package org.et4j.kernels.portable.shape;
 
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.runtime.kernel.KernelRegistry;
 
 /**
@@ -21,15 +22,15 @@ public final class UnfoldCopy {
             6,
             (op, self, args) -> {
               int rank = self.dim();
-              int dim = OpSupport.wrapDim(op, args[1].toInt(), rank);
+              int dim = Shapes.wrapDim(op, args[1].toInt(), rank);
               long length = rank == 0 ? 1 : self.size(dim);
               long size = args[2].toInt();
               long step = args[3].toInt();
               if (size < 0 || size > length) {
-                throw OpSupport.invalid(op, "size " + size + " must be in [0, " + length + "]");
+                throw KernelChecks.invalid(op, "size " + size + " must be in [0, " + length + "]");
               }
               if (step <= 0) {
-                throw OpSupport.invalid(op, "step " + step + " must be positive");
+                throw KernelChecks.invalid(op, "step " + step + " must be positive");
               }
               int[] sizes = new int[rank + 1];
               long[] strides = new long[rank + 1];

@@ -1,6 +1,6 @@
 package org.et4j.kernels.portable.shape;
 
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.kernel.KernelRegistry;
 
 /** {@code aten::unsqueeze_copy.out(Tensor self, int dim, *, Tensor(a!) out)}. */
@@ -19,7 +19,7 @@ public final class UnsqueezeCopy {
               int n = self.dim();
               long dim = args[1].toInt();
               if (dim < -(n + 1) || dim > n) {
-                throw OpSupport.invalid(op, "dim " + dim + " is out of range for unsqueezing rank " + n);
+                throw KernelChecks.invalid(op, "dim " + dim + " is out of range for unsqueezing rank " + n);
               }
               int d = (int) (dim < 0 ? dim + n + 1 : dim);
               int[] sizes = new int[n + 1];

@@ -1,7 +1,8 @@
 package org.et4j.kernels.portable.shape;
 
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
 import org.et4j.kernels.util.PlannedCall;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.kernels.util.StridedCopy;
 import org.et4j.runtime.kernel.KernelContext;
 import org.et4j.runtime.kernel.OpKernel;
@@ -38,11 +39,11 @@ final class ViewCopy {
   static OpKernel kernel(
       String op, int arity, int sourceIndex, int outIndex, boolean convert, ViewFunction function) {
     return args -> {
-      OpSupport.checkArity(op, args, arity);
+      KernelChecks.slotCount(op, args, arity);
       TensorImpl source = args[sourceIndex].toTensor();
       TensorImpl out = args[outIndex].toTensor();
       if (!convert) {
-        OpSupport.checkSameDtype(op, source, sourceIndex == 0 ? "self" : "src", out, "out");
+        KernelChecks.sameDtype(op, source, sourceIndex == 0 ? "self" : "src", out, "out");
       }
       int[] watched = outIndex == arity - 2 ? inputs(arity) : allButReturn(arity);
       return new PlannedCall(args, watched) {
@@ -53,7 +54,7 @@ final class ViewCopy {
           TensorImpl in = args[sourceIndex].toTensor();
           TensorImpl o = args[outIndex].toTensor();
           StridedView v = function.view(op, in, args);
-          OpSupport.resize(op, o, v.sizes());
+          Shapes.resize(op, o, v.sizes());
           copy = StridedCopy.of(in.dtype(), v.offset(), v.sizes(), v.strides(), o.dtype(), 0, o.strides());
         }
 
@@ -92,7 +93,7 @@ final class ViewCopy {
     int n = target.length;
     int rank = src.dim();
     if (rank > n) {
-      throw OpSupport.invalid(op, src.describe() + " cannot be broadcast to rank " + n);
+      throw KernelChecks.invalid(op, src.describe() + " cannot be broadcast to rank " + n);
     }
     long[] strides = new long[n];
     for (int i = 0; i < n; i++) {
@@ -103,7 +104,7 @@ final class ViewCopy {
       if (src.size(j) == target[i]) {
         strides[i] = src.stride(j);
       } else if (src.size(j) != 1) {
-        throw OpSupport.invalid(
+        throw KernelChecks.invalid(
             op, src.describe() + " cannot be broadcast to " + java.util.Arrays.toString(target));
       }
     }

@@ -1,7 +1,8 @@
 package org.et4j.kernels.portable.shape;
 
 import java.util.Arrays;
-import org.et4j.kernels.util.OpSupport;
+import org.et4j.kernels.util.KernelChecks;
+import org.et4j.kernels.util.Shapes;
 import org.et4j.runtime.kernel.KernelRegistry;
 import org.et4j.runtime.kernel.TensorImpl;
 import org.et4j.runtime.kernel.Value;
@@ -23,14 +24,14 @@ public final class ViewCopyOp {
   static StridedView reshapeView(String op, TensorImpl self, Value sizeList, TensorImpl out) {
     int[] sizes = inferSizes(op, self.numel(), sizeList);
     if (self.isContiguous()) {
-      return new StridedView(sizes, 0, OpSupport.contiguousStrides(sizes));
+      return new StridedView(sizes, 0, Shapes.contiguousStrides(sizes));
     }
     // A non-contiguous input is reshaped in storage order, as ExecuTorch's memcpy does; that is
     // only meaningful when out keeps the input's dim order.
     if (sizes.length == self.dim() && out.dim() == self.dim() && Arrays.equals(out.dimOrder(), self.dimOrder())) {
       return new StridedView(sizes, 0, stridesFor(sizes, self.dimOrder()));
     }
-    throw OpSupport.invalid(
+    throw KernelChecks.invalid(
         op,
         "cannot reshape self with dim order "
             + Arrays.toString(self.dimOrder())
@@ -48,25 +49,25 @@ public final class ViewCopyOp {
       long s = sizeList.intListItem(i);
       if (s == -1) {
         if (inferred >= 0) {
-          throw OpSupport.invalid(op, "at most one size can be -1");
+          throw KernelChecks.invalid(op, "at most one size can be -1");
         }
         inferred = i;
       } else if (s < 0) {
-        throw OpSupport.invalid(op, "negative size " + s);
+        throw KernelChecks.invalid(op, "negative size " + s);
       } else {
-        sizes[i] = OpSupport.toSize(op, s, "size");
+        sizes[i] = Shapes.toSize(op, s, "size");
         known *= s;
       }
     }
     if (inferred >= 0) {
       if (known == 0) {
-        throw OpSupport.invalid(op, "cannot infer the -1 size when another size is 0");
+        throw KernelChecks.invalid(op, "cannot infer the -1 size when another size is 0");
       }
-      sizes[inferred] = OpSupport.toSize(op, numel / known, "inferred size");
+      sizes[inferred] = Shapes.toSize(op, numel / known, "inferred size");
       known *= sizes[inferred];
     }
     if (known != numel) {
-      throw OpSupport.invalid(
+      throw KernelChecks.invalid(
           op, "shape " + Arrays.toString(sizes) + " is invalid for an input of " + numel + " elements");
     }
     return sizes;

@@ -23,10 +23,10 @@ import org.junit.jupiter.api.Test;
  * every {@code ./mvnw verify}. Upstream fixtures are not copied into the repository; the seeds
  * are written by {@link TinyProgram} or taken from the repository's own conformance fixtures.
  *
- * <p>Regenerate with {@code -Det4j.hostile.writeSeeds=true -Dtest=HostileSeeds}. Crash files that
+ * <p>Regenerate with {@code -Det4j.hostile.writeSeeds=true -Dtest=HostileSeedsTest}. Crash files that
  * Jazzer adds to the same folders while fuzzing stay there as regression seeds once fixed.
  */
-class HostileSeeds {
+class HostileSeedsTest {
   static final Path INPUTS =
       Path.of("runtime/src/test/resources/org/et4j/runtime/hostile/HostileFuzzTestInputs");
 
