@@ -41,9 +41,11 @@ final class RunCommand {
     try (Program program = Program.load(file, options.ptds())) {
       String name = options.one("--method", program.methodNames().contains("forward") ? "forward" : program.methodNames().getFirst());
       MethodMeta meta = program.methodMeta(name);
-      List<EValue> inputs = inputs(meta);
-      List<List<EValue>> batches = Batches.split(meta, inputs);
+      // Load first: a method that cannot load (a missing kernel or backend) says so before any
+      // input is read or made.
       try (Method method = program.loadMethod(name)) {
+        List<EValue> inputs = inputs(meta);
+        List<List<EValue>> batches = Batches.split(meta, inputs);
         long[] nanos = new long[iterations];
         List<EValue> outputs = new ArrayList<>();
         for (List<EValue> batch : batches) {
@@ -175,6 +177,13 @@ final class RunCommand {
         }
         yield Tensor.fromArray(a, shape);
       }
+      case SHORT, UINT16 -> {
+        short[] a = new short[n];
+        for (int i = 0; i < n; i++) {
+          a[i] = (short) r.nextInt(10);
+        }
+        yield Tensor.fromBits(d, a, shape);
+      }
       case CHAR, BYTE -> {
         byte[] a = new byte[n];
         for (int i = 0; i < n; i++) {
@@ -187,6 +196,24 @@ final class RunCommand {
   }
 
   static String render(EValue v) {
+    switch (v) {
+      case EValue.Int(long x) -> {
+        return "int " + x;
+      }
+      case EValue.Double(double x) -> {
+        return "double " + x;
+      }
+      case EValue.Bool(boolean x) -> {
+        return "bool " + x;
+      }
+      case EValue.Str(String x) -> {
+        return "string '" + x + "'";
+      }
+      case EValue.None n -> {
+        return "None";
+      }
+      default -> {}
+    }
     if (!(v instanceof EValue.TensorValue(Tensor t))) {
       return v.toString();
     }

@@ -299,7 +299,8 @@ final class MethodLoader {
       throw new ExecuTorchException(
           ErrorCode.NOT_FOUND,
           "method '" + method + "' delegate " + index + ": backend " + info.backendId()
-              + " is not registered (registered: " + backends.ids() + ")");
+              + " is not registered in et4j, so this method cannot run here (registered backends: "
+              + (backends.ids().isEmpty() ? "none" : String.join(", ", backends.ids())) + ")");
     }
     if (!backend.isAvailable()) {
       throw new ExecuTorchException(

@@ -124,13 +124,27 @@ class UpstreamFixturesTest {
         assertThat(m.output(0)).isInstanceOf(EValue.Int.class);
         assertThat(m.output(0).toInt()).isPositive();
       }
-      assertThatThrownBy(() -> p.loadMethod("kv_forward", KernelRegistry.builder().build(), NO_BACKENDS))
-          .isInstanceOfSatisfying(
-              ExecuTorchException.class,
-              e -> {
-                assertThat(e.errorCode()).isEqualTo(ErrorCode.NOT_FOUND);
-                assertThat(e.getMessage()).contains("QnnBackend");
-              });
+      // Every getter (a plan with no delegate) executes and returns its constant.
+      int getters = 0;
+      for (String name : p.methodNames()) {
+        if (p.methodMeta(name).delegates().isEmpty()) {
+          try (Method m = p.loadMethod(name, KernelRegistry.builder().build(), NO_BACKENDS)) {
+            m.execute();
+            assertThat(m.outputCount()).as(name).isPositive();
+            getters++;
+          }
+        }
+      }
+      assertThat(getters).isEqualTo(p.methodNames().size() - 2);
+      for (String delegated : List.of("kv_forward", "prefill_forward")) {
+        assertThatThrownBy(() -> p.loadMethod(delegated, KernelRegistry.builder().build(), NO_BACKENDS))
+            .isInstanceOfSatisfying(
+                ExecuTorchException.class,
+                e -> {
+                  assertThat(e.errorCode()).isEqualTo(ErrorCode.NOT_FOUND);
+                  assertThat(e.getMessage()).contains("QnnBackend").contains(delegated);
+                });
+      }
     }
   }
 
