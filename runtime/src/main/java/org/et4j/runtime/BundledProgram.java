@@ -1,12 +1,8 @@
 package org.et4j.runtime;
 
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.channels.FileChannel;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -105,9 +101,9 @@ public final class BundledProgram implements AutoCloseable {
     try {
       List<MemorySegment> ext = new ArrayList<>();
       for (Path p : ptd) {
-        ext.add(map(p, arena));
+        ext.add(Program.map(p, arena));
       }
-      return new BundledProgram(arena, map(bpte, arena), ext);
+      return new BundledProgram(arena, Program.map(bpte, arena), ext);
     } catch (RuntimeException e) {
       arena.close();
       throw e;
@@ -117,16 +113,6 @@ public final class BundledProgram implements AutoCloseable {
   /** Loads a .bpte held in memory. */
   public static BundledProgram load(MemorySegment bpte, MemorySegment... ptd) {
     return new BundledProgram(null, bpte, List.of(ptd));
-  }
-
-  private static MemorySegment map(Path path, Arena arena) {
-    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-      return ch.size() == 0 ? MemorySegment.ofArray(new byte[0]) : ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
-    } catch (NoSuchFileException e) {
-      throw new ExecuTorchException(ErrorCode.ACCESS_FAILED, "no such file: " + path);
-    } catch (IOException e) {
-      throw new ExecuTorchException(ErrorCode.ACCESS_FAILED, "cannot read " + path + ": " + e.getMessage(), e);
-    }
   }
 
   private static EValue decode(BValue v, String where) {

@@ -220,23 +220,35 @@ public final class Method implements AutoCloseable {
 
   /** Copies contiguous (row-major) bytes into a tensor stored in its own dim order. */
   private static void copyInto(TensorImpl dst, MemorySegment src) {
-    MemorySegment out = dst.data();
     if (dst.isContiguous()) {
-      MemorySegment.copy(src, 0, out, 0, src.byteSize());
+      MemorySegment.copy(src, 0, dst.data(), 0, src.byteSize());
       return;
     }
-    int rank = dst.dim();
-    int es = dst.dtype().elementSize();
-    long n = dst.numel();
+    stridedCopy(dst, src, true);
+  }
+
+  /**
+   * Walks a tensor's elements in row-major order and copies each between the tensor's storage
+   * (at its dim-order strides) and a row-major buffer: into the tensor when {@code intoTensor}.
+   */
+  private static void stridedCopy(TensorImpl t, MemorySegment rowMajor, boolean intoTensor) {
+    int rank = t.dim();
+    int es = t.dtype().elementSize();
+    long n = t.numel();
     int[] idx = new int[rank];
+    MemorySegment storage = t.data();
     for (long linear = 0; linear < n; linear++) {
       long off = 0;
       for (int d = 0; d < rank; d++) {
-        off += idx[d] * dst.stride(d);
+        off += idx[d] * t.stride(d);
       }
-      MemorySegment.copy(src, linear * es, out, off * es, es);
+      if (intoTensor) {
+        MemorySegment.copy(rowMajor, linear * es, storage, off * es, es);
+      } else {
+        MemorySegment.copy(storage, off * es, rowMajor, linear * es, es);
+      }
       for (int d = rank - 1; d >= 0; d--) {
-        if (++idx[d] < dst.size(d)) {
+        if (++idx[d] < t.size(d)) {
           break;
         }
         idx[d] = 0;
@@ -436,32 +448,13 @@ public final class Method implements AutoCloseable {
     if (!t.isContiguous()) {
       // Present row-major data to the caller, as ExecuTorch's Python bindings do.
       MemorySegment rowMajor = Arena.ofAuto().allocate(Math.max(1, t.nbytes()), 64).asSlice(0, t.nbytes());
-      copyOut(t, rowMajor);
+      stridedCopy(t, rowMajor, false);
       return Tensor.view(t.dtype(), shape, rowMajor);
     }
     return Tensor.view(t.dtype(), shape, data);
   }
 
-  private static void copyOut(TensorImpl src, MemorySegment out) {
-    int rank = src.dim();
-    int es = src.dtype().elementSize();
-    long n = src.numel();
-    int[] idx = new int[rank];
-    MemorySegment in = src.data();
-    for (long linear = 0; linear < n; linear++) {
-      long off = 0;
-      for (int d = 0; d < rank; d++) {
-        off += idx[d] * src.stride(d);
-      }
-      MemorySegment.copy(in, off * es, out, linear * es, es);
-      for (int d = rank - 1; d >= 0; d--) {
-        if (++idx[d] < src.size(d)) {
-          break;
-        }
-        idx[d] = 0;
-      }
-    }
-  }
+
 
   private static EValue toApi(Value v, Views views) {
     return switch (v.tag()) {

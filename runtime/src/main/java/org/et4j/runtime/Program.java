@@ -130,7 +130,8 @@ public final class Program implements AutoCloseable {
     return load(MemorySegment.ofArray(pte), ext);
   }
 
-  private static MemorySegment map(Path path, Arena arena) {
+  /** Maps a whole file read-only into {@code arena}; AccessFailed when it cannot be read. */
+  static MemorySegment map(Path path, Arena arena) {
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
       long size = ch.size();
       if (size == 0) {
