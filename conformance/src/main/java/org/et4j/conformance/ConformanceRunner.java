@@ -71,24 +71,14 @@ public final class ConformanceRunner {
   }
 
   private static Result runOne(Method m, BundledProgram.TestCase tc, Tolerance base, double scale) {
-    try {
-      m.setInputs(tc.inputs().toArray(EValue[]::new));
-      m.execute();
-    } catch (ExecuTorchException | IllegalArgumentException e) {
-      return new Result(e.getMessage(), 0, 0);
-    }
-    if (m.outputCount() != tc.expectedOutputs().size()) {
-      return new Result(
-          "method has " + m.outputCount() + " outputs, the case expects " + tc.expectedOutputs().size(), 0, 0);
+    BundledProgram.CaseResult r = BundledProgram.runCase(m, tc, expected -> outputTolerance(base, scale, expected));
+    if (r.error() != null) {
+      return new Result(r.error(), 0, 0);
     }
     String failure = null;
     double maxAbs = 0;
     double maxRel = 0;
-    for (int i = 0; i < m.outputCount(); i++) {
-      EValue expected = tc.expectedOutputs().get(i);
-      Tolerance tol = expected instanceof EValue.TensorValue(Tensor t) ? base.forDtype(t.dtype()) : base;
-      BundledProgram.OutputComparison c =
-          BundledProgram.compare(i, m.output(i), expected, tol.rtol(), tol.atol(scale));
+    for (BundledProgram.OutputComparison c : r.outputs()) {
       if (Double.isFinite(c.maxAbsError())) {
         maxAbs = Math.max(maxAbs, c.maxAbsError());
       }
@@ -96,9 +86,16 @@ public final class ConformanceRunner {
         maxRel = Math.max(maxRel, c.maxRelError());
       }
       if (!c.passed() && failure == null) {
-        failure = "output " + i + ": " + c.detail() + " (rtol " + tol.rtol() + ", atol " + tol.atol(scale) + ")";
+        BundledProgram.OutputTolerance tol = outputTolerance(base, scale, tc.expectedOutputs().get(c.output()));
+        failure = "output " + c.output() + ": " + c.detail() + " (rtol " + tol.rtol() + ", atol " + tol.atol() + ")";
       }
     }
     return new Result(failure, maxAbs, maxRel);
+  }
+
+  /** The tolerance for one expected output: the method's, widened for a reduced-precision dtype. */
+  public static BundledProgram.OutputTolerance outputTolerance(Tolerance base, double scale, EValue expected) {
+    Tolerance tol = expected instanceof EValue.TensorValue(Tensor t) ? base.forDtype(t.dtype()) : base;
+    return new BundledProgram.OutputTolerance(tol.rtol(), tol.atol(scale));
   }
 }

@@ -180,8 +180,22 @@ public final class BundledProgram implements AutoCloseable {
     return results;
   }
 
-  /** Runs one case on {@code m} and compares its outputs. */
+  /** Relative and absolute tolerance for one floating output. */
+  public record OutputTolerance(double rtol, double atol) {}
+
+  /** Runs one case on {@code m} and compares its outputs with one tolerance for all of them. */
   public static CaseResult runCase(Method m, TestCase tc, double rtol, double atol) {
+    OutputTolerance tol = new OutputTolerance(rtol, atol);
+    return runCase(m, tc, expected -> tol);
+  }
+
+  /**
+   * Runs one case on {@code m} and compares its outputs, each with the tolerance {@code
+   * toleranceFor} gives for the expected value (so that, say, a float16 output can carry its own
+   * rounding).
+   */
+  public static CaseResult runCase(
+      Method m, TestCase tc, java.util.function.Function<EValue, OutputTolerance> toleranceFor) {
     try {
       m.setInputs(tc.inputs().toArray(EValue[]::new));
       m.execute();
@@ -196,7 +210,9 @@ public final class BundledProgram implements AutoCloseable {
     List<OutputComparison> cmp = new ArrayList<>();
     boolean ok = true;
     for (int i = 0; i < m.outputCount(); i++) {
-      OutputComparison c = compare(i, m.output(i), tc.expectedOutputs().get(i), rtol, atol);
+      EValue expected = tc.expectedOutputs().get(i);
+      OutputTolerance tol = toleranceFor.apply(expected);
+      OutputComparison c = compare(i, m.output(i), expected, tol.rtol(), tol.atol());
       ok &= c.passed();
       cmp.add(c);
     }
