@@ -36,21 +36,20 @@ final class InspectCommand {
   int run() {
     Path file = options.file("program");
     try (Program program = Program.load(file, options.ptds())) {
-      Map<String, Object> model = model(file, program);
+      ProgramLayout layout = program.layout();
       if (options.flag("--json")) {
-        out.print(Json.write(model));
+        out.print(Json.write(model(file, program, layout)));
       } else {
-        printText(model, program);
+        printText(file, program, layout);
       }
     }
     return 0;
   }
 
-  private static Map<String, Object> model(Path file, Program program) {
-    ProgramLayout l = program.layout();
+  private static Map<String, Object> model(Path file, Program program, ProgramLayout l) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("file", file.toString());
-    m.put("format", l.bundled() ? "bundled program (BP08) holding a program (ET12)" : "program (ET12)");
+    m.put("format", format(l));
     m.put("file_size", l.fileSize());
     m.put("extended_header_length", l.extendedHeaderLength());
     m.put("program_size", l.programSize());
@@ -143,11 +142,13 @@ final class InspectCommand {
     return l;
   }
 
-  @SuppressWarnings("unchecked")
-  private void printText(Map<String, Object> m, Program program) {
-    ProgramLayout l = program.layout();
-    out.printf("file:        %s (%,d bytes)%n", m.get("file"), l.fileSize());
-    out.printf("format:      %s%n", m.get("format"));
+  private static String format(ProgramLayout l) {
+    return l.bundled() ? "bundled program (BP08) holding a program (ET12)" : "program (ET12)";
+  }
+
+  private void printText(Path file, Program program, ProgramLayout l) {
+    out.printf("file:        %s (%,d bytes)%n", file, l.fileSize());
+    out.printf("format:      %s%n", format(l));
     out.printf(
         "header:      %s%n",
         l.extendedHeaderLength() == 0
@@ -174,8 +175,7 @@ final class InspectCommand {
     for (ExternalDataInfo e : l.externalData()) {
       out.printf("external:    %s, %d tensor(s), %,d bytes%n", e.name(), e.keys().size(), e.dataSize());
     }
-    List<Map<String, Object>> methods = (List<Map<String, Object>>) m.get("methods");
-    out.printf("methods:     %d%n", methods.size());
+    out.printf("methods:     %d%n", program.methodNames().size());
     for (String name : program.methodNames()) {
       MethodMeta meta = program.methodMeta(name);
       out.println();
