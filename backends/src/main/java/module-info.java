@@ -7,4 +7,7 @@ module org.et4j.backends {
   requires org.et4j.kernels;
   requires org.et4j.schema;
   requires static jdk.incubator.vector;
+
+  provides org.et4j.runtime.delegate.Backend with
+      org.et4j.backends.xnnpack.XnnpackBackend;
 }

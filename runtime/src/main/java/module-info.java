@@ -17,6 +17,8 @@ module org.et4j.runtime {
   exports org.et4j.runtime;
   exports org.et4j.runtime.kernel;
   exports org.et4j.runtime.delegate;
+  // The bounds-checking flatbuffer verifier, for the payloads delegates parse.
+  exports org.et4j.runtime.internal.format to org.et4j.backends;
 
   uses org.et4j.runtime.kernel.KernelLibrary;
   uses org.et4j.runtime.delegate.Backend;

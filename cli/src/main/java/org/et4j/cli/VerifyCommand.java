@@ -49,7 +49,7 @@ final class VerifyCommand {
         int total = bundle.testCases(name).size();
         List<BundledProgram.CaseResult> results;
         try (Method m = bundle.program().loadMethod(name)) {
-          List<String> ops = m.meta().operators().stream().map(OperatorUse::name).toList();
+          List<String> ops = org.et4j.conformance.ConformanceRunner.operatorsOf(bundle.program(), name);
           results = new ArrayList<>();
           for (BundledProgram.TestCase tc : bundle.testCases(name)) {
             if (fixed) {

@@ -20,6 +20,25 @@ public final class ConformanceRunner {
   /** One test case's result: the failure (null when it matched) and the errors seen. */
   private record Result(String failure, double maxAbs, double maxRel) {}
 
+  /**
+   * The operators whose tolerance families apply to a method: its kernel calls, and for each
+   * delegate the portable operator equivalent of each node inside (as the backend describes it).
+   */
+  public static List<String> operatorsOf(org.et4j.runtime.Program program, String method) {
+    List<String> ops = new java.util.ArrayList<>(
+        program.methodMeta(method).operators().stream().map(OperatorUse::name).toList());
+    for (var contents : program.delegateContents(method)) {
+      if (contents != null) {
+        for (var node : contents.nodes()) {
+          if (!node.equivalentOperator().isEmpty()) {
+            ops.add(node.equivalentOperator());
+          }
+        }
+      }
+    }
+    return ops;
+  }
+
   public static CaseOutcome run(FixtureCase fc) {
     long t0 = System.nanoTime();
     int cases = 0;
@@ -33,7 +52,7 @@ public final class ConformanceRunner {
         MethodMeta meta = bundle.program().methodMeta(name);
         double scale = fc.referenceMaxAbs().getOrDefault(name, 1.0);
         Tolerance base = Tolerance.forOperators(
-            meta.operators().stream().map(OperatorUse::name).toList(),
+            operatorsOf(bundle.program(), name),
             fc.eagerVsExecuTorchAbs().getOrDefault(name, 0.0),
             scale);
         List<BundledProgram.TestCase> tcs = bundle.testCases(name);

@@ -197,6 +197,37 @@ public final class Program implements AutoCloseable {
     return MethodLoader.load(this, file, file.root().executionPlan(i), namedData, kernels, backends);
   }
 
+  /**
+   * What each delegate of {@code method} holds, as its backend describes it, in delegate order;
+   * null entries for backends that are not registered or do not describe their payloads.
+   */
+  public List<org.et4j.runtime.delegate.DelegateContents> delegateContents(String method, BackendRegistry backends) {
+    checkOpen();
+    Objects.requireNonNull(backends, "backends");
+    int p = planIndexOf(method);
+    var plan = file.root().executionPlan(p);
+    List<org.et4j.runtime.delegate.DelegateContents> out = new ArrayList<>();
+    var bd = new org.et4j.schema.program.BackendDelegate();
+    for (DelegateInfo d : methodMeta(method).delegates()) {
+      plan.delegates(bd, d.index());
+      var backend = backends.lookup(d.backendId());
+      if (backend == null) {
+        out.add(null);
+        continue;
+      }
+      java.lang.foreign.MemorySegment payload = d.location().equals("inline")
+          ? file.inlineDelegateData(d.dataIndex(), "delegate " + d.index())
+          : file.segment((int) d.dataIndex());
+      out.add(backend.describe(payload.asReadOnly(), namedData));
+    }
+    return out;
+  }
+
+  /** {@link #delegateContents(String, BackendRegistry)} with the discovered backends. */
+  public List<org.et4j.runtime.delegate.DelegateContents> delegateContents(String method) {
+    return delegateContents(method, BackendRegistry.defaultRegistry());
+  }
+
   /** Bytes of the program file and its external data files together. */
   long dataBytes() {
     return dataBytes;

@@ -7,6 +7,12 @@ import java.util.List;
  * A delegate backend: ExecuTorch's {@code BackendInterface}. Found with
  * {@link java.util.ServiceLoader} and looked up by {@link #id()}, the string a program's
  * {@code BackendDelegate.id} names (e.g. {@code XnnpackBackend}).
+ *
+ * <p>Threading contract: a backend is shared and must be thread-safe; {@link #init} may be called
+ * concurrently for different methods. Each {@link DelegateHandle} it returns belongs to the one
+ * {@code Method} being loaded and is executed by one thread at a time (the Method's), so a handle
+ * may keep mutable state (buffers, shape caches) without locking. The same payload loaded in
+ * several Methods gets one handle per Method, and those run concurrently.
  */
 public interface Backend {
   /** The id programs use for this backend. */
@@ -25,4 +31,14 @@ public interface Backend {
    * @throws org.et4j.runtime.ExecuTorchException when the payload is invalid or not supported
    */
   DelegateHandle init(BackendInitContext context, MemorySegment processed, List<CompileSpec> compileSpecs);
+
+  /**
+   * Describes a payload without initialising it (for {@code inspect} and tolerance choices).
+   *
+   * @return the contents, or null when this backend does not describe its payloads
+   * @throws org.et4j.runtime.ExecuTorchException when the payload is invalid
+   */
+  default DelegateContents describe(MemorySegment processed, NamedDataMap namedData) {
+    return null;
+  }
 }

@@ -12,7 +12,7 @@ import org.et4j.kernels.util.VectorSupport;
  * {@link #instance()} through {@link VectorSupport}. Arithmetic (add, sub, mul, div, relu,
  * clamp, where) gives bit-identical results in both.
  */
-interface FloatPointwise {
+public interface FloatPointwise {
   /** {@code out[oi + i] = a[ai + i] + alpha * b[bi + i]} for i in [0, n). */
   void add(MemorySegment a, long ai, MemorySegment b, long bi, float alpha, MemorySegment out, long oi, long n);
 

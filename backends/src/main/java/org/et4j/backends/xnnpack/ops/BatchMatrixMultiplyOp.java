@@ -1,0 +1,110 @@
+package org.et4j.backends.xnnpack.ops;
+
+import org.et4j.backends.xnnpack.XnnDatatype;
+import org.et4j.backends.xnnpack.XnnGraph;
+import org.et4j.kernels.gemm.Sgemm;
+
+/**
+ * XNNPACK's BatchMatrixMultiply node ({@code bmm}, and {@code matmul} in attention): {@code
+ * out[b] = a[b] @ B[b]} with {@code a [..., M, K]} and {@code b [..., K, N]} ({@code [..., N, K]}
+ * with TRANSPOSE_B), the leading dims broadcast. float32 through the kernels' {@link Sgemm}.
+ */
+final class BatchMatrixMultiplyOp extends XnnOp {
+  static final int TRANSPOSE_B = 1;
+
+  private final XTensor a;
+  private final XTensor b;
+  private final XTensor out;
+  private final boolean transposeB;
+  private final Sgemm gemm = Sgemm.get();
+  private int m;
+  private int n;
+  private int k;
+  private long batches;
+  private long[] aBatchOffset = new long[0];
+  private long[] bBatchOffset = new long[0];
+
+  BatchMatrixMultiplyOp(XnnGraph.Node node, String where, XTensor a, XTensor b, XTensor out, int flags) {
+    super(node, where, new XTensor[] {a, b}, new XTensor[] {out});
+    this.a = a;
+    this.b = b;
+    this.out = out;
+    if ((flags & ~TRANSPOSE_B) != 0) {
+      throw invalid("unsupported flags 0x" + Integer.toHexString(flags));
+    }
+    this.transposeB = (flags & TRANSPOSE_B) != 0;
+    for (XTensor t : new XTensor[] {a, b, out}) {
+      if (t.type != XnnDatatype.FP32) {
+        throw unsupported(t.describe() + ": et4j runs BatchMatrixMultiply on fp32 values");
+      }
+    }
+    if (a.rank() < 2 || b.rank() < 2 || out.rank() != Math.max(a.rank(), b.rank())) {
+      throw invalid("ranks of " + a.describe() + " x " + b.describe() + " -> " + out.describe() + " do not fit a batched product");
+    }
+  }
+
+  @Override
+  public void reshape() {
+    int ra = a.rank();
+    int rb = b.rank();
+    int r = out.rank();
+    m = a.dims[ra - 2];
+    k = a.dims[ra - 1];
+    int kb = transposeB ? b.dims[rb - 1] : b.dims[rb - 2];
+    n = transposeB ? b.dims[rb - 2] : b.dims[rb - 1];
+    if (kb != k) {
+      throw badShape(a.describe() + " x " + b.describe() + (transposeB ? "^T" : "") + ": inner dims differ");
+    }
+    long count = 1;
+    for (int d = 0; d < r - 2; d++) {
+      int da = d - (r - ra) >= 0 ? a.dims[d - (r - ra)] : 1;
+      int db = d - (r - rb) >= 0 ? b.dims[d - (r - rb)] : 1;
+      if (da != db && da != 1 && db != 1) {
+        throw badShape("batch dims of " + a.describe() + " and " + b.describe() + " are not broadcastable");
+      }
+      out.dims[d] = Math.max(da, db);
+      count *= out.dims[d];
+    }
+    out.dims[r - 2] = m;
+    out.dims[r - 1] = n;
+    batches = count;
+    if (aBatchOffset.length < count) {
+      aBatchOffset = new long[(int) count];
+      bBatchOffset = new long[(int) count];
+    }
+    // Element offset of each output batch's a and b matrices, through the broadcast.
+    for (long idx = 0; idx < count; idx++) {
+      long rem = idx;
+      long ao = 0;
+      long bo = 0;
+      long as = (long) m * k;
+      long bs = (long) k * n;
+      for (int d = r - 3; d >= 0; d--) {
+        int size = out.dims[d];
+        long c = rem % size;
+        rem /= size;
+        int da = d - (r - ra) >= 0 ? a.dims[d - (r - ra)] : 1;
+        int db = d - (r - rb) >= 0 ? b.dims[d - (r - rb)] : 1;
+        if (da != 1) {
+          ao += c * as;
+        }
+        if (db != 1) {
+          bo += c * bs;
+        }
+        as *= da;
+        bs *= db;
+      }
+      aBatchOffset[(int) idx] = ao;
+      bBatchOffset[(int) idx] = bo;
+    }
+  }
+
+  @Override
+  public void run() {
+    long cs = (long) m * n;
+    for (int i = 0; i < batches; i++) {
+      gemm.multiply(m, n, k, 1f, a.data, aBatchOffset[i], k, false, b.data, bBatchOffset[i], transposeB ? k : n,
+          transposeB, 0f, out.data, i * cs, n);
+    }
+  }
+}
