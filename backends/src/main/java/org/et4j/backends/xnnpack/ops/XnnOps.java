@@ -32,9 +32,7 @@ public final class XnnOps {
           org.et4j.backends.xnnpack.XnnNodeKind.AVG_POOLING_2D,
           org.et4j.backends.xnnpack.XnnNodeKind.MAX_POOLING_2D,
           org.et4j.backends.xnnpack.XnnNodeKind.GLOBAL_AVG_POOLING_2D,
-          org.et4j.backends.xnnpack.XnnNodeKind.ARG_MAX_POOLING_2D,
-          org.et4j.backends.xnnpack.XnnNodeKind.STATIC_RESIZE_BILINEAR_2D,
-          org.et4j.backends.xnnpack.XnnNodeKind.SCALED_DOT_PRODUCT_ATTENTION);
+          org.et4j.backends.xnnpack.XnnNodeKind.STATIC_RESIZE_BILINEAR_2D);
 
   /** True when et4j runs nodes of this kind. */
   public static boolean supports(org.et4j.backends.xnnpack.XnnNodeKind kind) {
