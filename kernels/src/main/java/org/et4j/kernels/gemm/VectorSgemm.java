@@ -69,6 +69,15 @@ final class VectorSgemm implements Sgemm {
     final float[] packedA = new float[MC * KC];
     float[] packedB = new float[0];
     final float[] tile = new float[MR * NR];
+    /** Rows of A, row-major, for {@link #multiplyPacked} and {@link #multiplyIndirect}. */
+    float[] rowsA = new float[0];
+
+    float[] rowsA(int floats) {
+      if (rowsA.length < floats) {
+        rowsA = new float[floats];
+      }
+      return rowsA;
+    }
   }
 
   private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
@@ -486,6 +495,287 @@ final class VectorSgemm implements Sgemm {
         }
         c.setAtIndex(FLOAT, cRow + j, v);
       }
+    }
+  }
+  // ---- Pack-once GEMM and IGEMM (XNNPACK's FullyConnected and Convolution) ----
+
+  /**
+   * The A rows one block of {@link #multiplyPacked} or {@link #multiplyIndirect} copies before
+   * walking every panel of B: as many as fit in {@code ROW_BLOCK_FLOATS} (256 KiB, inside L2 with a
+   * panel), at least one tile and at most MC. Each B panel is then loaded once per block and reused
+   * by all its tiles.
+   */
+  private static final int ROW_BLOCK_FLOATS = 64 * 1024;
+
+  @Override
+  public PackedMatrix packB(
+      int k, int n, MemorySegment w, long wOffset, long ldw, boolean nByK, MemorySegment bias,
+      long biasOffset) {
+    return PackedMatrix.pack(this, NR, k, n, w, wOffset, ldw, nByK, bias, biasOffset);
+  }
+
+  /**
+   * XNNPACK's GEMM over pre-packed B: blocks of A rows are copied (row-major, a bulk copy per row,
+   * O(mk) beside the O(mnk) product) into a per-thread buffer, then every NR panel of B is applied
+   * to the block's 8-row tiles. A last block of 1-3 rows (or an m of 1-3: one token through a
+   * linear layer) runs the 1- or 3-row kernel instead of wasting most of an 8-row tile.
+   */
+  @Override
+  public void multiplyPacked(
+      int m, MemorySegment a, long aOffset, long lda, PackedMatrix b, MemorySegment c, long cOffset,
+      long ldc, float min, float max) {
+    b.checkPackedBy(this, NR);
+    PackedMatrix.checkMultiply(m, a, aOffset, lda, b, c, cOffset, ldc, min, max);
+    if (m == 0 || b.n == 0) {
+      return;
+    }
+    int k = b.k;
+    int block = rowBlock(k);
+    float[] pa = WORKSPACE.get().rowsA(block * k);
+    for (int ic = 0; ic < m; ic += block) {
+      int mc = Math.min(block, m - ic);
+      if (k > 0) {
+        for (int r = 0; r < mc; r++) {
+          MemorySegment.copy(a, FLOAT, (aOffset + (ic + r) * lda) * Float.BYTES, pa, r * k, k);
+        }
+      }
+      multiplyBlock(pa, mc, b, c, cOffset + ic * ldc, ldc, min, max);
+    }
+  }
+
+  /**
+   * XNNPACK's IGEMM: for each block of output rows, each row's taps are gathered through the
+   * indirection table (a bulk copy of {@code channels} floats per tap, or zeros for a padding tap)
+   * into the same row buffer as {@link #multiplyPacked}, then the same tiles run. The gather is an
+   * im2col of one L1/L2-sized block only, never of the whole image, and turns reads from the input
+   * segment into array reads the micro-kernel can stream without per-element bounds checks.
+   */
+  @Override
+  public void multiplyIndirect(
+      int m, int taps, int channels, int[] indirection, int indirectionOffset, MemorySegment a,
+      long aOffset, PackedMatrix b, MemorySegment c, long cOffset, long ldc, float min, float max) {
+    b.checkPackedBy(this, NR);
+    PackedMatrix.checkIndirect(
+        m, taps, channels, indirection, indirectionOffset, a, aOffset, b, c, cOffset, ldc, min,
+        max);
+    if (m == 0 || b.n == 0) {
+      return;
+    }
+    int k = b.k;
+    int block = rowBlock(k);
+    float[] pa = WORKSPACE.get().rowsA(block * k);
+    for (int ic = 0; ic < m; ic += block) {
+      int mc = Math.min(block, m - ic);
+      int e = indirectionOffset + ic * taps;
+      for (int r = 0; r < mc; r++) {
+        int dst = r * k;
+        for (int t = 0; t < taps; t++, e++, dst += channels) {
+          int row = indirection[e];
+          if (row < 0) {
+            java.util.Arrays.fill(pa, dst, dst + channels, 0f);
+          } else {
+            MemorySegment.copy(a, FLOAT, (aOffset + row) * Float.BYTES, pa, dst, channels);
+          }
+        }
+      }
+      multiplyBlock(pa, mc, b, c, cOffset + ic * ldc, ldc, min, max);
+    }
+  }
+
+  private static int rowBlock(int k) {
+    int rows = Math.max(MR, ROW_BLOCK_FLOATS / Math.max(1, k) / MR * MR);
+    return Math.min(MC, rows);
+  }
+
+  /**
+   * {@code C[0:mc, :] = clamp(rows x B + bias)} for {@code mc} rows held row-major in {@code pa}
+   * ({@code pa.length >= roundUp(mc, MR) * k}). Tiles of 4-7 rows run the 8-row kernel: its spare
+   * rows compute on stale buffer contents and are never stored.
+   */
+  private static void multiplyBlock(
+      float[] pa, int mc, PackedMatrix b, MemorySegment c, long cIdx, long ldc, float min,
+      float max) {
+    int k = b.k;
+    int n = b.n;
+    float[] pb = b.data;
+    float[] tile = WORKSPACE.get().tile;
+    int rem = mc % MR;
+    int full = rem >= 4 ? mc : mc - rem;
+    int tail = mc - full;
+    for (int jr = 0, bo = 0; jr < n; jr += NR, bo += b.panelStride) {
+      int nr = Math.min(NR, n - jr);
+      for (int ir = 0; ir < full; ir += MR) {
+        packedKernel8(pa, ir * k, k, pb, bo, tile);
+        storeClamped(tile, c, cIdx + ir * ldc + jr, ldc, Math.min(MR, mc - ir), nr, min, max);
+      }
+      if (tail == 1) {
+        packedKernel1(pa, full * k, k, pb, bo, tile);
+      } else if (tail > 1) {
+        packedKernel3(pa, full * k, k, tail, pb, bo, tile);
+      }
+      if (tail > 0) {
+        storeClamped(tile, c, cIdx + full * ldc + jr, ldc, tail, nr, min, max);
+      }
+    }
+  }
+
+  /**
+   * The 8 x 2-vector micro-kernel of the packed GEMM: the same broadcast-FMA as {@link
+   * #microKernel}, but the accumulators start from the panel's bias row (XNNPACK's layout) and A is
+   * read row-major, row {@code r} at {@code pa[ao + r * k + p]}. The tile is parked in {@code tile}
+   * for {@link #storeClamped}, which keeps this method small and free of vector arguments.
+   */
+  static void packedKernel8(float[] pa, int ao, int k, float[] pb, int bo, float[] tile) {
+    FloatVector c00 = FloatVector.fromArray(F, pb, bo);
+    FloatVector c01 = FloatVector.fromArray(F, pb, bo + L);
+    FloatVector c10 = c00, c11 = c01;
+    FloatVector c20 = c00, c21 = c01;
+    FloatVector c30 = c00, c31 = c01;
+    FloatVector c40 = c00, c41 = c01;
+    FloatVector c50 = c00, c51 = c01;
+    FloatVector c60 = c00, c61 = c01;
+    FloatVector c70 = c00, c71 = c01;
+    int a0 = ao;
+    int a1 = ao + k;
+    int a2 = a1 + k;
+    int a3 = a2 + k;
+    int a4 = a3 + k;
+    int a5 = a4 + k;
+    int a6 = a5 + k;
+    int a7 = a6 + k;
+    for (int p = 0; p < k; p++) {
+      int bi = bo + NR + p * NR;
+      FloatVector b0 = FloatVector.fromArray(F, pb, bi);
+      FloatVector b1 = FloatVector.fromArray(F, pb, bi + L);
+      FloatVector x0 = FloatVector.broadcast(F, pa[a0 + p]);
+      c00 = x0.fma(b0, c00);
+      c01 = x0.fma(b1, c01);
+      FloatVector x1 = FloatVector.broadcast(F, pa[a1 + p]);
+      c10 = x1.fma(b0, c10);
+      c11 = x1.fma(b1, c11);
+      FloatVector x2 = FloatVector.broadcast(F, pa[a2 + p]);
+      c20 = x2.fma(b0, c20);
+      c21 = x2.fma(b1, c21);
+      FloatVector x3 = FloatVector.broadcast(F, pa[a3 + p]);
+      c30 = x3.fma(b0, c30);
+      c31 = x3.fma(b1, c31);
+      FloatVector x4 = FloatVector.broadcast(F, pa[a4 + p]);
+      c40 = x4.fma(b0, c40);
+      c41 = x4.fma(b1, c41);
+      FloatVector x5 = FloatVector.broadcast(F, pa[a5 + p]);
+      c50 = x5.fma(b0, c50);
+      c51 = x5.fma(b1, c51);
+      FloatVector x6 = FloatVector.broadcast(F, pa[a6 + p]);
+      c60 = x6.fma(b0, c60);
+      c61 = x6.fma(b1, c61);
+      FloatVector x7 = FloatVector.broadcast(F, pa[a7 + p]);
+      c70 = x7.fma(b0, c70);
+      c71 = x7.fma(b1, c71);
+    }
+    c00.intoArray(tile, 0);
+    c01.intoArray(tile, L);
+    c10.intoArray(tile, NR);
+    c11.intoArray(tile, NR + L);
+    c20.intoArray(tile, 2 * NR);
+    c21.intoArray(tile, 2 * NR + L);
+    c30.intoArray(tile, 3 * NR);
+    c31.intoArray(tile, 3 * NR + L);
+    c40.intoArray(tile, 4 * NR);
+    c41.intoArray(tile, 4 * NR + L);
+    c50.intoArray(tile, 5 * NR);
+    c51.intoArray(tile, 5 * NR + L);
+    c60.intoArray(tile, 6 * NR);
+    c61.intoArray(tile, 6 * NR + L);
+    c70.intoArray(tile, 7 * NR);
+    c71.intoArray(tile, 7 * NR + L);
+  }
+
+  /**
+   * The same kernel for 2 or 3 rows ({@code rows}); with 2, the third row aliases the second, as
+   * XNNPACK's short tiles alias the previous row pointer, so there is no branch in the loop.
+   */
+  static void packedKernel3(float[] pa, int ao, int k, int rows, float[] pb, int bo, float[] tile) {
+    FloatVector c00 = FloatVector.fromArray(F, pb, bo);
+    FloatVector c01 = FloatVector.fromArray(F, pb, bo + L);
+    FloatVector c10 = c00, c11 = c01;
+    FloatVector c20 = c00, c21 = c01;
+    int a0 = ao;
+    int a1 = ao + k;
+    int a2 = rows > 2 ? a1 + k : a1;
+    for (int p = 0; p < k; p++) {
+      int bi = bo + NR + p * NR;
+      FloatVector b0 = FloatVector.fromArray(F, pb, bi);
+      FloatVector b1 = FloatVector.fromArray(F, pb, bi + L);
+      FloatVector x0 = FloatVector.broadcast(F, pa[a0 + p]);
+      c00 = x0.fma(b0, c00);
+      c01 = x0.fma(b1, c01);
+      FloatVector x1 = FloatVector.broadcast(F, pa[a1 + p]);
+      c10 = x1.fma(b0, c10);
+      c11 = x1.fma(b1, c11);
+      FloatVector x2 = FloatVector.broadcast(F, pa[a2 + p]);
+      c20 = x2.fma(b0, c20);
+      c21 = x2.fma(b1, c21);
+    }
+    c00.intoArray(tile, 0);
+    c01.intoArray(tile, L);
+    c10.intoArray(tile, NR);
+    c11.intoArray(tile, NR + L);
+    c20.intoArray(tile, 2 * NR);
+    c21.intoArray(tile, 2 * NR + L);
+  }
+
+  /**
+   * One row (GEMV). Two FMAs per {@code p} on two accumulators would wait on the FMA latency, so
+   * even and odd {@code p} go to separate accumulator pairs, added at the end: the one place where
+   * the summation order differs from ascending {@code p}.
+   */
+  static void packedKernel1(float[] pa, int ao, int k, float[] pb, int bo, float[] tile) {
+    FloatVector c0 = FloatVector.fromArray(F, pb, bo);
+    FloatVector c1 = FloatVector.fromArray(F, pb, bo + L);
+    FloatVector d0 = FloatVector.zero(F);
+    FloatVector d1 = FloatVector.zero(F);
+    int p = 0;
+    for (; p + 1 < k; p += 2) {
+      int bi = bo + NR + p * NR;
+      FloatVector x0 = FloatVector.broadcast(F, pa[ao + p]);
+      FloatVector x1 = FloatVector.broadcast(F, pa[ao + p + 1]);
+      c0 = x0.fma(FloatVector.fromArray(F, pb, bi), c0);
+      c1 = x0.fma(FloatVector.fromArray(F, pb, bi + L), c1);
+      d0 = x1.fma(FloatVector.fromArray(F, pb, bi + NR), d0);
+      d1 = x1.fma(FloatVector.fromArray(F, pb, bi + NR + L), d1);
+    }
+    if (p < k) {
+      int bi = bo + NR + p * NR;
+      FloatVector x0 = FloatVector.broadcast(F, pa[ao + p]);
+      c0 = x0.fma(FloatVector.fromArray(F, pb, bi), c0);
+      c1 = x0.fma(FloatVector.fromArray(F, pb, bi + L), c1);
+    }
+    c0.add(d0).intoArray(tile, 0);
+    c1.add(d1).intoArray(tile, L);
+  }
+
+  /**
+   * Writes tile rows {@code 0..mr-1}, columns {@code 0..nr-1} to C through XNNPACK's output clamp
+   * {@code max(min(x, max), min)} (a NaN stays NaN): vectors for full-width rows, scalar code for a
+   * column tail.
+   */
+  static void storeClamped(
+      float[] tile, MemorySegment c, long cIdx, long ldc, int mr, int nr, float min, float max) {
+    if (nr < NR) {
+      for (int r = 0; r < mr; r++) {
+        long cRow = cIdx + r * ldc;
+        for (int j = 0; j < nr; j++) {
+          c.setAtIndex(FLOAT, cRow + j, Math.max(Math.min(tile[r * NR + j], max), min));
+        }
+      }
+      return;
+    }
+    FloatVector lo = FloatVector.broadcast(F, min);
+    FloatVector hi = FloatVector.broadcast(F, max);
+    for (int r = 0; r < mr; r++) {
+      long cb = (cIdx + r * ldc) * Float.BYTES;
+      FloatVector.fromArray(F, tile, r * NR).min(hi).max(lo).intoMemorySegment(c, cb, LE);
+      FloatVector.fromArray(F, tile, r * NR + L).min(hi).max(lo).intoMemorySegment(c, cb + LB, LE);
     }
   }
 }
