@@ -590,31 +590,52 @@ final class VectorSgemm implements Sgemm {
   /**
    * {@code C[0:mc, :] = clamp(rows x B + bias)} for {@code mc} rows held row-major in {@code pa}
    * ({@code pa.length >= roundUp(mc, MR) * k}). Tiles of 4-7 rows run the 8-row kernel: its spare
-   * rows compute on stale buffer contents and are never stored.
+   * rows compute on stale buffer contents and are never stored. A tail of 1-3 rows runs a short
+   * kernel that covers several panels per call (4 for one row, 2 for two or three), so that it
+   * still keeps 8-12 accumulator chains and as many B streams in flight.
    */
   private static void multiplyBlock(
       float[] pa, int mc, PackedMatrix b, MemorySegment c, long cIdx, long ldc, float min,
       float max) {
     int k = b.k;
     int n = b.n;
+    int stride = b.panelStride;
     float[] pb = b.data;
     float[] tile = WORKSPACE.get().tile;
     int rem = mc % MR;
     int full = rem >= 4 ? mc : mc - rem;
     int tail = mc - full;
-    for (int jr = 0, bo = 0; jr < n; jr += NR, bo += b.panelStride) {
-      int nr = Math.min(NR, n - jr);
-      for (int ir = 0; ir < full; ir += MR) {
-        packedKernel8(pa, ir * k, k, pb, bo, tile);
-        storeClamped(tile, c, cIdx + ir * ldc + jr, ldc, Math.min(MR, mc - ir), nr, min, max);
+    if (full > 0) {
+      for (int jr = 0, bo = 0; jr < n; jr += NR, bo += stride) {
+        int nr = Math.min(NR, n - jr);
+        for (int ir = 0; ir < full; ir += MR) {
+          packedKernel8(pa, ir * k, k, pb, bo, tile);
+          storeClamped(tile, 0, c, cIdx + ir * ldc + jr, ldc, Math.min(MR, mc - ir), nr, min, max);
+        }
       }
+    }
+    if (tail == 0) {
+      return;
+    }
+    int panels = (n + NR - 1) / NR;
+    int group = tail == 1 ? 4 : 2;
+    long cTail = cIdx + full * ldc;
+    for (int q = 0; q < panels; q += group) {
+      // Panels past the last alias it (as XNNPACK's short tiles alias rows): computed, not stored.
+      int last = panels - 1;
+      int bo0 = q * stride;
+      int bo1 = Math.min(q + 1, last) * stride;
       if (tail == 1) {
-        packedKernel1(pa, full * k, k, pb, bo, tile);
-      } else if (tail > 1) {
-        packedKernel3(pa, full * k, k, tail, pb, bo, tile);
+        int bo2 = Math.min(q + 2, last) * stride;
+        int bo3 = Math.min(q + 3, last) * stride;
+        packedKernel1x4(pa, full * k, k, pb, bo0, bo1, bo2, bo3, tile);
+      } else {
+        packedKernel3x2(pa, full * k, k, tail, pb, bo0, bo1, tile);
       }
-      if (tail > 0) {
-        storeClamped(tile, c, cIdx + full * ldc + jr, ldc, tail, nr, min, max);
+      for (int g = 0; g < group && q + g < panels; g++) {
+        int jr = (q + g) * NR;
+        storeClamped(
+            tile, g * tail * NR, c, cTail + jr, ldc, tail, Math.min(NR, n - jr), min, max);
       }
     }
   }
@@ -691,91 +712,130 @@ final class VectorSgemm implements Sgemm {
   }
 
   /**
-   * The same kernel for 2 or 3 rows ({@code rows}); with 2, the third row aliases the second, as
-   * XNNPACK's short tiles alias the previous row pointer, so there is no branch in the loop.
+   * The kernel for 2 or 3 rows ({@code rows}) and two panels at {@code bo0} and {@code bo1}; with 2
+   * rows the third aliases the second, as XNNPACK's short tiles alias the previous row pointer, so
+   * the loop has no branch. Panel {@code q}'s row {@code r} is parked at {@code (q * rows + r) *
+   * NR}.
    */
-  static void packedKernel3(float[] pa, int ao, int k, int rows, float[] pb, int bo, float[] tile) {
-    FloatVector c00 = FloatVector.fromArray(F, pb, bo);
-    FloatVector c01 = FloatVector.fromArray(F, pb, bo + L);
-    FloatVector c10 = c00, c11 = c01;
-    FloatVector c20 = c00, c21 = c01;
+  static void packedKernel3x2(
+      float[] pa, int ao, int k, int rows, float[] pb, int bo0, int bo1, float[] tile) {
+    FloatVector c00 = FloatVector.fromArray(F, pb, bo0);
+    FloatVector c01 = FloatVector.fromArray(F, pb, bo0 + L);
+    FloatVector c02 = FloatVector.fromArray(F, pb, bo1);
+    FloatVector c03 = FloatVector.fromArray(F, pb, bo1 + L);
+    FloatVector c10 = c00, c11 = c01, c12 = c02, c13 = c03;
+    FloatVector c20 = c00, c21 = c01, c22 = c02, c23 = c03;
     int a0 = ao;
     int a1 = ao + k;
     int a2 = rows > 2 ? a1 + k : a1;
     for (int p = 0; p < k; p++) {
-      int bi = bo + NR + p * NR;
+      int bi = bo0 + NR + p * NR;
+      int bj = bo1 + NR + p * NR;
       FloatVector b0 = FloatVector.fromArray(F, pb, bi);
       FloatVector b1 = FloatVector.fromArray(F, pb, bi + L);
+      FloatVector b2 = FloatVector.fromArray(F, pb, bj);
+      FloatVector b3 = FloatVector.fromArray(F, pb, bj + L);
       FloatVector x0 = FloatVector.broadcast(F, pa[a0 + p]);
       c00 = x0.fma(b0, c00);
       c01 = x0.fma(b1, c01);
+      c02 = x0.fma(b2, c02);
+      c03 = x0.fma(b3, c03);
       FloatVector x1 = FloatVector.broadcast(F, pa[a1 + p]);
       c10 = x1.fma(b0, c10);
       c11 = x1.fma(b1, c11);
+      c12 = x1.fma(b2, c12);
+      c13 = x1.fma(b3, c13);
       FloatVector x2 = FloatVector.broadcast(F, pa[a2 + p]);
       c20 = x2.fma(b0, c20);
       c21 = x2.fma(b1, c21);
+      c22 = x2.fma(b2, c22);
+      c23 = x2.fma(b3, c23);
     }
+    int t1 = rows * NR;
     c00.intoArray(tile, 0);
     c01.intoArray(tile, L);
     c10.intoArray(tile, NR);
     c11.intoArray(tile, NR + L);
-    c20.intoArray(tile, 2 * NR);
-    c21.intoArray(tile, 2 * NR + L);
+    c02.intoArray(tile, t1);
+    c03.intoArray(tile, t1 + L);
+    c12.intoArray(tile, t1 + NR);
+    c13.intoArray(tile, t1 + NR + L);
+    if (rows > 2) {
+      c20.intoArray(tile, 2 * NR);
+      c21.intoArray(tile, 2 * NR + L);
+      c22.intoArray(tile, t1 + 2 * NR);
+      c23.intoArray(tile, t1 + 2 * NR + L);
+    }
   }
 
   /**
-   * One row (GEMV). Two FMAs per {@code p} on two accumulators would wait on the FMA latency, so
-   * even and odd {@code p} go to separate accumulator pairs, added at the end: the one place where
-   * the summation order differs from ascending {@code p}.
+   * One row (a GEMV: one token through a linear layer) against four panels at once: eight
+   * independent accumulator chains hide the FMA latency, and four B streams keep more memory
+   * requests in flight than one, which matters once B no longer fits in L2. Panel {@code q} is
+   * parked at {@code q * NR}.
    */
-  static void packedKernel1(float[] pa, int ao, int k, float[] pb, int bo, float[] tile) {
-    FloatVector c0 = FloatVector.fromArray(F, pb, bo);
-    FloatVector c1 = FloatVector.fromArray(F, pb, bo + L);
-    FloatVector d0 = FloatVector.zero(F);
-    FloatVector d1 = FloatVector.zero(F);
-    int p = 0;
-    for (; p + 1 < k; p += 2) {
-      int bi = bo + NR + p * NR;
-      FloatVector x0 = FloatVector.broadcast(F, pa[ao + p]);
-      FloatVector x1 = FloatVector.broadcast(F, pa[ao + p + 1]);
-      c0 = x0.fma(FloatVector.fromArray(F, pb, bi), c0);
-      c1 = x0.fma(FloatVector.fromArray(F, pb, bi + L), c1);
-      d0 = x1.fma(FloatVector.fromArray(F, pb, bi + NR), d0);
-      d1 = x1.fma(FloatVector.fromArray(F, pb, bi + NR + L), d1);
+  static void packedKernel1x4(
+      float[] pa, int ao, int k, float[] pb, int bo0, int bo1, int bo2, int bo3, float[] tile) {
+    FloatVector c0 = FloatVector.fromArray(F, pb, bo0);
+    FloatVector c1 = FloatVector.fromArray(F, pb, bo0 + L);
+    FloatVector c2 = FloatVector.fromArray(F, pb, bo1);
+    FloatVector c3 = FloatVector.fromArray(F, pb, bo1 + L);
+    FloatVector c4 = FloatVector.fromArray(F, pb, bo2);
+    FloatVector c5 = FloatVector.fromArray(F, pb, bo2 + L);
+    FloatVector c6 = FloatVector.fromArray(F, pb, bo3);
+    FloatVector c7 = FloatVector.fromArray(F, pb, bo3 + L);
+    for (int p = 0; p < k; p++) {
+      int o = NR + p * NR;
+      FloatVector x = FloatVector.broadcast(F, pa[ao + p]);
+      c0 = x.fma(FloatVector.fromArray(F, pb, bo0 + o), c0);
+      c1 = x.fma(FloatVector.fromArray(F, pb, bo0 + o + L), c1);
+      c2 = x.fma(FloatVector.fromArray(F, pb, bo1 + o), c2);
+      c3 = x.fma(FloatVector.fromArray(F, pb, bo1 + o + L), c3);
+      c4 = x.fma(FloatVector.fromArray(F, pb, bo2 + o), c4);
+      c5 = x.fma(FloatVector.fromArray(F, pb, bo2 + o + L), c5);
+      c6 = x.fma(FloatVector.fromArray(F, pb, bo3 + o), c6);
+      c7 = x.fma(FloatVector.fromArray(F, pb, bo3 + o + L), c7);
     }
-    if (p < k) {
-      int bi = bo + NR + p * NR;
-      FloatVector x0 = FloatVector.broadcast(F, pa[ao + p]);
-      c0 = x0.fma(FloatVector.fromArray(F, pb, bi), c0);
-      c1 = x0.fma(FloatVector.fromArray(F, pb, bi + L), c1);
-    }
-    c0.add(d0).intoArray(tile, 0);
-    c1.add(d1).intoArray(tile, L);
+    c0.intoArray(tile, 0);
+    c1.intoArray(tile, L);
+    c2.intoArray(tile, NR);
+    c3.intoArray(tile, NR + L);
+    c4.intoArray(tile, 2 * NR);
+    c5.intoArray(tile, 2 * NR + L);
+    c6.intoArray(tile, 3 * NR);
+    c7.intoArray(tile, 3 * NR + L);
   }
 
   /**
-   * Writes tile rows {@code 0..mr-1}, columns {@code 0..nr-1} to C through XNNPACK's output clamp
-   * {@code max(min(x, max), min)} (a NaN stays NaN): vectors for full-width rows, scalar code for a
-   * column tail.
+   * Writes the parked rows {@code tile[to + r * NR + j]}, {@code r < mr, j < nr}, to C through
+   * XNNPACK's output clamp {@code max(min(x, max), min)} (a NaN stays NaN): vectors for whole
+   * vectors of a row, scalar code for the column tail.
    */
   static void storeClamped(
-      float[] tile, MemorySegment c, long cIdx, long ldc, int mr, int nr, float min, float max) {
-    if (nr < NR) {
+      float[] tile, int to, MemorySegment c, long cIdx, long ldc, int mr, int nr, float min,
+      float max) {
+    FloatVector lo = FloatVector.broadcast(F, min);
+    FloatVector hi = FloatVector.broadcast(F, max);
+    if (nr == NR) {
       for (int r = 0; r < mr; r++) {
-        long cRow = cIdx + r * ldc;
-        for (int j = 0; j < nr; j++) {
-          c.setAtIndex(FLOAT, cRow + j, Math.max(Math.min(tile[r * NR + j], max), min));
-        }
+        long cb = (cIdx + r * ldc) * Float.BYTES;
+        int t = to + r * NR;
+        FloatVector.fromArray(F, tile, t).min(hi).max(lo).intoMemorySegment(c, cb, LE);
+        FloatVector.fromArray(F, tile, t + L).min(hi).max(lo).intoMemorySegment(c, cb + LB, LE);
       }
       return;
     }
-    FloatVector lo = FloatVector.broadcast(F, min);
-    FloatVector hi = FloatVector.broadcast(F, max);
+    int first = nr >= L ? L : 0;
     for (int r = 0; r < mr; r++) {
-      long cb = (cIdx + r * ldc) * Float.BYTES;
-      FloatVector.fromArray(F, tile, r * NR).min(hi).max(lo).intoMemorySegment(c, cb, LE);
-      FloatVector.fromArray(F, tile, r * NR + L).min(hi).max(lo).intoMemorySegment(c, cb + LB, LE);
+      long cRow = cIdx + r * ldc;
+      int t = to + r * NR;
+      if (first > 0) {
+        FloatVector.fromArray(F, tile, t).min(hi).max(lo)
+            .intoMemorySegment(c, cRow * Float.BYTES, LE);
+      }
+      for (int j = first; j < nr; j++) {
+        c.setAtIndex(FLOAT, cRow + j, Math.max(Math.min(tile[t + j], max), min));
+      }
     }
   }
 }
