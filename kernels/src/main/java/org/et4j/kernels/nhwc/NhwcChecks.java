@@ -81,7 +81,11 @@ final class NhwcChecks {
    * {@code >= 0}: padding taps before the input are skipped, not read from a zero row.
    */
   static int firstTap(int base, int dilation) {
-    return base >= 0 ? 0 : Math.ceilDiv(-base, dilation);
+    // Called per output pixel: the common dilation 1 avoids an integer division.
+    if (base >= 0) {
+      return 0;
+    }
+    return dilation == 1 ? -base : Math.ceilDiv(-base, dilation);
   }
 
   /** One past the last kernel index whose coordinate {@code base + k * dilation} is {@code < in}. */
@@ -89,6 +93,6 @@ final class NhwcChecks {
     if (base > in - 1) {
       return 0;
     }
-    return Math.min(kernel, (in - 1 - base) / dilation + 1);
+    return Math.min(kernel, dilation == 1 ? in - base : (in - 1 - base) / dilation + 1);
   }
 }

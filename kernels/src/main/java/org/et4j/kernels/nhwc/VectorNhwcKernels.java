@@ -62,6 +62,10 @@ final class VectorNhwcKernels implements NhwcKernels {
     final float[] w = op.packed;
     final int full = c - c % L;
     final long colStep = (long) dw * c;
+    final long colBytes = colStep * B;
+    final long rowBytes = (long) dh * inW * c * B;
+    final boolean unrolled3x3 = kh == 3 && kw == 3;
+    final int wTail = full / L * tileStride;
     for (int n = 0; n < batch; n++) {
       for (int oy = 0; oy < outH; oy++) {
         int by = oy * op.strideH - op.padTop;
@@ -73,21 +77,51 @@ final class VectorNhwcKernels implements NhwcKernels {
           int kx1 = NhwcChecks.endTap(bx, dw, inW, kw);
           long o = outOff + (((long) n * outH + oy) * outW + ox) * c;
           long pixel0 = inOff + (((long) n * inH + by) * inW + bx) * c;
-          int wt = 0;
-          for (int c0 = 0; c0 < full; c0 += L, wt += tileStride) {
-            FloatVector acc = FloatVector.fromArray(F, w, wt);
-            for (int ky = ky0; ky < ky1; ky++) {
-              long row = pixel0 + (long) ky * dh * inW * c + c0;
-              int wk = wt + (1 + ky * kw) * L;
-              for (int kx = kx0; kx < kx1; kx++) {
-                FloatVector x = FloatVector.fromMemorySegment(F, in, (row + kx * colStep) * B, LE);
-                acc = x.fma(FloatVector.fromArray(F, w, wk + kx * L), acc);
-              }
+          if (unrolled3x3 && ky0 == 0 && ky1 == 3 && kx0 == 0 && kx1 == 3) {
+            // The interior of a 3x3 convolution, most of its pixels: nine taps written out, so
+            // that the tap loops' bounds and branches are gone from the hottest path.
+            for (int c0 = 0, wt = 0; c0 < full; c0 += L, wt += tileStride) {
+              long a = (pixel0 + c0) * B;
+              FloatVector acc = FloatVector.fromArray(F, w, wt);
+              acc = FloatVector.fromMemorySegment(F, in, a, LE)
+                  .fma(FloatVector.fromArray(F, w, wt + L), acc);
+              acc = FloatVector.fromMemorySegment(F, in, a + colBytes, LE)
+                  .fma(FloatVector.fromArray(F, w, wt + 2 * L), acc);
+              acc = FloatVector.fromMemorySegment(F, in, a + 2 * colBytes, LE)
+                  .fma(FloatVector.fromArray(F, w, wt + 3 * L), acc);
+              a += rowBytes;
+              acc = FloatVector.fromMemorySegment(F, in, a, LE)
+                  .fma(FloatVector.fromArray(F, w, wt + 4 * L), acc);
+              acc = FloatVector.fromMemorySegment(F, in, a + colBytes, LE)
+                  .fma(FloatVector.fromArray(F, w, wt + 5 * L), acc);
+              acc = FloatVector.fromMemorySegment(F, in, a + 2 * colBytes, LE)
+                  .fma(FloatVector.fromArray(F, w, wt + 6 * L), acc);
+              a += rowBytes;
+              acc = FloatVector.fromMemorySegment(F, in, a, LE)
+                  .fma(FloatVector.fromArray(F, w, wt + 7 * L), acc);
+              acc = FloatVector.fromMemorySegment(F, in, a + colBytes, LE)
+                  .fma(FloatVector.fromArray(F, w, wt + 8 * L), acc);
+              acc = FloatVector.fromMemorySegment(F, in, a + 2 * colBytes, LE)
+                  .fma(FloatVector.fromArray(F, w, wt + 9 * L), acc);
+              acc.max(min).min(max).intoMemorySegment(out, (o + c0) * B, LE);
             }
-            acc.max(min).min(max).intoMemorySegment(out, (o + c0) * B, LE);
+          } else {
+            for (int c0 = 0, wt = 0; c0 < full; c0 += L, wt += tileStride) {
+              FloatVector acc = FloatVector.fromArray(F, w, wt);
+              for (int ky = ky0; ky < ky1; ky++) {
+                long row = pixel0 + (long) ky * dh * inW * c + c0;
+                int wk = wt + (1 + ky * kw) * L;
+                for (int kx = kx0; kx < kx1; kx++) {
+                  FloatVector x =
+                      FloatVector.fromMemorySegment(F, in, (row + kx * colStep) * B, LE);
+                  acc = x.fma(FloatVector.fromArray(F, w, wk + kx * L), acc);
+                }
+              }
+              acc.max(min).min(max).intoMemorySegment(out, (o + c0) * B, LE);
+            }
           }
           for (int j = full; j < c; j++) {
-            int wj = wt + (j - full);
+            int wj = wTail + (j - full);
             float acc = w[wj];
             for (int ky = ky0; ky < ky1; ky++) {
               long row = pixel0 + (long) ky * dh * inW * c + j;
