@@ -7,6 +7,9 @@ module org.et4j.kernels {
   requires org.et4j.runtime;
   requires static jdk.incubator.vector;
 
+  exports org.et4j.kernels.qgemm to
+      org.et4j.backends;
+
   provides org.et4j.runtime.kernel.KernelLibrary with
       org.et4j.kernels.portable.PortableKernelLibrary,
       org.et4j.kernels.prim.PrimKernelLibrary,
