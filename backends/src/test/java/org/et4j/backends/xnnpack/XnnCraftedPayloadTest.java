@@ -276,6 +276,17 @@ class XnnCraftedPayloadTest {
   }
 
   @Test
+  void unknownNodeType() {
+    XnnTinyGraph g = XnnTinyGraph.add();
+    g.nodes.set(0, new Nod(100, b -> Node1x1.createNode1x1(b, 0, 2, 0)));
+    ExecuTorchException e = initFails(g.build());
+    // flatbuffers' verifier accepts unknown union members and XNNCompiler's define-node table
+    // answers NotImplemented for them: a newer exporter's node is unsupported, not malformed.
+    assertThat(e.errorCode()).isEqualTo(ErrorCode.NOT_IMPLEMENTED);
+    assertThat(e.getMessage()).contains("node 0", "unknown XNNPACK node type 100");
+  }
+
+  @Test
   void nodeWithoutTable() {
     XnnTinyGraph g = XnnTinyGraph.add();
     g.nodes.set(0, new Nod(XnnNodeKind.ADD, null));
