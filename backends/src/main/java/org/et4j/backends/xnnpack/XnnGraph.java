@@ -40,6 +40,8 @@ import org.et4j.schema.xnnpack.XValueUnion;
 public final class XnnGraph {
   /** XNNPACK's {@code XNN_MAX_TENSOR_DIMS}. */
   static final int MAX_DIMS = 6;
+  /** Elements et4j allows one value (serialized or propagated): far more than memory, far less than overflow. */
+  static final long MAX_ELEMENTS = 1L << 40;
   /** ExecuTorch's limit on {@code num_externs}. */
   static final int MAX_EXTERNS = 4096;
 
@@ -290,7 +292,7 @@ public final class XnnGraph {
         dims[k] = (int) d;
         numel = Math.multiplyHigh(numel, d) != 0 || numel * d < 0 ? Long.MAX_VALUE : numel * d;
       }
-      if (numel > (1L << 40)) {
+      if (numel > MAX_ELEMENTS) {
         throw invalid(vw + ": " + Arrays.toString(dims) + " has too many elements");
       }
       XnnQuant quant = decodeQuant(xv, dt, dims, vw);

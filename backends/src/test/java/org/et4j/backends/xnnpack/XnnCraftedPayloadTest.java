@@ -312,4 +312,52 @@ class XnnCraftedPayloadTest {
     assertThat(e.errorCode()).isEqualTo(ErrorCode.NOT_IMPLEMENTED);
     assertThat(e.getMessage()).contains("node 0 (GlobalAvgPooling2d)");
   }
+  // ---- defects the hostile tests found (each failed before its fix) ----
+
+  /** Runs a payload through init and one execute; only an ExecuTorchException may come out. */
+  private static XnnPayloadHarness.Outcome exercise(XnnTinyGraph g) {
+    return XnnPayloadHarness.direct(g.build(), Map.of());
+  }
+
+  @Test
+  void reshapeWhoseNewShapeOverflows() {
+    // new_shape 65536^4 = 2^64 elements, which wraps to the input's 0: the output's dims must not
+    // be taken at face value by the transpose after it.
+    XnnTinyGraph g = new XnnTinyGraph();
+    g.external(0, 1, 0, 0, 3);
+    g.values.add(new Val(1, 1, 1, 1, 1));
+    g.values.add(new Val(2, 1, 1, 1, 1));
+    g.external(3, 2, 1, 0, 3);
+    g.numExterns = 2;
+    g.nodes.add(new Nod(XnnNodeKind.STATIC_RESHAPE, b -> XNNStaticReshape.createXNNStaticReshape(b, 4,
+        XNNStaticReshape.createNewShapeVector(b, new long[] {65536, 65536, 65536, 65536}), 0, 1, 0)));
+    g.nodes.add(new Nod(XnnNodeKind.STATIC_TRANSPOSE, b -> XNNStaticTranspose.createXNNStaticTranspose(b, 4,
+        XNNStaticTranspose.createPermVector(b, new long[] {1, 0, 2, 3}), 1, 2, 0)));
+    g.nodes.add(new Nod(XnnNodeKind.STATIC_RESHAPE, b -> XNNStaticReshape.createXNNStaticReshape(b, 2,
+        XNNStaticReshape.createNewShapeVector(b, new long[] {0, 3}), 2, 3, 0)));
+    ExecuTorchException e = initFails(g.build());
+    assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_PROGRAM);
+    assertThat(e.getMessage()).contains("node 0 (StaticReshape)", "value 1", "too many elements");
+  }
+
+  @Test
+  void padWhoseOutputOverflows() {
+    XnnTinyGraph g = new XnnTinyGraph();
+    g.external(0, 1, 0, 1, 1, 1, 1, 1, 1);
+    g.values.add(new Val(1, 1, 1, 1, 1, 1, 1));
+    g.external(2, 2, 1, 1, 1, 1, 1, 1, 1);
+    g.numExterns = 2;
+    long big = Integer.MAX_VALUE / 4;
+    g.nodes.add(new Nod(XnnNodeKind.STATIC_CONSTANT_PAD, b -> org.et4j.schema.xnnpack.XNNStaticConstantPad
+        .createXNNStaticConstantPad(b,
+            org.et4j.schema.xnnpack.XNNStaticConstantPad.createPrePaddingsVector(b, new long[] {big, big, big, big, big, big}),
+            org.et4j.schema.xnnpack.XNNStaticConstantPad.createPostPaddingsVector(b, new long[] {0, 0, 0, 0, 0, 0}),
+            0f, 0, 1, 0)));
+    g.nodes.add(new Nod(XnnNodeKind.STATIC_SLICE, b -> org.et4j.schema.xnnpack.XNNStaticSlice.createXNNStaticSlice(b, 6,
+        org.et4j.schema.xnnpack.XNNStaticSlice.createOffsetsVector(b, new long[6]),
+        org.et4j.schema.xnnpack.XNNStaticSlice.createSizesVector(b, new long[] {1, 1, 1, 1, 1, 1}), 1, 2, 0)));
+    ExecuTorchException e = initFails(g.build());
+    assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_PROGRAM);
+    assertThat(e.getMessage()).contains("node 0 (StaticConstantPad)", "value 1", "too many elements");
+  }
 }
