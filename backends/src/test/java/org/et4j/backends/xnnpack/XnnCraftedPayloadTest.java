@@ -341,6 +341,19 @@ class XnnCraftedPayloadTest {
   }
 
   @Test
+  void batchMatrixMultiplyWithManyEmptyBatches() {
+    // 2^32 batches of 0 x 4 matrices: nothing to compute, and nothing may be sized by the batch count.
+    XnnTinyGraph g = new XnnTinyGraph();
+    g.external(0, 1, 0, 65536, 65536, 0, 4);
+    g.external(1, 1, 1, 4, 2);
+    g.external(2, 2, 2, 65536, 65536, 0, 2);
+    g.numExterns = 3;
+    g.nodes.add(XnnTinyGraph.binary(XnnNodeKind.BATCH_MATRIX_MULTIPLY, 0, 1, 2));
+    // Initialises; the arguments would be empty, so run it on the handle with the graph's own.
+    assertThat(exercise(g)).isEqualTo(XnnPayloadHarness.Outcome.EXECUTED);
+  }
+
+  @Test
   void padWhoseOutputOverflows() {
     XnnTinyGraph g = new XnnTinyGraph();
     g.external(0, 1, 0, 1, 1, 1, 1, 1, 1);
