@@ -354,6 +354,22 @@ class XnnCraftedPayloadTest {
   }
 
   @Test
+  void fullyConnectedWithAHalfBiasInput() {
+    // A bias that is a graph input (not a constant) of fp16: the multiply reads float32 biases.
+    XnnTinyGraph g = new XnnTinyGraph();
+    g.external(0, 1, 0, 2, 3);
+    g.external(1, 1, 1, 4, 3);
+    g.external(2, 1, 2, 4).datatype = (short) XnnDatatype.FP16.code();
+    g.external(3, 2, 3, 2, 4);
+    g.numExterns = 4;
+    g.nodes.add(new Nod(XnnNodeKind.FULLY_CONNECTED,
+        b -> org.et4j.schema.xnnpack.XNNFullyConnected.createXNNFullyConnected(b, 0, 1, 2, 3, 0)));
+    ExecuTorchException e = initFails(g.build());
+    assertThat(e.errorCode()).isEqualTo(ErrorCode.NOT_SUPPORTED);
+    assertThat(e.getMessage()).contains("node 0 (FullyConnected)", "non-constant fp16 bias");
+  }
+
+  @Test
   void padWhoseOutputOverflows() {
     XnnTinyGraph g = new XnnTinyGraph();
     g.external(0, 1, 0, 1, 1, 1, 1, 1, 1);

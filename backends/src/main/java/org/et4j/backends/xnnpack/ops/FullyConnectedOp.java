@@ -67,6 +67,11 @@ final class FullyConnectedOp extends XnnOp {
       if (biasValue.rank() != 1 || biasValue.dims[0] != n || !Floats.isFloating(biasValue.type)) {
         throw invalid("bias " + biasValue.describe() + " must be a floating vector of " + n);
       }
+      if (!biasValue.isConstant() && biasValue.type != XnnDatatype.FP32) {
+        // Only constant biases are widened (once, here); a bias computed at run time goes to the
+        // multiply as it is, and the multiply reads float32.
+        throw unsupported("a non-constant " + biasValue.type + " bias is not supported");
+      }
     }
     // Constants widened to float32 once (a view of the file when already float32).
     this.weights = filter.isConstant() ? widen(filter) : null;
