@@ -3,7 +3,6 @@ package org.et4j.backends.xnnpack;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.et4j.runtime.BundledProgram;
@@ -213,14 +212,5 @@ final class XnnPayloadHarness {
     if (e.errorCode() == ErrorCode.INTERNAL) {
       throw new XnnFailure("during " + during + ": Internal error " + e.getMessage(), e);
     }
-  }
-
-  /** For messages: a short hex view of bytes. */
-  static String hex(byte[] b, int max) {
-    StringBuilder s = new StringBuilder();
-    for (int i = 0; i < Math.min(b.length, max); i++) {
-      s.append(String.format("%02x", b[i]));
-    }
-    return s + (b.length > max ? "..." : "") + " " + Arrays.hashCode(b);
   }
 }
