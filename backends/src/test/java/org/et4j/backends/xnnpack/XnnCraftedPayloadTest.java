@@ -275,10 +275,16 @@ class XnnCraftedPayloadTest {
     assertThat(e.getMessage()).contains("node 0 (StaticTranspose)", "perm [1, 1] is not a permutation of 0..1");
   }
 
-  @Test
-  void unknownNodeType() {
+  /** The payload of {@link #unknownNodeType}. */
+  static XnnTinyGraph unknownNode() {
     XnnTinyGraph g = XnnTinyGraph.add();
     g.nodes.set(0, new Nod(100, b -> Node1x1.createNode1x1(b, 0, 2, 0)));
+    return g;
+  }
+
+  @Test
+  void unknownNodeType() {
+    XnnTinyGraph g = unknownNode();
     ExecuTorchException e = initFails(g.build());
     // flatbuffers' verifier accepts unknown union members and XNNCompiler's define-node table
     // answers NotImplemented for them: a newer exporter's node is unsupported, not malformed.
@@ -319,8 +325,8 @@ class XnnCraftedPayloadTest {
     return XnnPayloadHarness.direct(g.build(), Map.of());
   }
 
-  @Test
-  void reshapeWhoseNewShapeOverflows() {
+  /** The payload of {@link #reshapeWhoseNewShapeOverflows}. */
+  static XnnTinyGraph reshapeOverflow() {
     // new_shape 65536^4 = 2^64 elements, which wraps to the input's 0: the output's dims must not
     // be taken at face value by the transpose after it.
     XnnTinyGraph g = new XnnTinyGraph();
@@ -335,13 +341,19 @@ class XnnCraftedPayloadTest {
         XNNStaticTranspose.createPermVector(b, new long[] {1, 0, 2, 3}), 1, 2, 0)));
     g.nodes.add(new Nod(XnnNodeKind.STATIC_RESHAPE, b -> XNNStaticReshape.createXNNStaticReshape(b, 2,
         XNNStaticReshape.createNewShapeVector(b, new long[] {0, 3}), 2, 3, 0)));
+    return g;
+  }
+
+  @Test
+  void reshapeWhoseNewShapeOverflows() {
+    XnnTinyGraph g = reshapeOverflow();
     ExecuTorchException e = initFails(g.build());
     assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_PROGRAM);
     assertThat(e.getMessage()).contains("node 0 (StaticReshape)", "value 1", "too many elements");
   }
 
-  @Test
-  void batchMatrixMultiplyWithManyEmptyBatches() {
+  /** The payload of {@link #batchMatrixMultiplyWithManyEmptyBatches}. */
+  static XnnTinyGraph manyEmptyBatches() {
     // 2^32 batches of 0 x 4 matrices: nothing to compute, and nothing may be sized by the batch count.
     XnnTinyGraph g = new XnnTinyGraph();
     g.external(0, 1, 0, 65536, 65536, 0, 4);
@@ -349,12 +361,18 @@ class XnnCraftedPayloadTest {
     g.external(2, 2, 2, 65536, 65536, 0, 2);
     g.numExterns = 3;
     g.nodes.add(XnnTinyGraph.binary(XnnNodeKind.BATCH_MATRIX_MULTIPLY, 0, 1, 2));
+    return g;
+  }
+
+  @Test
+  void batchMatrixMultiplyWithManyEmptyBatches() {
+    XnnTinyGraph g = manyEmptyBatches();
     // Initialises; the arguments would be empty, so run it on the handle with the graph's own.
     assertThat(exercise(g)).isEqualTo(XnnPayloadHarness.Outcome.EXECUTED);
   }
 
-  @Test
-  void fullyConnectedWithAHalfBiasInput() {
+  /** The payload of {@link #fullyConnectedWithAHalfBiasInput}. */
+  static XnnTinyGraph halfBiasInput() {
     // A bias that is a graph input (not a constant) of fp16: the multiply reads float32 biases.
     XnnTinyGraph g = new XnnTinyGraph();
     g.external(0, 1, 0, 2, 3);
@@ -364,13 +382,19 @@ class XnnCraftedPayloadTest {
     g.numExterns = 4;
     g.nodes.add(new Nod(XnnNodeKind.FULLY_CONNECTED,
         b -> org.et4j.schema.xnnpack.XNNFullyConnected.createXNNFullyConnected(b, 0, 1, 2, 3, 0)));
+    return g;
+  }
+
+  @Test
+  void fullyConnectedWithAHalfBiasInput() {
+    XnnTinyGraph g = halfBiasInput();
     ExecuTorchException e = initFails(g.build());
     assertThat(e.errorCode()).isEqualTo(ErrorCode.NOT_SUPPORTED);
     assertThat(e.getMessage()).contains("node 0 (FullyConnected)", "non-constant fp16 bias");
   }
 
-  @Test
-  void padWhoseOutputOverflows() {
+  /** The payload of {@link #padWhoseOutputOverflows}. */
+  static XnnTinyGraph padOverflow() {
     XnnTinyGraph g = new XnnTinyGraph();
     g.external(0, 1, 0, 1, 1, 1, 1, 1, 1);
     g.values.add(new Val(1, 1, 1, 1, 1, 1, 1));
@@ -385,6 +409,12 @@ class XnnCraftedPayloadTest {
     g.nodes.add(new Nod(XnnNodeKind.STATIC_SLICE, b -> org.et4j.schema.xnnpack.XNNStaticSlice.createXNNStaticSlice(b, 6,
         org.et4j.schema.xnnpack.XNNStaticSlice.createOffsetsVector(b, new long[6]),
         org.et4j.schema.xnnpack.XNNStaticSlice.createSizesVector(b, new long[] {1, 1, 1, 1, 1, 1}), 1, 2, 0)));
+    return g;
+  }
+
+  @Test
+  void padWhoseOutputOverflows() {
+    XnnTinyGraph g = padOverflow();
     ExecuTorchException e = initFails(g.build());
     assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_PROGRAM);
     assertThat(e.getMessage()).contains("node 0 (StaticConstantPad)", "value 1", "too many elements");

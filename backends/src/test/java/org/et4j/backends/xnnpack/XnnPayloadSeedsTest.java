@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The seed corpus of {@link XnnPayloadFuzzTest}: the first payload of a few small fixtures, so
  * that the fuzzer starts from real graphs (elementwise, fully-connected, fp16/bf16, int32 and
- * dynamic shapes) instead of from nothing. The test checks that the committed seeds are still the
+ * dynamic shapes) instead of from nothing, and one payload per defect the hostile tests found. The test checks that the committed seeds are still the
  * fixtures' payloads; {@code -Det4j.xnn.writeSeeds=true} rewrites them.
  */
 class XnnPayloadSeedsTest {
@@ -37,6 +37,22 @@ class XnnPayloadSeedsTest {
       assertThat(seed).as("seed of " + fixture + " (regenerate with -Det4j.xnn.writeSeeds=true)").exists();
       assertThat(Files.readAllBytes(seed)).as("seed " + seed.getFileName()).isEqualTo(payload);
       total += payload.length;
+    }
+    // One seed per defect the hostile tests found, so that every build replays each fix.
+    java.util.Map<String, byte[]> regressions = new java.util.LinkedHashMap<>();
+    regressions.put("regression-reshape-new-shape-overflows", XnnCraftedPayloadTest.reshapeOverflow().build());
+    regressions.put("regression-bmm-many-empty-batches", XnnCraftedPayloadTest.manyEmptyBatches().build());
+    regressions.put("regression-fc-half-bias-input", XnnCraftedPayloadTest.halfBiasInput().build());
+    regressions.put("regression-pad-output-overflows", XnnCraftedPayloadTest.padOverflow().build());
+    regressions.put("regression-unknown-node-type", XnnCraftedPayloadTest.unknownNode().build());
+    for (var r : regressions.entrySet()) {
+      Path seed = inputs().resolve(r.getKey() + ".payload");
+      if (Boolean.getBoolean("et4j.xnn.writeSeeds")) {
+        Files.write(seed, r.getValue());
+      }
+      assertThat(seed).as("regression seed (regenerate with -Det4j.xnn.writeSeeds=true)").exists();
+      assertThat(Files.readAllBytes(seed)).as("seed " + seed.getFileName()).isEqualTo(r.getValue());
+      total += r.getValue().length;
     }
     // The corpus is committed: keep it small.
     assertThat(total).isLessThan(100_000);
