@@ -67,6 +67,14 @@ public final class XnnGraph {
     this.numExterns = numExterns;
   }
 
+  /**
+   * Bytes one delegate may allocate for its intermediate values and scratch: the runtime's
+   * {@code et4j.maxPlannedMemory}, read at every use as the method loader reads it.
+   */
+  public static long maxPlannedBytes() {
+    return Long.getLong("et4j.maxPlannedMemory", 16L * 1024 * 1024 * 1024);
+  }
+
   /** The value that {@code id} names, for {@code node}'s {@code role}; InvalidProgram if none. */
   public XnnValue value(long id, Node node, String role) {
     XnnValue v = byId.get(id);

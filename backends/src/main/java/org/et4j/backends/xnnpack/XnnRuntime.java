@@ -216,7 +216,7 @@ final class XnnRuntime implements DelegateHandle {
     }
     long[] offsets = new long[tensors.length];
     long total = XnnArenaPlan.place(intervals, offsets);
-    long limit = Long.getLong("et4j.maxPlannedMemory", 16L * 1024 * 1024 * 1024);
+    long limit = XnnGraph.maxPlannedBytes();
     if (total > limit) {
       throw new ExecuTorchException(ErrorCode.MEMORY_ALLOCATION_FAILED,
           where + ": the graph's intermediate values need " + total + " bytes, more than the limit of " + limit

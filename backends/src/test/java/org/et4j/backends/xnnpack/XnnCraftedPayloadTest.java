@@ -419,4 +419,26 @@ class XnnCraftedPayloadTest {
     assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_PROGRAM);
     assertThat(e.getMessage()).contains("node 0 (StaticConstantPad)", "value 1", "too many elements");
   }
+  @Test
+  void fullyConnectedScratchIsBounded() throws java.io.IOException {
+    // Found by Jazzer: an fp16 FullyConnected whose input dims ask for 1.5 GiB of float32 scratch,
+    // which was allocated at init whatever the memory limit (OutOfMemoryError).
+    XnnTinyGraph g = new XnnTinyGraph();
+    g.external(0, 1, 0, 1 << 26, 4).datatype = (short) XnnDatatype.FP16.code();
+    g.external(1, 1, 1, 2, 4);
+    g.external(2, 2, 2, 1 << 26, 2).datatype = (short) XnnDatatype.FP16.code();
+    g.numExterns = 3;
+    g.nodes.add(new Nod(XnnNodeKind.FULLY_CONNECTED,
+        b -> org.et4j.schema.xnnpack.XNNFullyConnected.createXNNFullyConnected(b, 0, 1, NONE_ID, 2, 0)));
+    ExecuTorchException e = initFails(g.build());
+    // At init the serialized shapes do not propagate: InvalidProgram, with the allocation refused inside.
+    assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_PROGRAM);
+    assertThat(((ExecuTorchException) e.getCause()).errorCode()).isEqualTo(ErrorCode.MEMORY_ALLOCATION_FAILED);
+    assertThat(e.getMessage()).contains("node 0 (FullyConnected)", "float32 scratch for value 0");
+    // The fuzzer's own input, kept as a seed, fails the same way.
+    byte[] found = java.nio.file.Files.readAllBytes(XnnPayloadSeedsTest.inputs().resolve("regression-fc-scratch-unbounded.payload"));
+    assertThat(XnnPayloadHarness.direct(found, Map.of())).isEqualTo(XnnPayloadHarness.Outcome.REJECTED_AT_INIT);
+  }
+
+  private static final long NONE_ID = XnnTinyGraph.NONE;
 }

@@ -107,11 +107,25 @@ final class FullyConnectedOp extends XnnOp {
       throw badShape("input " + in.describe() + " has too many rows");
     }
     if (in.type != XnnDatatype.FP32 && (inScratch == null || inScratch.byteSize() < in.numel() * 4)) {
-      inScratch = arena.allocate(Math.max(4, in.numel() * 4), 64);
+      inScratch = arena.allocate(scratchBytes(in), 64);
     }
     if (out.type != XnnDatatype.FP32 && (outScratch == null || outScratch.byteSize() < out.numel() * 4)) {
-      outScratch = arena.allocate(Math.max(4, out.numel() * 4), 64);
+      outScratch = arena.allocate(scratchBytes(out), 64);
     }
+  }
+
+  /**
+   * float32 scratch for an fp16/bf16 value, within the delegate's memory limit: the dims come
+   * from the payload (or a caller's input), so they may ask for more than any arena would grant.
+   */
+  private long scratchBytes(XTensor t) {
+    long bytes = Math.max(4, t.numel() * 4);
+    if (bytes > XnnGraph.maxPlannedBytes()) {
+      throw new org.et4j.runtime.ExecuTorchException(org.et4j.runtime.ErrorCode.MEMORY_ALLOCATION_FAILED, where
+          + ": float32 scratch for " + t.describe() + " needs " + bytes + " bytes, more than the limit of "
+          + XnnGraph.maxPlannedBytes() + " (set -Det4j.maxPlannedMemory to raise it)");
+    }
+    return bytes;
   }
 
   @Override
