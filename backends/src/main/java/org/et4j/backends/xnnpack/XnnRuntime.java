@@ -179,6 +179,34 @@ final class XnnRuntime implements DelegateHandle {
   private void reshapeAll() {
     for (XnnOp op : ops) {
       op.reshape();
+      for (XTensor out : op.outputs()) {
+        checkDims(op, out);
+      }
+    }
+  }
+
+  /**
+   * A node's output dims, as its reshape set them, must describe a tensor: operators compute them
+   * from untrusted parameters (a reshape's new_shape, a pad's paddings) in int arithmetic, and the
+   * arena, the strided copies and the next node's loops all trust their product. So the product
+   * must not overflow and stays within the element bound the decoder puts on serialized values.
+   */
+  private void checkDims(XnnOp op, XTensor out) {
+    long numel = 1;
+    boolean overflow = false;
+    for (int d : out.dims) {
+      if (d < 0) {
+        overflow = true;
+        break;
+      }
+      if (d != 0 && numel > XnnGraph.MAX_ELEMENTS / d) {
+        overflow = true;
+      }
+      numel = overflow ? numel : numel * d;
+    }
+    if (overflow || numel > XnnGraph.MAX_ELEMENTS) {
+      throw new ExecuTorchException(ErrorCode.INVALID_ARGUMENT, where + " " + op.node().where() + ": output "
+          + out.describe() + " has too many elements (at most " + XnnGraph.MAX_ELEMENTS + ")");
     }
   }
 
@@ -198,7 +226,7 @@ final class XnnRuntime implements DelegateHandle {
     }
     long[] offsets = new long[tensors.length];
     long total = XnnArenaPlan.place(intervals, offsets);
-    long limit = Long.getLong("et4j.maxPlannedMemory", 16L * 1024 * 1024 * 1024);
+    long limit = XnnGraph.maxPlannedBytes();
     if (total > limit) {
       throw new ExecuTorchException(ErrorCode.MEMORY_ALLOCATION_FAILED,
           where + ": the graph's intermediate values need " + total + " bytes, more than the limit of " + limit
