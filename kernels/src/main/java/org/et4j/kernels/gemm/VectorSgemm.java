@@ -574,7 +574,7 @@ final class VectorSgemm implements Sgemm {
           if (row < 0) {
             java.util.Arrays.fill(pa, dst, dst + channels, 0f);
           } else {
-            MemorySegment.copy(a, FLOAT, (aOffset + row) * Float.BYTES, pa, dst, channels);
+            gather(a, (aOffset + row) * Float.BYTES, pa, dst, channels);
           }
         }
       }
@@ -582,9 +582,26 @@ final class VectorSgemm implements Sgemm {
     }
   }
 
-  /** Rows per block: the block's KC-wide slice of A, the part hot during one pass, fits the budget. */
+  /**
+   * Copies one tap's {@code channels} floats into the row buffer. A tap is short (often 16-256
+   * floats) and there are {@code taps} of them per row, so a vector loop with a scalar tail beats
+   * {@link MemorySegment#copy}'s per-call checks.
+   */
+  private static void gather(MemorySegment a, long byteOffset, float[] pa, int dst, int channels) {
+    int q = 0;
+    for (; q + L <= channels; q += L) {
+      FloatVector.fromMemorySegment(F, a, byteOffset + (long) q * Float.BYTES, LE)
+          .intoArray(pa, dst + q);
+    }
+    for (; q < channels; q++) {
+      pa[dst + q] = a.get(FLOAT, byteOffset + (long) q * Float.BYTES);
+    }
+  }
+
+  /** Rows per block, such that the block's slice of A that one k pass touches fits the budget. */
   private static int rowBlock(int k) {
-    int rows = Math.max(MR, ROW_BLOCK_FLOATS / Math.max(1, Math.min(k, KC)) / MR * MR);
+    int slice = Math.min(k, KC + KC / 2);
+    int rows = Math.max(MR, ROW_BLOCK_FLOATS / Math.max(1, slice) / MR * MR);
     return Math.min(MC, rows);
   }
 
@@ -609,8 +626,11 @@ final class VectorSgemm implements Sgemm {
     int rem = mc % MR;
     int full = rem >= 4 ? mc : mc - rem;
     int tail = mc - full;
-    for (int pc = 0; full > 0 && (pc < k || pc == 0); pc += KC) {
-      int kc = Math.min(KC, k - pc);
+    // Equal slices, as many as KC rounds to: k = 576 (3x3x64) stays whole, k = 1024 is 2 x 512.
+    int slices = Math.max(1, (k + KC / 2) / KC);
+    int step = Math.max(1, (k + slices - 1) / slices);
+    for (int pc = 0; full > 0 && (pc < k || pc == 0); pc += step) {
+      int kc = Math.min(step, k - pc);
       boolean first = pc == 0;
       boolean last = pc + kc >= k;
       float lo = last ? min : Float.NEGATIVE_INFINITY;
