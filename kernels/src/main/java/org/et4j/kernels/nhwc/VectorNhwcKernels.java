@@ -54,86 +54,148 @@ final class VectorNhwcKernels implements NhwcKernels {
       return;
     }
     final int c = op.channels;
-    final int kh = op.kernelH;
-    final int kw = op.kernelW;
+    final int sw = op.strideW;
     final int dh = op.dilationH;
     final int dw = op.dilationW;
-    final int tileStride = op.tileStride;
-    final float[] w = op.packed;
-    final int full = c - c % L;
-    final long colStep = (long) dw * c;
-    final long colBytes = colStep * B;
-    final long rowBytes = (long) dh * inW * c * B;
-    final boolean unrolled3x3 = kh == 3 && kw == 3;
-    final int wTail = full / L * tileStride;
+    final int pl = op.padLeft;
+    final boolean threeByThree = op.kernelH == 3 && op.kernelW == 3;
+    // Output columns whose three taps all lie on the input: bx >= 0 and bx + 2 * dw < inW.
+    final int oxFrom = Math.min(outW, Math.ceilDiv(pl, sw));
+    final int oxTo = Math.max(oxFrom, Math.min(outW, Math.floorDiv(inW - 1 - 2 * dw + pl, sw) + 1));
     for (int n = 0; n < batch; n++) {
       for (int oy = 0; oy < outH; oy++) {
         int by = oy * op.strideH - op.padTop;
         int ky0 = NhwcChecks.firstTap(by, dh);
-        int ky1 = NhwcChecks.endTap(by, dh, inH, kh);
-        for (int ox = 0; ox < outW; ox++) {
-          int bx = ox * op.strideW - op.padLeft;
-          int kx0 = NhwcChecks.firstTap(bx, dw);
-          int kx1 = NhwcChecks.endTap(bx, dw, inW, kw);
-          long o = outOff + (((long) n * outH + oy) * outW + ox) * c;
-          long pixel0 = inOff + (((long) n * inH + by) * inW + bx) * c;
-          if (unrolled3x3 && ky0 == 0 && ky1 == 3 && kx0 == 0 && kx1 == 3) {
-            // The interior of a 3x3 convolution, most of its pixels: nine taps written out, so
-            // that the tap loops' bounds and branches are gone from the hottest path.
-            for (int c0 = 0, wt = 0; c0 < full; c0 += L, wt += tileStride) {
-              long a = (pixel0 + c0) * B;
-              FloatVector acc = FloatVector.fromArray(F, w, wt);
-              acc = FloatVector.fromMemorySegment(F, in, a, LE)
-                  .fma(FloatVector.fromArray(F, w, wt + L), acc);
-              acc = FloatVector.fromMemorySegment(F, in, a + colBytes, LE)
-                  .fma(FloatVector.fromArray(F, w, wt + 2 * L), acc);
-              acc = FloatVector.fromMemorySegment(F, in, a + 2 * colBytes, LE)
-                  .fma(FloatVector.fromArray(F, w, wt + 3 * L), acc);
-              a += rowBytes;
-              acc = FloatVector.fromMemorySegment(F, in, a, LE)
-                  .fma(FloatVector.fromArray(F, w, wt + 4 * L), acc);
-              acc = FloatVector.fromMemorySegment(F, in, a + colBytes, LE)
-                  .fma(FloatVector.fromArray(F, w, wt + 5 * L), acc);
-              acc = FloatVector.fromMemorySegment(F, in, a + 2 * colBytes, LE)
-                  .fma(FloatVector.fromArray(F, w, wt + 6 * L), acc);
-              a += rowBytes;
-              acc = FloatVector.fromMemorySegment(F, in, a, LE)
-                  .fma(FloatVector.fromArray(F, w, wt + 7 * L), acc);
-              acc = FloatVector.fromMemorySegment(F, in, a + colBytes, LE)
-                  .fma(FloatVector.fromArray(F, w, wt + 8 * L), acc);
-              acc = FloatVector.fromMemorySegment(F, in, a + 2 * colBytes, LE)
-                  .fma(FloatVector.fromArray(F, w, wt + 9 * L), acc);
-              acc.max(min).min(max).intoMemorySegment(out, (o + c0) * B, LE);
-            }
-          } else {
-            for (int c0 = 0, wt = 0; c0 < full; c0 += L, wt += tileStride) {
-              FloatVector acc = FloatVector.fromArray(F, w, wt);
-              for (int ky = ky0; ky < ky1; ky++) {
-                long row = pixel0 + (long) ky * dh * inW * c + c0;
-                int wk = wt + (1 + ky * kw) * L;
-                for (int kx = kx0; kx < kx1; kx++) {
-                  FloatVector x =
-                      FloatVector.fromMemorySegment(F, in, (row + kx * colStep) * B, LE);
-                  acc = x.fma(FloatVector.fromArray(F, w, wk + kx * L), acc);
-                }
-              }
-              acc.max(min).min(max).intoMemorySegment(out, (o + c0) * B, LE);
-            }
+        int ky1 = NhwcChecks.endTap(by, dh, inH, op.kernelH);
+        long rowIn = inOff + ((long) n * inH + by) * inW * c;
+        long rowOut = outOff + ((long) n * outH + oy) * outW * c;
+        if (threeByThree && ky0 == 0 && ky1 == 3 && oxFrom < oxTo) {
+          for (int ox = 0; ox < oxFrom; ox++) {
+            depthwisePixel(op, ky0, ky1, ox, inW, rowIn, rowOut, in, out, min, max);
           }
-          for (int j = full; j < c; j++) {
-            int wj = wTail + (j - full);
-            float acc = w[wj];
-            for (int ky = ky0; ky < ky1; ky++) {
-              long row = pixel0 + (long) ky * dh * inW * c + j;
-              int wk = wj + (1 + ky * kw) * L;
-              for (int kx = kx0; kx < kx1; kx++) {
-                acc = Math.fma(in.getAtIndex(FLOAT, row + kx * colStep), w[wk + kx * L], acc);
-              }
-            }
-            out.setAtIndex(FLOAT, o + j, Math.min(Math.max(acc, min), max));
+          depthwise3x3Interior(op, oxFrom, oxTo, inW, rowIn, rowOut, in, out, min, max);
+          for (int ox = oxTo; ox < outW; ox++) {
+            depthwisePixel(op, ky0, ky1, ox, inW, rowIn, rowOut, in, out, min, max);
+          }
+        } else {
+          for (int ox = 0; ox < outW; ox++) {
+            depthwisePixel(op, ky0, ky1, ox, inW, rowIn, rowOut, in, out, min, max);
           }
         }
       }
+    }
+  }
+
+  /**
+   * Output columns {@code [oxFrom, oxTo)} of one row of a 3x3 depthwise convolution whose nine taps
+   * all lie on the input: the common case. Tile by tile, the bias and the nine weight vectors stay
+   * in registers across the whole run of pixels, so each output vector costs nine input loads and
+   * nine multiply-adds in a long counted loop. Each output is still the bias plus the taps in
+   * row-major order, as everywhere else.
+   */
+  private static void depthwise3x3Interior(
+      DepthwiseConv2dNhwc op, int oxFrom, int oxTo, int inW, long rowIn, long rowOut,
+      MemorySegment in, MemorySegment out, float min, float max) {
+    final int c = op.channels;
+    final float[] w = op.packed;
+    final int full = c - c % L;
+    final long colBytes = (long) op.dilationW * c * B;
+    final long rowBytes = (long) op.dilationH * inW * c * B;
+    final long stepIn = (long) op.strideW * c * B;
+    final long stepOut = (long) c * B;
+    final long firstIn = (rowIn + ((long) oxFrom * op.strideW - op.padLeft) * c) * B;
+    final long firstOut = (rowOut + (long) oxFrom * c) * B;
+    for (int c0 = 0, wt = 0; c0 < full; c0 += L, wt += op.tileStride) {
+      FloatVector bias = FloatVector.fromArray(F, w, wt);
+      FloatVector w0 = FloatVector.fromArray(F, w, wt + L);
+      FloatVector w1 = FloatVector.fromArray(F, w, wt + 2 * L);
+      FloatVector w2 = FloatVector.fromArray(F, w, wt + 3 * L);
+      FloatVector w3 = FloatVector.fromArray(F, w, wt + 4 * L);
+      FloatVector w4 = FloatVector.fromArray(F, w, wt + 5 * L);
+      FloatVector w5 = FloatVector.fromArray(F, w, wt + 6 * L);
+      FloatVector w6 = FloatVector.fromArray(F, w, wt + 7 * L);
+      FloatVector w7 = FloatVector.fromArray(F, w, wt + 8 * L);
+      FloatVector w8 = FloatVector.fromArray(F, w, wt + 9 * L);
+      long a = firstIn + c0 * B;
+      long o = firstOut + c0 * B;
+      for (int ox = oxFrom; ox < oxTo; ox++, a += stepIn, o += stepOut) {
+        long a1 = a + rowBytes;
+        long a2 = a1 + rowBytes;
+        FloatVector acc = FloatVector.fromMemorySegment(F, in, a, LE).fma(w0, bias);
+        acc = FloatVector.fromMemorySegment(F, in, a + colBytes, LE).fma(w1, acc);
+        acc = FloatVector.fromMemorySegment(F, in, a + 2 * colBytes, LE).fma(w2, acc);
+        acc = FloatVector.fromMemorySegment(F, in, a1, LE).fma(w3, acc);
+        acc = FloatVector.fromMemorySegment(F, in, a1 + colBytes, LE).fma(w4, acc);
+        acc = FloatVector.fromMemorySegment(F, in, a1 + 2 * colBytes, LE).fma(w5, acc);
+        acc = FloatVector.fromMemorySegment(F, in, a2, LE).fma(w6, acc);
+        acc = FloatVector.fromMemorySegment(F, in, a2 + colBytes, LE).fma(w7, acc);
+        acc = FloatVector.fromMemorySegment(F, in, a2 + 2 * colBytes, LE).fma(w8, acc);
+        acc.max(min).min(max).intoMemorySegment(out, o, LE);
+      }
+    }
+    if (full < c) {
+      for (int ox = oxFrom; ox < oxTo; ox++) {
+        depthwiseTail(op, 0, 3, 0, 3, rowIn + ((long) ox * op.strideW - op.padLeft) * c,
+            rowOut + (long) ox * c, inW, in, out, min, max);
+      }
+    }
+  }
+
+  /** One output pixel of a depthwise convolution, any kernel, taps limited to the input. */
+  private static void depthwisePixel(
+      DepthwiseConv2dNhwc op, int ky0, int ky1, int ox, int inW, long rowIn, long rowOut,
+      MemorySegment in, MemorySegment out, float min, float max) {
+    final int c = op.channels;
+    final int kw = op.kernelW;
+    final int dw = op.dilationW;
+    final float[] w = op.packed;
+    final int full = c - c % L;
+    final long colStep = (long) dw * c;
+    final long rowStep = (long) op.dilationH * inW * c;
+    int bx = ox * op.strideW - op.padLeft;
+    int kx0 = NhwcChecks.firstTap(bx, dw);
+    int kx1 = NhwcChecks.endTap(bx, dw, inW, kw);
+    long pixel0 = rowIn + (long) bx * c;
+    long o = rowOut + (long) ox * c;
+    for (int c0 = 0, wt = 0; c0 < full; c0 += L, wt += op.tileStride) {
+      FloatVector acc = FloatVector.fromArray(F, w, wt);
+      for (int ky = ky0; ky < ky1; ky++) {
+        long row = pixel0 + ky * rowStep + c0;
+        int wk = wt + (1 + ky * kw) * L;
+        for (int kx = kx0; kx < kx1; kx++) {
+          FloatVector x = FloatVector.fromMemorySegment(F, in, (row + kx * colStep) * B, LE);
+          acc = x.fma(FloatVector.fromArray(F, w, wk + kx * L), acc);
+        }
+      }
+      acc.max(min).min(max).intoMemorySegment(out, (o + c0) * B, LE);
+    }
+    if (full < c) {
+      depthwiseTail(op, ky0, ky1, kx0, kx1, pixel0, o, inW, in, out, min, max);
+    }
+  }
+
+  /** The channels past the last full vector of one output pixel, from the same packed tile. */
+  private static void depthwiseTail(
+      DepthwiseConv2dNhwc op, int ky0, int ky1, int kx0, int kx1, long pixel0, long o, int inW,
+      MemorySegment in, MemorySegment out, float min, float max) {
+    final int c = op.channels;
+    final int kw = op.kernelW;
+    final float[] w = op.packed;
+    final int full = c - c % L;
+    final long colStep = (long) op.dilationW * c;
+    final long rowStep = (long) op.dilationH * inW * c;
+    final int wTail = full / L * op.tileStride;
+    for (int j = full; j < c; j++) {
+      int wj = wTail + (j - full);
+      float acc = w[wj];
+      for (int ky = ky0; ky < ky1; ky++) {
+        long row = pixel0 + ky * rowStep + j;
+        int wk = wj + (1 + ky * kw) * L;
+        for (int kx = kx0; kx < kx1; kx++) {
+          acc = Math.fma(in.getAtIndex(FLOAT, row + kx * colStep), w[wk + kx * L], acc);
+        }
+      }
+      out.setAtIndex(FLOAT, o + j, Math.min(Math.max(acc, min), max));
     }
   }
 
