@@ -58,22 +58,29 @@ final class VectorNhwcKernels implements NhwcKernels {
     final int dh = op.dilationH;
     final int dw = op.dilationW;
     final int pl = op.padLeft;
-    final boolean threeByThree = op.kernelH == 3 && op.kernelW == 3;
-    // Output columns whose three taps all lie on the input: bx >= 0 and bx + 2 * dw < inW.
+    final int kh = op.kernelH;
+    final int kw = op.kernelW;
+    final boolean threeByThree = kh == 3 && kw == 3;
+    // Output columns whose taps all lie on the input: bx >= 0 and bx + (kw - 1) * dw < inW.
     final int oxFrom = Math.min(outW, Math.ceilDiv(pl, sw));
-    final int oxTo = Math.max(oxFrom, Math.min(outW, Math.floorDiv(inW - 1 - 2 * dw + pl, sw) + 1));
+    final int oxTo = Math.max(
+        oxFrom, Math.min(outW, Math.floorDiv(inW - 1 - (kw - 1) * dw + pl, sw) + 1));
     for (int n = 0; n < batch; n++) {
       for (int oy = 0; oy < outH; oy++) {
         int by = oy * op.strideH - op.padTop;
         int ky0 = NhwcChecks.firstTap(by, dh);
-        int ky1 = NhwcChecks.endTap(by, dh, inH, op.kernelH);
+        int ky1 = NhwcChecks.endTap(by, dh, inH, kh);
         long rowIn = inOff + ((long) n * inH + by) * inW * c;
         long rowOut = outOff + ((long) n * outH + oy) * outW * c;
-        if (threeByThree && ky0 == 0 && ky1 == 3 && oxFrom < oxTo) {
+        if (ky0 == 0 && ky1 == kh && oxFrom < oxTo) {
           for (int ox = 0; ox < oxFrom; ox++) {
             depthwisePixel(op, ky0, ky1, ox, inW, rowIn, rowOut, in, out, min, max);
           }
-          depthwise3x3Interior(op, oxFrom, oxTo, inW, rowIn, rowOut, in, out, min, max);
+          if (threeByThree) {
+            depthwise3x3Interior(op, oxFrom, oxTo, inW, rowIn, rowOut, in, out, min, max);
+          } else {
+            depthwiseInterior(op, oxFrom, oxTo, inW, rowIn, rowOut, in, out, min, max);
+          }
           for (int ox = oxTo; ox < outW; ox++) {
             depthwisePixel(op, ky0, ky1, ox, inW, rowIn, rowOut, in, out, min, max);
           }
@@ -136,6 +143,69 @@ final class VectorNhwcKernels implements NhwcKernels {
     if (full < c) {
       for (int ox = oxFrom; ox < oxTo; ox++) {
         depthwiseTail(op, 0, 3, 0, 3, rowIn + ((long) ox * op.strideW - op.padLeft) * c,
+            rowOut + (long) ox * c, inW, in, out, min, max);
+      }
+    }
+  }
+
+  /**
+   * Output columns {@code [oxFrom, oxTo)} of one row of a depthwise convolution of any kernel size
+   * whose taps all lie on the input (5x5 is the common one). Too many weights to keep in
+   * registers, so two output pixels are computed together: each weight vector loaded serves two
+   * multiply-adds, and the two accumulator chains overlap.
+   */
+  private static void depthwiseInterior(
+      DepthwiseConv2dNhwc op, int oxFrom, int oxTo, int inW, long rowIn, long rowOut,
+      MemorySegment in, MemorySegment out, float min, float max) {
+    final int c = op.channels;
+    final int kh = op.kernelH;
+    final int kw = op.kernelW;
+    final float[] w = op.packed;
+    final int full = c - c % L;
+    final long colBytes = (long) op.dilationW * c * B;
+    final long rowBytes = (long) op.dilationH * inW * c * B;
+    final long stepIn = (long) op.strideW * c * B;
+    final long stepOut = (long) c * B;
+    final long firstIn = (rowIn + ((long) oxFrom * op.strideW - op.padLeft) * c) * B;
+    final long firstOut = (rowOut + (long) oxFrom * c) * B;
+    for (int c0 = 0, wt = 0; c0 < full; c0 += L, wt += op.tileStride) {
+      FloatVector bias = FloatVector.fromArray(F, w, wt);
+      long a = firstIn + c0 * B;
+      long o = firstOut + c0 * B;
+      int ox = oxFrom;
+      for (; ox + 1 < oxTo; ox += 2, a += 2 * stepIn, o += 2 * stepOut) {
+        FloatVector acc0 = bias;
+        FloatVector acc1 = bias;
+        long row = a;
+        int wk = wt + L;
+        for (int ky = 0; ky < kh; ky++, row += rowBytes) {
+          long at = row;
+          for (int kx = 0; kx < kw; kx++, at += colBytes, wk += L) {
+            FloatVector wv = FloatVector.fromArray(F, w, wk);
+            acc0 = FloatVector.fromMemorySegment(F, in, at, LE).fma(wv, acc0);
+            acc1 = FloatVector.fromMemorySegment(F, in, at + stepIn, LE).fma(wv, acc1);
+          }
+        }
+        acc0.max(min).min(max).intoMemorySegment(out, o, LE);
+        acc1.max(min).min(max).intoMemorySegment(out, o + stepOut, LE);
+      }
+      if (ox < oxTo) {
+        FloatVector acc0 = bias;
+        long row = a;
+        int wk = wt + L;
+        for (int ky = 0; ky < kh; ky++, row += rowBytes) {
+          long at = row;
+          for (int kx = 0; kx < kw; kx++, at += colBytes, wk += L) {
+            acc0 = FloatVector.fromMemorySegment(F, in, at, LE)
+                .fma(FloatVector.fromArray(F, w, wk), acc0);
+          }
+        }
+        acc0.max(min).min(max).intoMemorySegment(out, o, LE);
+      }
+    }
+    if (full < c) {
+      for (int ox = oxFrom; ox < oxTo; ox++) {
+        depthwiseTail(op, 0, kh, 0, kw, rowIn + ((long) ox * op.strideW - op.padLeft) * c,
             rowOut + (long) ox * c, inW, in, out, min, max);
       }
     }
