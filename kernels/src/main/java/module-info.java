@@ -10,6 +10,8 @@ module org.et4j.kernels {
   // The math the XNNPACK delegate shares with the portable ops (one piece of code for each piece
   // of math). Not API: exported to et4j's own modules only.
   exports org.et4j.kernels.gemm to org.et4j.backends;
+  exports org.et4j.kernels.nhwc to org.et4j.backends;
+  exports org.et4j.kernels.qgemm to org.et4j.backends;
   exports org.et4j.kernels.util to org.et4j.backends;
   exports org.et4j.kernels.portable.pointwise to org.et4j.backends;
   exports org.et4j.kernels.portable.reduce to org.et4j.backends;

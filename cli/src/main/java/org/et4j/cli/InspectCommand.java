@@ -79,13 +79,51 @@ final class InspectCommand {
     m.put("external_data", ext);
     List<Object> methods = new ArrayList<>();
     for (String name : program.methodNames()) {
-      methods.add(method(program.methodMeta(name)));
+      methods.add(method(program.methodMeta(name), contents(program, name)));
     }
     m.put("methods", methods);
     return m;
   }
 
-  private static Map<String, Object> method(MethodMeta meta) {
+  /** Each delegate's contents as its backend describes them, or the error describing them raised. */
+  private static List<Object> contents(org.et4j.runtime.Program program, String method) {
+    List<Object> out = new ArrayList<>();
+    try {
+      out.addAll(program.delegateContents(method));
+    } catch (org.et4j.runtime.ExecuTorchException e) {
+      for (int i = 0; i < program.methodMeta(method).delegates().size(); i++) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, Object> entries(List<org.et4j.runtime.delegate.DelegateContents.Entry> entries) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (var e : entries) {
+      Map<String, Object> em = new LinkedHashMap<>();
+      em.put("count", e.count());
+      em.put("supported", e.supported());
+      m.put(e.name(), em);
+    }
+    return m;
+  }
+
+  private static String entriesText(List<org.et4j.runtime.delegate.DelegateContents.Entry> entries) {
+    StringBuilder b = new StringBuilder();
+    for (var e : entries) {
+      if (b.length() > 0) {
+        b.append(", ");
+      }
+      b.append(e.name()).append(" x").append(e.count());
+      if (!e.supported()) {
+        b.append(" (not supported by et4j)");
+      }
+    }
+    return b.toString();
+  }
+
+  private static Map<String, Object> method(MethodMeta meta, List<Object> contents) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("name", meta.name());
     m.put("inputs", values(meta.inputs()));
@@ -111,6 +149,13 @@ final class InspectCommand {
       dm.put("data_index", d.dataIndex());
       dm.put("payload_size", d.payloadSize());
       dm.put("compile_specs", d.compileSpecKeys());
+      Object c = d.index() < contents.size() ? contents.get(d.index()) : null;
+      if (c instanceof org.et4j.runtime.delegate.DelegateContents dc) {
+        dm.put("nodes", entries(dc.nodes()));
+        dm.put("datatypes", entries(dc.datatypes()));
+      } else if (c instanceof Exception e) {
+        dm.put("contents_error", e.getMessage());
+      }
       dels.add(dm);
     }
     m.put("delegates", dels);
@@ -195,9 +240,17 @@ final class InspectCommand {
         out.println("  delegates: none");
       } else {
         out.printf("  delegates (%d):%n", meta.delegates().size());
+        List<Object> contents = contents(program, meta.name());
         for (DelegateInfo d : meta.delegates()) {
           out.printf("    [%d] %s, %s %d, %,d bytes%s%n", d.index(), d.backendId(), d.location(), d.dataIndex(),
               d.payloadSize(), d.compileSpecKeys().isEmpty() ? "" : ", compile specs " + d.compileSpecKeys());
+          Object c = d.index() < contents.size() ? contents.get(d.index()) : null;
+          if (c instanceof org.et4j.runtime.delegate.DelegateContents dc) {
+            out.println("        nodes:     " + entriesText(dc.nodes()));
+            out.println("        datatypes: " + entriesText(dc.datatypes()));
+          } else if (c instanceof Exception e) {
+            out.println("        contents:  " + e.getMessage());
+          }
         }
       }
       if (!meta.mutableBufferNames().isEmpty()) {

@@ -69,6 +69,15 @@ final class VectorSgemm implements Sgemm {
     final float[] packedA = new float[MC * KC];
     float[] packedB = new float[0];
     final float[] tile = new float[MR * NR];
+    /** Rows of A, row-major, for {@link #multiplyPacked} and {@link #multiplyIndirect}. */
+    float[] rowsA = new float[0];
+
+    float[] rowsA(int floats) {
+      if (rowsA.length < floats) {
+        rowsA = new float[floats];
+      }
+      return rowsA;
+    }
   }
 
   private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
@@ -485,6 +494,347 @@ final class VectorSgemm implements Sgemm {
           v += beta * d.getAtIndex(FLOAT, dRow + j * dCs);
         }
         c.setAtIndex(FLOAT, cRow + j, v);
+      }
+    }
+  }
+  // ---- Pack-once GEMM and IGEMM (XNNPACK's FullyConnected and Convolution) ----
+
+  /**
+   * The A rows one block of {@link #multiplyPacked} or {@link #multiplyIndirect} copies before
+   * walking every panel of B: as many as fit in {@code ROW_BLOCK_FLOATS} (256 KiB, inside L2 with a
+   * panel), at least one tile and at most MC. Each B panel is then loaded once per block and reused
+   * by all its tiles.
+   */
+  private static final int ROW_BLOCK_FLOATS = 64 * 1024;
+
+  @Override
+  public PackedMatrix packB(
+      int k, int n, MemorySegment w, long wOffset, long ldw, boolean nByK, MemorySegment bias,
+      long biasOffset) {
+    return PackedMatrix.pack(this, NR, k, n, w, wOffset, ldw, nByK, bias, biasOffset);
+  }
+
+  /**
+   * XNNPACK's GEMM over pre-packed B: blocks of A rows are copied (row-major, a bulk copy per row,
+   * O(mk) beside the O(mnk) product) into a per-thread buffer, then every NR panel of B is applied
+   * to the block's 8-row tiles. A last block of 1-3 rows (or an m of 1-3: one token through a
+   * linear layer) runs the 1- or 3-row kernel instead of wasting most of an 8-row tile.
+   */
+  @Override
+  public void multiplyPacked(
+      int m, MemorySegment a, long aOffset, long lda, PackedMatrix b, MemorySegment c, long cOffset,
+      long ldc, float min, float max) {
+    b.checkPackedBy(this, NR);
+    PackedMatrix.checkMultiply(m, a, aOffset, lda, b, c, cOffset, ldc, min, max);
+    if (m == 0 || b.n == 0) {
+      return;
+    }
+    int k = b.k;
+    int block = rowBlock(k);
+    float[] pa = WORKSPACE.get().rowsA(block * k);
+    for (int ic = 0; ic < m; ic += block) {
+      int mc = Math.min(block, m - ic);
+      if (k > 0) {
+        for (int r = 0; r < mc; r++) {
+          MemorySegment.copy(a, FLOAT, (aOffset + (ic + r) * lda) * Float.BYTES, pa, r * k, k);
+        }
+      }
+      multiplyBlock(pa, mc, b, c, cOffset + ic * ldc, ldc, min, max);
+    }
+  }
+
+  /**
+   * XNNPACK's IGEMM: for each block of output rows, each row's taps are gathered through the
+   * indirection table (a bulk copy of {@code channels} floats per tap, or zeros for a padding tap)
+   * into the same row buffer as {@link #multiplyPacked}, then the same tiles run. The gather is an
+   * im2col of one L1/L2-sized block only, never of the whole image, and turns reads from the input
+   * segment into array reads the micro-kernel can stream without per-element bounds checks.
+   */
+  @Override
+  public void multiplyIndirect(
+      int m, int taps, int channels, int[] indirection, int indirectionOffset, MemorySegment a,
+      long aOffset, PackedMatrix b, MemorySegment c, long cOffset, long ldc, float min, float max) {
+    b.checkPackedBy(this, NR);
+    PackedMatrix.checkIndirect(
+        m, taps, channels, indirection, indirectionOffset, a, aOffset, b, c, cOffset, ldc, min,
+        max);
+    if (m == 0 || b.n == 0) {
+      return;
+    }
+    int k = b.k;
+    int block = rowBlock(k);
+    float[] pa = WORKSPACE.get().rowsA(block * k);
+    for (int ic = 0; ic < m; ic += block) {
+      int mc = Math.min(block, m - ic);
+      int e = indirectionOffset + ic * taps;
+      for (int r = 0; r < mc; r++) {
+        int dst = r * k;
+        for (int t = 0; t < taps; t++, e++, dst += channels) {
+          int row = indirection[e];
+          if (row < 0) {
+            java.util.Arrays.fill(pa, dst, dst + channels, 0f);
+          } else {
+            MemorySegment.copy(a, FLOAT, (aOffset + row) * Float.BYTES, pa, dst, channels);
+          }
+        }
+      }
+      multiplyBlock(pa, mc, b, c, cOffset + ic * ldc, ldc, min, max);
+    }
+  }
+
+  private static int rowBlock(int k) {
+    int rows = Math.max(MR, ROW_BLOCK_FLOATS / Math.max(1, k) / MR * MR);
+    return Math.min(MC, rows);
+  }
+
+  /**
+   * {@code C[0:mc, :] = clamp(rows x B + bias)} for {@code mc} rows held row-major in {@code pa}
+   * ({@code pa.length >= roundUp(mc, MR) * k}). Tiles of 4-7 rows run the 8-row kernel: its spare
+   * rows compute on stale buffer contents and are never stored. A tail of 1-3 rows runs a short
+   * kernel that covers several panels per call (4 for one row, 2 for two or three), so that it
+   * still keeps 8-12 accumulator chains and as many B streams in flight.
+   */
+  private static void multiplyBlock(
+      float[] pa, int mc, PackedMatrix b, MemorySegment c, long cIdx, long ldc, float min,
+      float max) {
+    int k = b.k;
+    int n = b.n;
+    int stride = b.panelStride;
+    float[] pb = b.data;
+    float[] tile = WORKSPACE.get().tile;
+    int rem = mc % MR;
+    int full = rem >= 4 ? mc : mc - rem;
+    int tail = mc - full;
+    if (full > 0) {
+      for (int jr = 0, bo = 0; jr < n; jr += NR, bo += stride) {
+        int nr = Math.min(NR, n - jr);
+        for (int ir = 0; ir < full; ir += MR) {
+          packedKernel8(pa, ir * k, k, pb, bo, tile);
+          storeClamped(tile, 0, c, cIdx + ir * ldc + jr, ldc, Math.min(MR, mc - ir), nr, min, max);
+        }
+      }
+    }
+    if (tail == 0) {
+      return;
+    }
+    int panels = (n + NR - 1) / NR;
+    int group = tail == 1 ? 4 : 2;
+    long cTail = cIdx + full * ldc;
+    for (int q = 0; q < panels; q += group) {
+      // Panels past the last alias it (as XNNPACK's short tiles alias rows): computed, not stored.
+      int last = panels - 1;
+      int bo0 = q * stride;
+      int bo1 = Math.min(q + 1, last) * stride;
+      if (tail == 1) {
+        int bo2 = Math.min(q + 2, last) * stride;
+        int bo3 = Math.min(q + 3, last) * stride;
+        packedKernel1x4(pa, full * k, k, pb, bo0, bo1, bo2, bo3, tile);
+      } else {
+        packedKernel3x2(pa, full * k, k, tail, pb, bo0, bo1, tile);
+      }
+      for (int g = 0; g < group && q + g < panels; g++) {
+        int jr = (q + g) * NR;
+        storeClamped(
+            tile, g * tail * NR, c, cTail + jr, ldc, tail, Math.min(NR, n - jr), min, max);
+      }
+    }
+  }
+
+  /**
+   * The 8 x 2-vector micro-kernel of the packed GEMM: the same broadcast-FMA as {@link
+   * #microKernel}, but the accumulators start from the panel's bias row (XNNPACK's layout) and A is
+   * read row-major, row {@code r} at {@code pa[ao + r * k + p]}. The tile is parked in {@code tile}
+   * for {@link #storeClamped}, which keeps this method small and free of vector arguments.
+   */
+  static void packedKernel8(float[] pa, int ao, int k, float[] pb, int bo, float[] tile) {
+    FloatVector c00 = FloatVector.fromArray(F, pb, bo);
+    FloatVector c01 = FloatVector.fromArray(F, pb, bo + L);
+    FloatVector c10 = c00, c11 = c01;
+    FloatVector c20 = c00, c21 = c01;
+    FloatVector c30 = c00, c31 = c01;
+    FloatVector c40 = c00, c41 = c01;
+    FloatVector c50 = c00, c51 = c01;
+    FloatVector c60 = c00, c61 = c01;
+    FloatVector c70 = c00, c71 = c01;
+    int a0 = ao;
+    int a1 = ao + k;
+    int a2 = a1 + k;
+    int a3 = a2 + k;
+    int a4 = a3 + k;
+    int a5 = a4 + k;
+    int a6 = a5 + k;
+    int a7 = a6 + k;
+    for (int p = 0; p < k; p++) {
+      int bi = bo + NR + p * NR;
+      FloatVector b0 = FloatVector.fromArray(F, pb, bi);
+      FloatVector b1 = FloatVector.fromArray(F, pb, bi + L);
+      FloatVector x0 = FloatVector.broadcast(F, pa[a0 + p]);
+      c00 = x0.fma(b0, c00);
+      c01 = x0.fma(b1, c01);
+      FloatVector x1 = FloatVector.broadcast(F, pa[a1 + p]);
+      c10 = x1.fma(b0, c10);
+      c11 = x1.fma(b1, c11);
+      FloatVector x2 = FloatVector.broadcast(F, pa[a2 + p]);
+      c20 = x2.fma(b0, c20);
+      c21 = x2.fma(b1, c21);
+      FloatVector x3 = FloatVector.broadcast(F, pa[a3 + p]);
+      c30 = x3.fma(b0, c30);
+      c31 = x3.fma(b1, c31);
+      FloatVector x4 = FloatVector.broadcast(F, pa[a4 + p]);
+      c40 = x4.fma(b0, c40);
+      c41 = x4.fma(b1, c41);
+      FloatVector x5 = FloatVector.broadcast(F, pa[a5 + p]);
+      c50 = x5.fma(b0, c50);
+      c51 = x5.fma(b1, c51);
+      FloatVector x6 = FloatVector.broadcast(F, pa[a6 + p]);
+      c60 = x6.fma(b0, c60);
+      c61 = x6.fma(b1, c61);
+      FloatVector x7 = FloatVector.broadcast(F, pa[a7 + p]);
+      c70 = x7.fma(b0, c70);
+      c71 = x7.fma(b1, c71);
+    }
+    c00.intoArray(tile, 0);
+    c01.intoArray(tile, L);
+    c10.intoArray(tile, NR);
+    c11.intoArray(tile, NR + L);
+    c20.intoArray(tile, 2 * NR);
+    c21.intoArray(tile, 2 * NR + L);
+    c30.intoArray(tile, 3 * NR);
+    c31.intoArray(tile, 3 * NR + L);
+    c40.intoArray(tile, 4 * NR);
+    c41.intoArray(tile, 4 * NR + L);
+    c50.intoArray(tile, 5 * NR);
+    c51.intoArray(tile, 5 * NR + L);
+    c60.intoArray(tile, 6 * NR);
+    c61.intoArray(tile, 6 * NR + L);
+    c70.intoArray(tile, 7 * NR);
+    c71.intoArray(tile, 7 * NR + L);
+  }
+
+  /**
+   * The kernel for 2 or 3 rows ({@code rows}) and two panels at {@code bo0} and {@code bo1}; with 2
+   * rows the third aliases the second, as XNNPACK's short tiles alias the previous row pointer, so
+   * the loop has no branch. Panel {@code q}'s row {@code r} is parked at {@code (q * rows + r) *
+   * NR}.
+   */
+  static void packedKernel3x2(
+      float[] pa, int ao, int k, int rows, float[] pb, int bo0, int bo1, float[] tile) {
+    FloatVector c00 = FloatVector.fromArray(F, pb, bo0);
+    FloatVector c01 = FloatVector.fromArray(F, pb, bo0 + L);
+    FloatVector c02 = FloatVector.fromArray(F, pb, bo1);
+    FloatVector c03 = FloatVector.fromArray(F, pb, bo1 + L);
+    FloatVector c10 = c00, c11 = c01, c12 = c02, c13 = c03;
+    FloatVector c20 = c00, c21 = c01, c22 = c02, c23 = c03;
+    int a0 = ao;
+    int a1 = ao + k;
+    int a2 = rows > 2 ? a1 + k : a1;
+    for (int p = 0; p < k; p++) {
+      int bi = bo0 + NR + p * NR;
+      int bj = bo1 + NR + p * NR;
+      FloatVector b0 = FloatVector.fromArray(F, pb, bi);
+      FloatVector b1 = FloatVector.fromArray(F, pb, bi + L);
+      FloatVector b2 = FloatVector.fromArray(F, pb, bj);
+      FloatVector b3 = FloatVector.fromArray(F, pb, bj + L);
+      FloatVector x0 = FloatVector.broadcast(F, pa[a0 + p]);
+      c00 = x0.fma(b0, c00);
+      c01 = x0.fma(b1, c01);
+      c02 = x0.fma(b2, c02);
+      c03 = x0.fma(b3, c03);
+      FloatVector x1 = FloatVector.broadcast(F, pa[a1 + p]);
+      c10 = x1.fma(b0, c10);
+      c11 = x1.fma(b1, c11);
+      c12 = x1.fma(b2, c12);
+      c13 = x1.fma(b3, c13);
+      FloatVector x2 = FloatVector.broadcast(F, pa[a2 + p]);
+      c20 = x2.fma(b0, c20);
+      c21 = x2.fma(b1, c21);
+      c22 = x2.fma(b2, c22);
+      c23 = x2.fma(b3, c23);
+    }
+    int t1 = rows * NR;
+    c00.intoArray(tile, 0);
+    c01.intoArray(tile, L);
+    c10.intoArray(tile, NR);
+    c11.intoArray(tile, NR + L);
+    c02.intoArray(tile, t1);
+    c03.intoArray(tile, t1 + L);
+    c12.intoArray(tile, t1 + NR);
+    c13.intoArray(tile, t1 + NR + L);
+    if (rows > 2) {
+      c20.intoArray(tile, 2 * NR);
+      c21.intoArray(tile, 2 * NR + L);
+      c22.intoArray(tile, t1 + 2 * NR);
+      c23.intoArray(tile, t1 + 2 * NR + L);
+    }
+  }
+
+  /**
+   * One row (a GEMV: one token through a linear layer) against four panels at once: eight
+   * independent accumulator chains hide the FMA latency, and four B streams keep more memory
+   * requests in flight than one, which matters once B no longer fits in L2. Panel {@code q} is
+   * parked at {@code q * NR}.
+   */
+  static void packedKernel1x4(
+      float[] pa, int ao, int k, float[] pb, int bo0, int bo1, int bo2, int bo3, float[] tile) {
+    FloatVector c0 = FloatVector.fromArray(F, pb, bo0);
+    FloatVector c1 = FloatVector.fromArray(F, pb, bo0 + L);
+    FloatVector c2 = FloatVector.fromArray(F, pb, bo1);
+    FloatVector c3 = FloatVector.fromArray(F, pb, bo1 + L);
+    FloatVector c4 = FloatVector.fromArray(F, pb, bo2);
+    FloatVector c5 = FloatVector.fromArray(F, pb, bo2 + L);
+    FloatVector c6 = FloatVector.fromArray(F, pb, bo3);
+    FloatVector c7 = FloatVector.fromArray(F, pb, bo3 + L);
+    for (int p = 0; p < k; p++) {
+      int o = NR + p * NR;
+      FloatVector x = FloatVector.broadcast(F, pa[ao + p]);
+      c0 = x.fma(FloatVector.fromArray(F, pb, bo0 + o), c0);
+      c1 = x.fma(FloatVector.fromArray(F, pb, bo0 + o + L), c1);
+      c2 = x.fma(FloatVector.fromArray(F, pb, bo1 + o), c2);
+      c3 = x.fma(FloatVector.fromArray(F, pb, bo1 + o + L), c3);
+      c4 = x.fma(FloatVector.fromArray(F, pb, bo2 + o), c4);
+      c5 = x.fma(FloatVector.fromArray(F, pb, bo2 + o + L), c5);
+      c6 = x.fma(FloatVector.fromArray(F, pb, bo3 + o), c6);
+      c7 = x.fma(FloatVector.fromArray(F, pb, bo3 + o + L), c7);
+    }
+    c0.intoArray(tile, 0);
+    c1.intoArray(tile, L);
+    c2.intoArray(tile, NR);
+    c3.intoArray(tile, NR + L);
+    c4.intoArray(tile, 2 * NR);
+    c5.intoArray(tile, 2 * NR + L);
+    c6.intoArray(tile, 3 * NR);
+    c7.intoArray(tile, 3 * NR + L);
+  }
+
+  /**
+   * Writes the parked rows {@code tile[to + r * NR + j]}, {@code r < mr, j < nr}, to C through
+   * XNNPACK's output clamp {@code max(min(x, max), min)} (a NaN stays NaN): vectors for whole
+   * vectors of a row, scalar code for the column tail.
+   */
+  static void storeClamped(
+      float[] tile, int to, MemorySegment c, long cIdx, long ldc, int mr, int nr, float min,
+      float max) {
+    FloatVector lo = FloatVector.broadcast(F, min);
+    FloatVector hi = FloatVector.broadcast(F, max);
+    if (nr == NR) {
+      for (int r = 0; r < mr; r++) {
+        long cb = (cIdx + r * ldc) * Float.BYTES;
+        int t = to + r * NR;
+        FloatVector.fromArray(F, tile, t).min(hi).max(lo).intoMemorySegment(c, cb, LE);
+        FloatVector.fromArray(F, tile, t + L).min(hi).max(lo).intoMemorySegment(c, cb + LB, LE);
+      }
+      return;
+    }
+    int first = nr >= L ? L : 0;
+    for (int r = 0; r < mr; r++) {
+      long cRow = cIdx + r * ldc;
+      int t = to + r * NR;
+      if (first > 0) {
+        FloatVector.fromArray(F, tile, t).min(hi).max(lo)
+            .intoMemorySegment(c, cRow * Float.BYTES, LE);
+      }
+      for (int j = first; j < nr; j++) {
+        c.setAtIndex(FLOAT, cRow + j, Math.max(Math.min(tile[t + j], max), min));
       }
     }
   }

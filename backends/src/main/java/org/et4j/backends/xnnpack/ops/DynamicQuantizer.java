@@ -1,15 +1,62 @@
 package org.et4j.backends.xnnpack.ops;
 
-import org.et4j.runtime.ErrorCode;
-import org.et4j.runtime.ExecuTorchException;
+import org.et4j.backends.xnnpack.XnnDatatype;
+import org.et4j.kernels.qgemm.DynamicQuantization;
 
-/** Dynamic per-row quantization of a floating value into a qdint8 value (XNNPACK's qd8 Convert). */
+/**
+ * The dynamic quantization a Convert to qdint8 performs (XNNPACK's {@code qd8} convert): each
+ * row of the input (its last {@code num_nonbatch_dims} dims) gets its own asymmetric int8 scale
+ * and zero point, computed by the kernels module's {@link DynamicQuantization} exactly as
+ * XNNPACK computes them. fp16/bf16 inputs are widened to float32 first.
+ */
 final class DynamicQuantizer {
+  private final XTensor in;
+  private final XTensor out;
+  private final int nonBatchDims;
+  private java.lang.foreign.MemorySegment widened;
+  private final java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofAuto();
+
   DynamicQuantizer(XTensor in, XTensor out, int nonBatchDims) {
-    throw new ExecuTorchException(ErrorCode.NOT_SUPPORTED, "qdint8 conversion is not wired yet");
+    this.in = in;
+    this.out = out;
+    this.nonBatchDims = Math.min(nonBatchDims, in.rank());
   }
 
-  void reshape() {}
+  void reshape() {
+    long n = in.numel();
+    long rows = in.rows(nonBatchDims);
+    long rowLength = rows == 0 ? 0 : n / rows;
+    if (n > Integer.MAX_VALUE - 16 || rowLength > Integer.MAX_VALUE) {
+      throw new org.et4j.runtime.ExecuTorchException(org.et4j.runtime.ErrorCode.NOT_SUPPORTED,
+          "dynamic quantization of " + in.describe() + ": too many elements for one quantized buffer");
+    }
+    out.quantizedRowLength = rowLength;
+    if (out.quantizedValues.length < n) {
+      out.quantizedValues = new byte[(int) n];
+    }
+    if (out.zeroPoints.length < rows) {
+      out.zeroPoints = new int[(int) rows];
+      out.scales = new float[(int) rows];
+    }
+    if (in.type != XnnDatatype.FP32 && (widened == null || widened.byteSize() < 4 * n)) {
+      widened = arena.allocate(Math.max(4, 4 * n), 64);
+    }
+  }
 
-  void run() {}
+  void run() {
+    long n = in.numel();
+    int rows = (int) in.rows(nonBatchDims);
+    int k = (int) out.quantizedRowLength;
+    if (rows == 0 || k == 0) {
+      return;
+    }
+    java.lang.foreign.MemorySegment src = in.data;
+    if (in.type != XnnDatatype.FP32) {
+      for (long i = 0; i < n; i++) {
+        widened.setAtIndex(Floats.F32, i, Floats.get(in.type, in.data, i));
+      }
+      src = widened;
+    }
+    DynamicQuantization.quantizeRows(rows, k, src, 0, k, out.quantizedValues, 0, k, out.zeroPoints, out.scales);
+  }
 }

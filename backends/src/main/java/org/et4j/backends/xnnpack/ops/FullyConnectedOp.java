@@ -14,7 +14,9 @@ import org.et4j.kernels.portable.pointwise.FloatPointwise;
  * dims, kept in the output. fp16 and bf16 filters and biases are widened to float32 once at init;
  * fp16/bf16 activations are widened per call into scratch memory planned at init, and results
  * rounded once on the way out (XNNPACK's bf16 kernel is bf16 x bf16 with a float32 result).
- * The multiply is the kernels module's {@link Sgemm}, the engine of the portable linear ops.
+ * The multiply is the kernels module's {@link Sgemm}, the engine of the portable linear ops: a
+ * constant filter is packed once at init with the bias inside its panels, and each call runs the
+ * packed GEMM with the clamp fused into the store.
  */
 final class FullyConnectedOp extends XnnOp {
   static final int TRANSPOSE_WEIGHTS = 1;
@@ -29,6 +31,8 @@ final class FullyConnectedOp extends XnnOp {
   private final float max;
   private final MemorySegment weights;
   private final MemorySegment bias;
+  /** The constant filter and bias packed once into GEMM panels (null for a dynamic filter). */
+  private final org.et4j.kernels.gemm.PackedMatrix packed;
   private final XTensor dynamicBias;
   private final Arena arena = Arena.ofAuto();
   private final Sgemm gemm = Sgemm.get();
@@ -72,6 +76,9 @@ final class FullyConnectedOp extends XnnOp {
     this.weights = filter.isConstant() ? widen(filter) : null;
     this.bias = biasValue != null && biasValue.isConstant() ? widen(biasValue) : null;
     this.dynamicBias = biasValue != null && !biasValue.isConstant() ? biasValue : null;
+    this.packed = weights != null && dynamicBias == null
+        ? gemm.packB(k, n, weights, 0, transposed ? n : k, !transposed, bias, 0)
+        : null;
   }
 
   private MemorySegment widen(XTensor t) {
@@ -120,14 +127,18 @@ final class FullyConnectedOp extends XnnOp {
       }
       a = inScratch;
     }
-    MemorySegment w = weights != null ? weights : filter.type == XnnDatatype.FP32 ? filter.data : widenNow(filter);
-    MemorySegment bv = bias != null ? bias : dynamicBias != null ? dynamicBias.data : null;
     MemorySegment c = out.type == XnnDatatype.FP32 ? out.data : outScratch;
-    gemm.multiply(m, n, k, 1f, a, 0, k, false, w, 0, transposed ? n : k, !transposed,
-        bv == null ? 0f : 1f, bv, 0, 0, 1, c, 0, n);
     long total = (long) m * n;
-    if (min != Float.NEGATIVE_INFINITY || max != Float.POSITIVE_INFINITY) {
-      pointwise.clamp(c, min, max, c, total);
+    if (packed != null) {
+      gemm.multiplyPacked(m, a, 0, k, packed, c, 0, n, min, max);
+    } else {
+      MemorySegment w = weights != null ? weights : filter.type == XnnDatatype.FP32 ? filter.data : widenNow(filter);
+      MemorySegment bv = bias != null ? bias : dynamicBias != null ? dynamicBias.data : null;
+      gemm.multiply(m, n, k, 1f, a, 0, k, false, w, 0, transposed ? n : k, !transposed,
+          bv == null ? 0f : 1f, bv, 0, 0, 1, c, 0, n);
+      if (min != Float.NEGATIVE_INFINITY || max != Float.POSITIVE_INFINITY) {
+        pointwise.clamp(c, min, max, c, total);
+      }
     }
     if (c != out.data) {
       for (long i = 0; i < total; i++) {

@@ -19,9 +19,16 @@ public final class XTensor {
   /** Current dims; the array is reused, its length is the rank. */
   public final int[] dims;
   public MemorySegment data;
-  /** For qdint8 values: each row's zero point and scale, computed when the value is produced. */
+  /**
+   * For qdint8 values, what the producing Convert computed: the int8 values (row-major, as the
+   * dims), and per quantization row (the last {@code num_nonbatch_dims} dims) its zero point and
+   * scale. Kept on the heap, where the quantized GEMM workspaces load them from.
+   */
+  public byte[] quantizedValues = new byte[0];
   public int[] zeroPoints = new int[0];
   public float[] scales = new float[0];
+  /** Elements per quantization row of a qdint8 value. */
+  public long quantizedRowLength;
 
   public XTensor(XnnValue def) {
     this.def = def;

@@ -24,21 +24,9 @@ import org.et4j.schema.xnnpack.XNNStaticTranspose;
 public final class XnnOps {
   private XnnOps() {}
 
-  private static final java.util.Set<org.et4j.backends.xnnpack.XnnNodeKind> UNSUPPORTED =
-      java.util.EnumSet.of(
-          org.et4j.backends.xnnpack.XnnNodeKind.CONV2D,
-          org.et4j.backends.xnnpack.XnnNodeKind.DEPTHWISE_CONV2D,
-          org.et4j.backends.xnnpack.XnnNodeKind.CONV_TRANSPOSE2D,
-          org.et4j.backends.xnnpack.XnnNodeKind.AVG_POOLING_2D,
-          org.et4j.backends.xnnpack.XnnNodeKind.MAX_POOLING_2D,
-          org.et4j.backends.xnnpack.XnnNodeKind.GLOBAL_AVG_POOLING_2D,
-          org.et4j.backends.xnnpack.XnnNodeKind.ARG_MAX_POOLING_2D,
-          org.et4j.backends.xnnpack.XnnNodeKind.STATIC_RESIZE_BILINEAR_2D,
-          org.et4j.backends.xnnpack.XnnNodeKind.SCALED_DOT_PRODUCT_ATTENTION);
-
   /** True when et4j runs nodes of this kind. */
   public static boolean supports(org.et4j.backends.xnnpack.XnnNodeKind kind) {
-    return !UNSUPPORTED.contains(kind);
+    return kind != null;
   }
 
   /** True when et4j runs values of this datatype (in the node kinds that take it). */
@@ -79,6 +67,9 @@ public final class XnnOps {
         XTensor filter = r.get(t.filterId(), "filter");
         XTensor bias = r.optional(t.biasId(), "bias");
         XTensor out = r.get(t.outputId(), "output");
+        if (in.type == org.et4j.backends.xnnpack.XnnDatatype.QDINT8) {
+          yield new QuantizedFullyConnectedOp(node, where, in, filter, bias, out, r.flags(t.flags()));
+        }
         yield new FullyConnectedOp(node, where, in, filter, bias, out, r.flags(t.flags()));
       }
       case SOFTMAX -> {

@@ -1,0 +1,442 @@
+package org.et4j.kernels.nhwc;
+
+import static org.et4j.kernels.nhwc.NhwcChecks.FLOAT;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+import org.et4j.kernels.util.VectorSupport;
+
+/**
+ * The Vector API {@link NhwcKernels}: every kernel vectorises over channels, the contiguous axis of
+ * NHWC data, as XNNPACK's channel-tiled micro-kernels do, and finishes the channels past the last
+ * full vector in scalar code in the same order of operations as {@link ScalarNhwcKernels} (so the
+ * two agree bit for bit). Each loop nest is one method, with no vector crossing a call.
+ *
+ * <p>Loaded only by {@link NhwcKernelsSelection} when {@code jdk.incubator.vector} is present.
+ */
+final class VectorNhwcKernels implements NhwcKernels {
+  /** Chosen once from {@code et4j.vector}; a constant, so C2 compiles real vector code. */
+  static final VectorSpecies<Float> F =
+      VectorSupport.forcedBits() == 0
+          ? FloatVector.SPECIES_PREFERRED
+          : FloatVector.SPECIES_MAX.vectorBitSize() < VectorSupport.forcedBits()
+              ? FloatVector.SPECIES_PREFERRED
+              : VectorSpecies.of(float.class, VectorShape.forBitSize(VectorSupport.forcedBits()));
+
+  private static final int L = F.length();
+  private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+  private static final long B = Float.BYTES;
+
+  VectorNhwcKernels() {}
+
+  @Override
+  public String name() {
+    return "vector(" + F.vectorBitSize() + "-bit)";
+  }
+
+  @Override
+  public int depthwiseTile() {
+    return L;
+  }
+
+  @Override
+  public void depthwise(
+      DepthwiseConv2dNhwc op, int batch, int inH, int inW, int outH, int outW, MemorySegment in,
+      long inOff, MemorySegment out, long outOff, float min, float max) {
+    if (op.multiplier != 1 || op.tile != L) {
+      // Multipliers above 1 read each input channel for several outputs, which contiguous vector
+      // loads do not express; XNNPACK runs them as a grouped IGEMM instead of this kernel.
+      ScalarNhwcKernels.depthwiseRange(
+          op, 0, op.outChannels, batch, inH, inW, outH, outW, in, inOff, out, outOff, min, max);
+      return;
+    }
+    final int c = op.channels;
+    final int kh = op.kernelH;
+    final int kw = op.kernelW;
+    final int dh = op.dilationH;
+    final int dw = op.dilationW;
+    final int tileStride = op.tileStride;
+    final float[] w = op.packed;
+    final int full = c - c % L;
+    final long colStep = (long) dw * c;
+    final long colBytes = colStep * B;
+    final long rowBytes = (long) dh * inW * c * B;
+    final boolean unrolled3x3 = kh == 3 && kw == 3;
+    final int wTail = full / L * tileStride;
+    for (int n = 0; n < batch; n++) {
+      for (int oy = 0; oy < outH; oy++) {
+        int by = oy * op.strideH - op.padTop;
+        int ky0 = NhwcChecks.firstTap(by, dh);
+        int ky1 = NhwcChecks.endTap(by, dh, inH, kh);
+        for (int ox = 0; ox < outW; ox++) {
+          int bx = ox * op.strideW - op.padLeft;
+          int kx0 = NhwcChecks.firstTap(bx, dw);
+          int kx1 = NhwcChecks.endTap(bx, dw, inW, kw);
+          long o = outOff + (((long) n * outH + oy) * outW + ox) * c;
+          long pixel0 = inOff + (((long) n * inH + by) * inW + bx) * c;
+          if (unrolled3x3 && ky0 == 0 && ky1 == 3 && kx0 == 0 && kx1 == 3) {
+            // The interior of a 3x3 convolution, most of its pixels: nine taps written out, so
+            // that the tap loops' bounds and branches are gone from the hottest path.
+            for (int c0 = 0, wt = 0; c0 < full; c0 += L, wt += tileStride) {
+              long a = (pixel0 + c0) * B;
+              FloatVector acc = FloatVector.fromArray(F, w, wt);
+              acc = FloatVector.fromMemorySegment(F, in, a, LE)
+                  .fma(FloatVector.fromArray(F, w, wt + L), acc);
+              acc = FloatVector.fromMemorySegment(F, in, a + colBytes, LE)
+                  .fma(FloatVector.fromArray(F, w, wt + 2 * L), acc);
+              acc = FloatVector.fromMemorySegment(F, in, a + 2 * colBytes, LE)
+                  .fma(FloatVector.fromArray(F, w, wt + 3 * L), acc);
+              a += rowBytes;
+              acc = FloatVector.fromMemorySegment(F, in, a, LE)
+                  .fma(FloatVector.fromArray(F, w, wt + 4 * L), acc);
+              acc = FloatVector.fromMemorySegment(F, in, a + colBytes, LE)
+                  .fma(FloatVector.fromArray(F, w, wt + 5 * L), acc);
+              acc = FloatVector.fromMemorySegment(F, in, a + 2 * colBytes, LE)
+                  .fma(FloatVector.fromArray(F, w, wt + 6 * L), acc);
+              a += rowBytes;
+              acc = FloatVector.fromMemorySegment(F, in, a, LE)
+                  .fma(FloatVector.fromArray(F, w, wt + 7 * L), acc);
+              acc = FloatVector.fromMemorySegment(F, in, a + colBytes, LE)
+                  .fma(FloatVector.fromArray(F, w, wt + 8 * L), acc);
+              acc = FloatVector.fromMemorySegment(F, in, a + 2 * colBytes, LE)
+                  .fma(FloatVector.fromArray(F, w, wt + 9 * L), acc);
+              acc.max(min).min(max).intoMemorySegment(out, (o + c0) * B, LE);
+            }
+          } else {
+            for (int c0 = 0, wt = 0; c0 < full; c0 += L, wt += tileStride) {
+              FloatVector acc = FloatVector.fromArray(F, w, wt);
+              for (int ky = ky0; ky < ky1; ky++) {
+                long row = pixel0 + (long) ky * dh * inW * c + c0;
+                int wk = wt + (1 + ky * kw) * L;
+                for (int kx = kx0; kx < kx1; kx++) {
+                  FloatVector x =
+                      FloatVector.fromMemorySegment(F, in, (row + kx * colStep) * B, LE);
+                  acc = x.fma(FloatVector.fromArray(F, w, wk + kx * L), acc);
+                }
+              }
+              acc.max(min).min(max).intoMemorySegment(out, (o + c0) * B, LE);
+            }
+          }
+          for (int j = full; j < c; j++) {
+            int wj = wTail + (j - full);
+            float acc = w[wj];
+            for (int ky = ky0; ky < ky1; ky++) {
+              long row = pixel0 + (long) ky * dh * inW * c + j;
+              int wk = wj + (1 + ky * kw) * L;
+              for (int kx = kx0; kx < kx1; kx++) {
+                acc = Math.fma(in.getAtIndex(FLOAT, row + kx * colStep), w[wk + kx * L], acc);
+              }
+            }
+            out.setAtIndex(FLOAT, o + j, Math.min(Math.max(acc, min), max));
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public void maxPool(
+      Pooling2dNhwc op, int batch, int inH, int inW, int outH, int outW, MemorySegment in,
+      long inOff, MemorySegment out, long outOff, float min, float max) {
+    final int c = op.channels;
+    final int dh = op.dilationH;
+    final int dw = op.dilationW;
+    final int full = c - c % L;
+    final long colStep = (long) dw * c;
+    final long rowStep = (long) dh * inW * c;
+    for (int n = 0; n < batch; n++) {
+      for (int oy = 0; oy < outH; oy++) {
+        int by = oy * op.strideH - op.padTop;
+        int ky0 = NhwcChecks.firstTap(by, dh);
+        int ky1 = NhwcChecks.endTap(by, dh, inH, op.poolH);
+        for (int ox = 0; ox < outW; ox++) {
+          int bx = ox * op.strideW - op.padLeft;
+          int kx0 = NhwcChecks.firstTap(bx, dw);
+          int kx1 = NhwcChecks.endTap(bx, dw, inW, op.poolW);
+          long o = outOff + (((long) n * outH + oy) * outW + ox) * c;
+          if (ky0 >= ky1 || kx0 >= kx1) {
+            op.maxPoolWithoutValidTaps(n, oy, ox, inH, inW, in, inOff, out, o, min, max);
+            continue;
+          }
+          long first = inOff + (((long) n * inH + by) * inW + bx) * c + ky0 * rowStep;
+          for (int c0 = 0; c0 < full; c0 += L) {
+            FloatVector acc = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+            long row = first + c0;
+            for (int ky = ky0; ky < ky1; ky++, row += rowStep) {
+              for (int kx = kx0; kx < kx1; kx++) {
+                acc = acc.max(FloatVector.fromMemorySegment(F, in, (row + kx * colStep) * B, LE));
+              }
+            }
+            acc.max(min).min(max).intoMemorySegment(out, (o + c0) * B, LE);
+          }
+          for (int j = full; j < c; j++) {
+            float acc = Float.NEGATIVE_INFINITY;
+            long row = first + j;
+            for (int ky = ky0; ky < ky1; ky++, row += rowStep) {
+              for (int kx = kx0; kx < kx1; kx++) {
+                acc = Math.max(acc, in.getAtIndex(FLOAT, row + kx * colStep));
+              }
+            }
+            out.setAtIndex(FLOAT, o + j, Math.min(Math.max(acc, min), max));
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public void averagePool(
+      Pooling2dNhwc op, int batch, int inH, int inW, int outH, int outW, MemorySegment in,
+      long inOff, MemorySegment out, long outOff, float min, float max) {
+    final int c = op.channels;
+    final int full = c - c % L;
+    final long rowStep = (long) inW * c;
+    for (int n = 0; n < batch; n++) {
+      for (int oy = 0; oy < outH; oy++) {
+        int by = oy * op.strideH - op.padTop;
+        int ky0 = NhwcChecks.firstTap(by, 1);
+        int ky1 = NhwcChecks.endTap(by, 1, inH, op.poolH);
+        for (int ox = 0; ox < outW; ox++) {
+          int bx = ox * op.strideW - op.padLeft;
+          int kx0 = NhwcChecks.firstTap(bx, 1);
+          int kx1 = NhwcChecks.endTap(bx, 1, inW, op.poolW);
+          long o = outOff + (((long) n * outH + oy) * outW + ox) * c;
+          // prepare keeps every window on the input, so the count is at least 1.
+          float scale = 1f / (float) ((ky1 - ky0) * (kx1 - kx0));
+          long first = inOff + (((long) n * inH + by + ky0) * inW + bx) * c;
+          for (int c0 = 0; c0 < full; c0 += L) {
+            FloatVector acc = FloatVector.zero(F);
+            long row = first + c0;
+            for (int ky = ky0; ky < ky1; ky++, row += rowStep) {
+              for (int kx = kx0; kx < kx1; kx++) {
+                acc = acc.add(FloatVector.fromMemorySegment(F, in, (row + (long) kx * c) * B, LE));
+              }
+            }
+            acc.mul(scale).max(min).min(max).intoMemorySegment(out, (o + c0) * B, LE);
+          }
+          for (int j = full; j < c; j++) {
+            float acc = 0f;
+            long row = first + j;
+            for (int ky = ky0; ky < ky1; ky++, row += rowStep) {
+              for (int kx = kx0; kx < kx1; kx++) {
+                acc += in.getAtIndex(FLOAT, row + (long) kx * c);
+              }
+            }
+            out.setAtIndex(FLOAT, o + j, Math.min(Math.max(acc * scale, min), max));
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public void globalAverage(
+      int batch, int pixels, int channels, float scale, MemorySegment in, long inOff,
+      MemorySegment out, long outOff, float min, float max) {
+    final long pixelBytes = (long) channels * B;
+    for (int n = 0; n < batch; n++) {
+      long image = inOff + (long) n * pixels * channels;
+      long o = outOff + (long) n * channels;
+      int c0 = 0;
+      // Four independent sums per pass: each add waits only for its own chain, and each pixel's
+      // four loads are one contiguous run.
+      for (; c0 + 4 * L <= channels; c0 += 4 * L) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
+        long at = (image + c0) * B;
+        for (int p = 0; p < pixels; p++, at += pixelBytes) {
+          a0 = a0.add(FloatVector.fromMemorySegment(F, in, at, LE));
+          a1 = a1.add(FloatVector.fromMemorySegment(F, in, at + L * B, LE));
+          a2 = a2.add(FloatVector.fromMemorySegment(F, in, at + 2 * L * B, LE));
+          a3 = a3.add(FloatVector.fromMemorySegment(F, in, at + 3 * L * B, LE));
+        }
+        long ob = (o + c0) * B;
+        a0.mul(scale).max(min).min(max).intoMemorySegment(out, ob, LE);
+        a1.mul(scale).max(min).min(max).intoMemorySegment(out, ob + L * B, LE);
+        a2.mul(scale).max(min).min(max).intoMemorySegment(out, ob + 2 * L * B, LE);
+        a3.mul(scale).max(min).min(max).intoMemorySegment(out, ob + 3 * L * B, LE);
+      }
+      for (; c0 + L <= channels; c0 += L) {
+        FloatVector a0 = FloatVector.zero(F);
+        long at = (image + c0) * B;
+        for (int p = 0; p < pixels; p++, at += pixelBytes) {
+          a0 = a0.add(FloatVector.fromMemorySegment(F, in, at, LE));
+        }
+        a0.mul(scale).max(min).min(max).intoMemorySegment(out, (o + c0) * B, LE);
+      }
+      for (int j = c0; j < channels; j++) {
+        float sum = 0f;
+        for (int p = 0; p < pixels; p++) {
+          sum += in.getAtIndex(FLOAT, image + (long) p * channels + j);
+        }
+        out.setAtIndex(FLOAT, o + j, Math.min(Math.max(sum * scale, min), max));
+      }
+    }
+  }
+
+  @Override
+  public void resizeBilinear(
+      ResizeBilinearNhwc op, int batch, int inH, int inW, MemorySegment in, long inOff,
+      MemorySegment out, long outOff) {
+    final int c = op.channels;
+    final int outH = op.outH;
+    final int outW = op.outW;
+    final int full = c - c % L;
+    float scaleY = op.scale(inH, outH);
+    float scaleX = op.scale(inW, outW);
+    for (int n = 0; n < batch; n++) {
+      for (int oy = 0; oy < outH; oy++) {
+        float y = op.source(oy, scaleY, inH);
+        int top = (int) y;
+        int bottom = Math.min(top + 1, inH - 1);
+        float alphaY = y - (float) top;
+        FloatVector ay = FloatVector.broadcast(F, alphaY);
+        long rowT = inOff + ((long) n * inH + top) * inW * c;
+        long rowB = inOff + ((long) n * inH + bottom) * inW * c;
+        for (int ox = 0; ox < outW; ox++) {
+          float x = op.source(ox, scaleX, inW);
+          int left = (int) x;
+          int right = Math.min(left + 1, inW - 1);
+          float alphaX = x - (float) left;
+          FloatVector ax = FloatVector.broadcast(F, alphaX);
+          long o = outOff + (((long) n * outH + oy) * outW + ox) * c;
+          long tl = rowT + (long) left * c;
+          long tr = rowT + (long) right * c;
+          long bl = rowB + (long) left * c;
+          long br = rowB + (long) right * c;
+          for (int c0 = 0; c0 < full; c0 += L) {
+            FloatVector vtl = FloatVector.fromMemorySegment(F, in, (tl + c0) * B, LE);
+            FloatVector vtr = FloatVector.fromMemorySegment(F, in, (tr + c0) * B, LE);
+            FloatVector vbl = FloatVector.fromMemorySegment(F, in, (bl + c0) * B, LE);
+            FloatVector vbr = FloatVector.fromMemorySegment(F, in, (br + c0) * B, LE);
+            FloatVector t = vtr.sub(vtl).fma(ax, vtl);
+            FloatVector b = vbr.sub(vbl).fma(ax, vbl);
+            b.sub(t).fma(ay, t).intoMemorySegment(out, (o + c0) * B, LE);
+          }
+          for (int j = full; j < c; j++) {
+            float ftl = in.getAtIndex(FLOAT, tl + j);
+            float ftr = in.getAtIndex(FLOAT, tr + j);
+            float fbl = in.getAtIndex(FLOAT, bl + j);
+            float fbr = in.getAtIndex(FLOAT, br + j);
+            float t = Math.fma(ftr - ftl, alphaX, ftl);
+            float b = Math.fma(fbr - fbl, alphaX, fbl);
+            out.setAtIndex(FLOAT, o + j, Math.fma(b - t, alphaY, t));
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public void deconvolution(
+      ConvTranspose2dNhwc op, int batch, int inH, int inW, int outH, int outW, MemorySegment in,
+      long inOff, MemorySegment out, long outOff, float min, float max) {
+    final int groups = op.groups;
+    final int cg = op.groupInChannels;
+    final int ocg = op.groupOutChannels;
+    final int ic = groups * cg;
+    final int oc = groups * ocg;
+    final int kh = op.kernelH;
+    final int kw = op.kernelW;
+    final int sh = op.strideH;
+    final int sw = op.strideW;
+    final float[] w = op.packed;
+    final float[] bias = op.bias;
+    for (int n = 0; n < batch; n++) {
+      for (int oy = 0; oy < outH; oy++) {
+        for (int ox = 0; ox < outW; ox++) {
+          long o = outOff + (((long) n * outH + oy) * outW + ox) * oc;
+          for (int g = 0; g < groups; g++) {
+            int j = 0;
+            // Four vectors of output channels stay in registers across every tap and input
+            // channel; each input value is broadcast once per four multiply-adds.
+            for (; j + 4 * L <= ocg; j += 4 * L) {
+              int bj = g * ocg + j;
+              FloatVector a0 = FloatVector.fromArray(F, bias, bj);
+              FloatVector a1 = FloatVector.fromArray(F, bias, bj + L);
+              FloatVector a2 = FloatVector.fromArray(F, bias, bj + 2 * L);
+              FloatVector a3 = FloatVector.fromArray(F, bias, bj + 3 * L);
+              for (int ky = 0; ky < kh; ky++) {
+                int ty = oy + op.padTop - ky * op.dilationH;
+                if (ty < 0 || ty % sh != 0 || ty / sh >= inH) {
+                  continue;
+                }
+                for (int kx = 0; kx < kw; kx++) {
+                  int tx = ox + op.padLeft - kx * op.dilationW;
+                  if (tx < 0 || tx % sw != 0 || tx / sw >= inW) {
+                    continue;
+                  }
+                  long ib = inOff + (((long) n * inH + ty / sh) * inW + tx / sw) * ic
+                      + (long) g * cg;
+                  int wb = ((g * kh + ky) * kw + kx) * cg * ocg + j;
+                  for (int k = 0; k < cg; k++, wb += ocg) {
+                    FloatVector x = FloatVector.broadcast(F, in.getAtIndex(FLOAT, ib + k));
+                    a0 = x.fma(FloatVector.fromArray(F, w, wb), a0);
+                    a1 = x.fma(FloatVector.fromArray(F, w, wb + L), a1);
+                    a2 = x.fma(FloatVector.fromArray(F, w, wb + 2 * L), a2);
+                    a3 = x.fma(FloatVector.fromArray(F, w, wb + 3 * L), a3);
+                  }
+                }
+              }
+              long ob = (o + (long) g * ocg + j) * B;
+              a0.max(min).min(max).intoMemorySegment(out, ob, LE);
+              a1.max(min).min(max).intoMemorySegment(out, ob + L * B, LE);
+              a2.max(min).min(max).intoMemorySegment(out, ob + 2 * L * B, LE);
+              a3.max(min).min(max).intoMemorySegment(out, ob + 3 * L * B, LE);
+            }
+            for (; j + L <= ocg; j += L) {
+              FloatVector a0 = FloatVector.fromArray(F, bias, g * ocg + j);
+              for (int ky = 0; ky < kh; ky++) {
+                int ty = oy + op.padTop - ky * op.dilationH;
+                if (ty < 0 || ty % sh != 0 || ty / sh >= inH) {
+                  continue;
+                }
+                for (int kx = 0; kx < kw; kx++) {
+                  int tx = ox + op.padLeft - kx * op.dilationW;
+                  if (tx < 0 || tx % sw != 0 || tx / sw >= inW) {
+                    continue;
+                  }
+                  long ib = inOff + (((long) n * inH + ty / sh) * inW + tx / sw) * ic
+                      + (long) g * cg;
+                  int wb = ((g * kh + ky) * kw + kx) * cg * ocg + j;
+                  for (int k = 0; k < cg; k++, wb += ocg) {
+                    FloatVector x = FloatVector.broadcast(F, in.getAtIndex(FLOAT, ib + k));
+                    a0 = x.fma(FloatVector.fromArray(F, w, wb), a0);
+                  }
+                }
+              }
+              a0.max(min).min(max).intoMemorySegment(out, (o + (long) g * ocg + j) * B, LE);
+            }
+            for (; j < ocg; j++) {
+              float acc = bias[g * ocg + j];
+              for (int ky = 0; ky < kh; ky++) {
+                int ty = oy + op.padTop - ky * op.dilationH;
+                if (ty < 0 || ty % sh != 0 || ty / sh >= inH) {
+                  continue;
+                }
+                for (int kx = 0; kx < kw; kx++) {
+                  int tx = ox + op.padLeft - kx * op.dilationW;
+                  if (tx < 0 || tx % sw != 0 || tx / sw >= inW) {
+                    continue;
+                  }
+                  long ib = inOff + (((long) n * inH + ty / sh) * inW + tx / sw) * ic
+                      + (long) g * cg;
+                  int wb = ((g * kh + ky) * kw + kx) * cg * ocg + j;
+                  for (int k = 0; k < cg; k++) {
+                    acc = Math.fma(in.getAtIndex(FLOAT, ib + k), w[wb + k * ocg], acc);
+                  }
+                }
+              }
+              out.setAtIndex(FLOAT, o + (long) g * ocg + j, Math.min(Math.max(acc, min), max));
+            }
+          }
+        }
+      }
+    }
+  }
+}
