@@ -311,12 +311,12 @@ class XnnCraftedPayloadTest {
   }
 
   @Test
-  void spatialNodeIsNotImplemented() {
+  void spatialNodeOnValuesThatAreNotNhwc() {
     XnnTinyGraph g = XnnTinyGraph.add();
     g.nodes.set(0, new Nod(XnnNodeKind.GLOBAL_AVG_POOLING_2D, b -> Node1x1.createNode1x1(b, 0, 2, 0)));
     ExecuTorchException e = initFails(g.build());
-    assertThat(e.errorCode()).isEqualTo(ErrorCode.NOT_IMPLEMENTED);
-    assertThat(e.getMessage()).contains("node 0 (GlobalAvgPooling2d)");
+    assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_PROGRAM);
+    assertThat(e.getMessage()).contains("node 0 (GlobalAvgPooling2d)", "must be NHWC");
   }
   // ---- defects the hostile tests found (each failed before its fix) ----
 
