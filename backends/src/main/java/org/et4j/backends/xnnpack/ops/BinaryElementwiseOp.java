@@ -38,8 +38,12 @@ final class BinaryElementwiseOp extends XnnOp {
     this.a = a;
     this.b = b;
     this.out = out;
-    this.min = node.outputMin();
-    this.max = node.outputMax();
+    // Only Add, Subtract, Multiply and Div take the node's output_min_max (XNNCompiler defines the
+    // others without parameters), so a clamp serialized on them is ignored, as in ExecuTorch.
+    boolean takesClamp = kind == XnnNodeKind.ADD || kind == XnnNodeKind.SUBTRACT || kind == XnnNodeKind.MULTIPLY
+        || kind == XnnNodeKind.DIV;
+    this.min = takesClamp ? node.outputMin() : Float.NEGATIVE_INFINITY;
+    this.max = takesClamp ? node.outputMax() : Float.POSITIVE_INFINITY;
     this.clamps = min != Float.NEGATIVE_INFINITY || max != Float.POSITIVE_INFINITY;
     for (XTensor t : new XTensor[] {a, b, out}) {
       if (!Floats.isFloating(t.type)) {
