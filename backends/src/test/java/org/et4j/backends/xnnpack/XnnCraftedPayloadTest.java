@@ -310,14 +310,6 @@ class XnnCraftedPayloadTest {
     assertThat(e.getMessage()).contains("node 0 (Add)", "output_min_max [6.0, -6.0] is not a range");
   }
 
-  @Test
-  void spatialNodeIsNotImplemented() {
-    XnnTinyGraph g = XnnTinyGraph.add();
-    g.nodes.set(0, new Nod(XnnNodeKind.GLOBAL_AVG_POOLING_2D, b -> Node1x1.createNode1x1(b, 0, 2, 0)));
-    ExecuTorchException e = initFails(g.build());
-    assertThat(e.errorCode()).isEqualTo(ErrorCode.NOT_IMPLEMENTED);
-    assertThat(e.getMessage()).contains("node 0 (GlobalAvgPooling2d)");
-  }
   // ---- defects the hostile tests found (each failed before its fix) ----
 
   /** Runs a payload through init and one execute; only an ExecuTorchException may come out. */
@@ -441,4 +433,17 @@ class XnnCraftedPayloadTest {
   }
 
   private static final long NONE_ID = XnnTinyGraph.NONE;
+  @Test
+  void perChannelScalesCheckedBeforeAllocating() {
+    // Found by the mutation test: a qcint8 value of 2^31 - 1 channels (and no elements: another
+    // dim is 0) had a float[channels] allocated before its two scales were counted (OutOfMemoryError).
+    XnnTinyGraph g = XnnTinyGraph.add();
+    Val q = new Val(3, Integer.MAX_VALUE, 0);
+    q.datatype = (short) XnnDatatype.QCINT8.code();
+    q.channelScales = new float[] {1f, 2f};
+    g.values.add(q);
+    ExecuTorchException e = initFails(g.build());
+    assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_PROGRAM);
+    assertThat(e.getMessage()).contains("value 3 (id 3)", "2 scales for 2147483647 channels");
+  }
 }
