@@ -354,12 +354,15 @@ public final class XnnGraph {
             throw invalid(vw + ": channel_dim " + axis + " outside the value's " + rank + " dims");
           }
           int channels = dims[axis];
-          float[] scales = new float[channels];
+          // The scales are counted against the bytes that hold them before anything is sized by
+          // the channel count: a dim may be huge when another dim is 0.
+          float[] scales;
           if (p.scaleBufferIdx() != 0) {
             MemorySegment s = constantData(p.scaleBufferIdx(), vw + " scales");
             if (p.numScales() != channels || s.byteSize() < 4L * channels) {
               throw invalid(vw + ": " + p.numScales() + " scales in " + s.byteSize() + " bytes for " + channels + " channels");
             }
+            scales = new float[channels];
             for (int c = 0; c < channels; c++) {
               scales[c] = s.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, c);
             }
@@ -367,6 +370,7 @@ public final class XnnGraph {
             if (p.scaleLength() != channels) {
               throw invalid(vw + ": " + p.scaleLength() + " scales for " + channels + " channels along dim " + axis);
             }
+            scales = new float[channels];
             for (int c = 0; c < channels; c++) {
               scales[c] = p.scale(c);
             }
@@ -390,13 +394,16 @@ public final class XnnGraph {
             throw invalid(vw + ": group_size " + group + " does not divide the input channels " + k);
           }
           long count = n * k / group;
-          short[] scales = new short[Math.toIntExact(count)];
+          // As for per-channel scales: counted against their bytes first (which also keeps the
+          // count within an int), then allocated.
+          short[] scales;
           if (p.scaleBufferIdx() != 0) {
             MemorySegment s = constantData(p.scaleBufferIdx(), vw + " scales");
             if (p.numScales() != count || s.byteSize() < 2 * count) {
               throw invalid(vw + ": " + p.numScales() + " scales in " + s.byteSize() + " bytes, expected " + count
                   + " (output channels " + n + " x input channels " + k + " / group size " + group + ")");
             }
+            scales = new short[(int) count];
             for (int c = 0; c < count; c++) {
               scales[c] = s.getAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, c);
             }
@@ -404,6 +411,7 @@ public final class XnnGraph {
             if (p.scaleLength() != count) {
               throw invalid(vw + ": " + p.scaleLength() + " scales, expected " + count);
             }
+            scales = new short[(int) count];
             for (int c = 0; c < count; c++) {
               scales[c] = f32ToBf16LikeExecuTorch(p.scale(c));
             }

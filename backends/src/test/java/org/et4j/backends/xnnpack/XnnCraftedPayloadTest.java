@@ -441,4 +441,17 @@ class XnnCraftedPayloadTest {
   }
 
   private static final long NONE_ID = XnnTinyGraph.NONE;
+  @Test
+  void perChannelScalesCheckedBeforeAllocating() {
+    // Found by the mutation test: a qcint8 value of 2^31 - 1 channels (and no elements: another
+    // dim is 0) had a float[channels] allocated before its two scales were counted (OutOfMemoryError).
+    XnnTinyGraph g = XnnTinyGraph.add();
+    Val q = new Val(3, Integer.MAX_VALUE, 0);
+    q.datatype = (short) XnnDatatype.QCINT8.code();
+    q.channelScales = new float[] {1f, 2f};
+    g.values.add(q);
+    ExecuTorchException e = initFails(g.build());
+    assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_PROGRAM);
+    assertThat(e.getMessage()).contains("value 3 (id 3)", "2 scales for 2147483647 channels");
+  }
 }

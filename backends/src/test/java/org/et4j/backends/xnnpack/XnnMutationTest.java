@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class XnnMutationTest {
   static final long SEED = Long.getLong("et4j.xnn.seed", 0x7A9E_5EEDL);
-  static final int PER_PAYLOAD = Integer.getInteger("et4j.xnn.mutations", 80);
+  static final int PER_PAYLOAD = Integer.getInteger("et4j.xnn.mutations", 60);
   static final long MAX_CASE_NANOS = 1_000_000_000L;
   static final long HANG_MILLIS = 20_000;
   static final long MAX_HEAP_AFTER_GC = 512L << 20;

@@ -24,7 +24,7 @@ import org.et4j.schema.xnnpack.XValueUnion;
 final class XnnTinyGraph {
   static final long NONE = 0xFFFFFFFFL;
 
-  /** One XNNTensorValue (never quantized: the defects under test do not need it). */
+  /** One XNNTensorValue; with {@code channelScales} set, wrapped in a per-channel XNNQuantizedTensorValue. */
   static final class Val {
     short datatype = (short) XnnDatatype.FP32.code();
     long[] dims;
@@ -32,6 +32,8 @@ final class XnnTinyGraph {
     long externalId = NONE;
     long flags;
     long id;
+    float[] channelScales;
+    int channelDim;
 
     Val(long id, long... dims) {
       this.id = id;
@@ -126,7 +128,15 @@ final class XnnTinyGraph {
       int dims = XNNTensorValue.createDimsVector(b, v.dims);
       int tv = XNNTensorValue.createXNNTensorValue(b, v.datatype, v.dims.length, dims, v.bufferIdx, v.externalId,
           v.flags, v.id, (short) 0);
-      vs[i] = XValue.createXValue(b, XValueUnion.XNNTensorValue, tv);
+      if (v.channelScales == null) {
+        vs[i] = XValue.createXValue(b, XValueUnion.XNNTensorValue, tv);
+      } else {
+        int scales = org.et4j.schema.xnnpack.PerChannelQuant.createScaleVector(b, v.channelScales);
+        int q = org.et4j.schema.xnnpack.PerChannelQuant.createPerChannelQuant(b, scales, v.channelDim, 0, 0);
+        int qtv = org.et4j.schema.xnnpack.XNNQuantizedTensorValue.createXNNQuantizedTensorValue(b, tv,
+            org.et4j.schema.xnnpack.XNNQuantParams.PerChannelQuant, q);
+        vs[i] = XValue.createXValue(b, XValueUnion.XNNQuantizedTensorValue, qtv);
+      }
     }
     int[] ns = new int[nodes.size()];
     for (int i = 0; i < ns.length; i++) {
