@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -887,16 +888,19 @@ final class VectorSgemm implements Sgemm {
       }
       return;
     }
+    // A partial panel: whole vectors, then one masked store for the rest of the row. The mask is
+    // built once per tile, outside any k loop.
     int first = nr >= L ? L : 0;
+    VectorMask<Float> rest = F.indexInRange(first, nr);
     for (int r = 0; r < mr; r++) {
-      long cRow = cIdx + r * ldc;
+      long cb = (cIdx + r * ldc) * Float.BYTES;
       int t = to + r * NR;
       if (first > 0) {
-        FloatVector.fromArray(F, tile, t).min(hi).max(lo)
-            .intoMemorySegment(c, cRow * Float.BYTES, LE);
+        FloatVector.fromArray(F, tile, t).min(hi).max(lo).intoMemorySegment(c, cb, LE);
       }
-      for (int j = first; j < nr; j++) {
-        c.setAtIndex(FLOAT, cRow + j, Math.max(Math.min(tile[t + j], max), min));
+      if (nr > first) {
+        FloatVector.fromArray(F, tile, t + first).min(hi).max(lo)
+            .intoMemorySegment(c, cb + (long) first * Float.BYTES, LE, rest);
       }
     }
   }
