@@ -855,7 +855,7 @@ final class VectorSgemm implements Sgemm {
     c7.intoArray(tile, 3 * NR + L);
   }
 
-  /** Parks the partial sums {@code C[r, j]}, {@code r < mr, j < nr}, at {@code tile[r * NR + j]}. */
+  /** Parks the partial sums {@code C[r, j]} ({@code r < mr, j < nr}) at {@code tile[r * NR + j]}. */
   private static void loadTile(MemorySegment c, long cIdx, long ldc, int mr, int nr, float[] tile) {
     for (int r = 0; r < mr; r++) {
       long cRow = cIdx + r * ldc;

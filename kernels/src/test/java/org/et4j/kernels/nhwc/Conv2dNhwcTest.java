@@ -145,7 +145,8 @@ class Conv2dNhwcTest {
         filter, 1, bias, 2);
   }
 
-  private void check(Geometry g, boolean withBias, int batch, int ih, int iw, float min, float max) {
+  private void check(
+      Geometry g, boolean withBias, int batch, int ih, int iw, float min, float max) {
     int[] p = g.p();
     // Filter and bias start one and two floats into their segments.
     MemorySegment filter = random(1 + (long) g.groups() * g.ocg() * p[3] * p[4] * g.cg());
@@ -213,7 +214,8 @@ class Conv2dNhwcTest {
                   continue;
                 }
                 for (int ci = 0; ci < cg; ci++) {
-                  double x = in.getAtIndex(F, 3 + (((long) b * ih + iy) * iw + ix) * c + gi * cg + ci);
+                  long xi = 3 + (((long) b * ih + iy) * iw + ix) * c + gi * cg + ci;
+                  double x = in.getAtIndex(F, xi);
                   double w = filter.getAtIndex(F, 1 + (((long) o * kh + ky) * kw + kx) * cg + ci);
                   s += x * w;
                   abs += Math.abs(x * w);
