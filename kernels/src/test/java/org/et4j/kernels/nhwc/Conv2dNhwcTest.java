@@ -77,6 +77,12 @@ class Conv2dNhwcTest {
   }
 
   @Test
+  void deepFilterTakesKInSlices() {
+    // K = 3 * 3 * 96 = 864 > 1.5 * 512: two k slices at the default KC.
+    check(Geometry.of(1, 96, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), true, 1, 5, 4, 0, INF);
+  }
+
+  @Test
   void tableIsRebuiltWhenTheInputShapeChanges() {
     Geometry g = Geometry.of(2, 5, 11, 3, 3, 2, 2, 1, 1, 1, 0, 2, 1);
     MemorySegment filter = random(1 + g.groups() * g.ocg() * 9 * g.cg());
