@@ -14,8 +14,8 @@ import org.et4j.kernels.nhwc.Conv2dNhwc;
 /**
  * {@link PackedGemmBenchmark} and {@link Conv2dNhwcBenchmark}'s comparisons measured per second of
  * this thread's CPU time, as {@link GemmCpuTime} does, for a shared machine: each pair (new path,
- * existing path) is timed in alternating 0.3 s windows, so both see the same load. Prints the median
- * GFLOPS per CPU-second of each and the heap bytes allocated per call after warm-up.
+ * existing path) is timed in alternating 0.3 s windows, so both see the same load. Prints the
+ * median GFLOPS per CPU-second of each and the heap bytes allocated per call after warm-up.
  *
  * <p>Run: {@code java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar
  * org.et4j.benchmarks.PackedCpuTime}
@@ -43,7 +43,9 @@ public final class PackedCpuTime {
                   0, 0, 1, c, 0, size));
         }
       }
-      int[][] convs = {{56, 56, 64, 64, 3, 1, 1}, {56, 56, 64, 64, 3, 2, 1}, {56, 56, 96, 24, 1, 1, 0}};
+      int[][] convs = {
+        {56, 56, 64, 64, 3, 1, 1}, {56, 56, 64, 64, 3, 2, 1}, {56, 56, 96, 24, 1, 1, 0}
+      };
       for (int[] s : convs) {
         int ih = s[0], iw = s[1], ch = s[2], oc = s[3], kk = s[4], st = s[5], pad = s[6];
         MemorySegment in = random(arena, (long) ih * iw * ch);
@@ -91,7 +93,8 @@ public final class PackedCpuTime {
     Arrays.sort(a);
     Arrays.sort(b);
     System.out.printf("%-36s new %6.1f GFLOPS/CPU-s (%.1f-%.1f), existing %6.1f (%.1f-%.1f),"
-        + " ratio %.2f, %.0f B/call%n", what, a[4], a[0], a[8], b[4], b[0], b[8], a[4] / b[4], bytes);
+        + " ratio %.2f, %.0f B/call%n",
+        what, a[4], a[0], a[8], b[4], b[0], b[8], a[4] / b[4], bytes);
   }
 
   private static double rate(Runnable r, double flop) {

@@ -112,7 +112,8 @@ public final class PackedMatrix {
    * Checks that a {@code rows x cols} row-major matrix with leading dimension {@code ld} starting
    * at float {@code offset} lies inside {@code s}, so that no bounds exception escapes a kernel.
    */
-  static void checkMatrix(String what, MemorySegment s, long offset, long ld, long rows, long cols) {
+  static void checkMatrix(
+      String what, MemorySegment s, long offset, long ld, long rows, long cols) {
     if (s == null) {
       throw new IllegalArgumentException(what + " is null");
     }
@@ -152,7 +153,8 @@ public final class PackedMatrix {
 
   static void checkClamp(float min, float max) {
     if (!(min <= max)) {
-      throw new IllegalArgumentException("output clamp needs min <= max, got [" + min + ", " + max + "]");
+      throw new IllegalArgumentException(
+          "output clamp needs min <= max, got [" + min + ", " + max + "]");
     }
   }
 

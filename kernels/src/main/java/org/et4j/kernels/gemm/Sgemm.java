@@ -97,9 +97,10 @@ public interface Sgemm {
    * FullyConnected and Convolution operators. {@code B} is {@code k x n}, read from {@code w}: when
    * {@code nByK} is true {@code w} is {@code [n, k]} row-major (a {@code linear} weight, XNNPACK's
    * FullyConnected without {@code TRANSPOSE_WEIGHTS}, or one group of an OHWI convolution filter),
-   * {@code B(p, j) = w[wOffset + j * ldw + p]}; otherwise {@code w} is {@code [k, n]}, {@code B(p,
-   * j) = w[wOffset + p * ldw + j]}. {@code bias} holds {@code n} floats at {@code biasOffset}, or is
-   * null for zeros. Offsets count floats. The result may only be used with this implementation.
+   * {@code B(p, j) = w[wOffset + j * ldw + p]}; otherwise {@code w} is {@code [k, n]},
+   * {@code B(p, j) = w[wOffset + p * ldw + j]}. {@code bias} holds {@code n} floats at
+   * {@code biasOffset}, or is null for zeros. Offsets count floats. The result may only be used
+   * with this implementation.
    *
    * @throws IllegalArgumentException on negative sizes or operands outside their segments
    */
@@ -108,8 +109,8 @@ public interface Sgemm {
       long biasOffset);
 
   /**
-   * XNNPACK's f32 GEMM with a fused clamp: {@code C(i, j) = max(min(sum_p A(i, p) B(p, j) + bias(j),
-   * max), min)} for {@code i < m, j < b.n()}, with {@code A(i, p) = a[aOffset + i * lda + p]} and
+   * XNNPACK's f32 GEMM with a fused clamp:
+   * {@code C(i, j) = max(min(sum_p A(i, p) B(p, j) + bias(j), max), min)} for {@code i < m, j < b.n()}, with {@code A(i, p) = a[aOffset + i * lda + p]} and
    * {@code C(i, j) = c[cOffset + i * ldc + j]}. {@code min} and {@code max} may be infinite; a NaN
    * sum stays NaN. Sums run in float from the bias in ascending {@code p} within each
    * implementation's blocking. {@code C} must not overlap {@code A}. Allocates nothing in steady
@@ -125,8 +126,8 @@ public interface Sgemm {
   /**
    * XNNPACK's IGEMM, the convolution micro-kernel: a GEMM whose left operand is read through an
    * indirection table instead of being materialised (no im2col). Row {@code i} of {@code A} is
-   * {@code taps} segments of {@code channels} floats; segment {@code t} starts at {@code a[aOffset +
-   * e]} with {@code e = indirection[indirectionOffset + i * taps + t]}, or is all zeros when {@code
+   * {@code taps} segments of {@code channels} floats; segment {@code t} starts at
+   * {@code a[aOffset + e]} with {@code e = indirection[indirectionOffset + i * taps + t]}, or is all zeros when {@code
    * e < 0} (XNNPACK's shared zero row for padding taps). So {@code A(i, t * channels + q)} is
    * element {@code q} of that segment, {@code b.k()} must equal {@code taps * channels}, and {@code
    * C} and the clamp are as in {@link #multiplyPacked}. Allocates nothing in steady state.

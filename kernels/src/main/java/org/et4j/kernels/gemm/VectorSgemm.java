@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -854,7 +855,7 @@ final class VectorSgemm implements Sgemm {
     c7.intoArray(tile, 3 * NR + L);
   }
 
-  /** Parks the partial sums {@code C[r, j]}, {@code r < mr, j < nr}, at {@code tile[r * NR + j]}. */
+  /** Parks the partial sums {@code C[r, j]} ({@code r < mr, j < nr}) at {@code tile[r * NR + j]}. */
   private static void loadTile(MemorySegment c, long cIdx, long ldc, int mr, int nr, float[] tile) {
     for (int r = 0; r < mr; r++) {
       long cRow = cIdx + r * ldc;
@@ -887,16 +888,19 @@ final class VectorSgemm implements Sgemm {
       }
       return;
     }
+    // A partial panel: whole vectors, then one masked store for the rest of the row. The mask is
+    // built once per tile, outside any k loop.
     int first = nr >= L ? L : 0;
+    VectorMask<Float> rest = F.indexInRange(first, nr);
     for (int r = 0; r < mr; r++) {
-      long cRow = cIdx + r * ldc;
+      long cb = (cIdx + r * ldc) * Float.BYTES;
       int t = to + r * NR;
       if (first > 0) {
-        FloatVector.fromArray(F, tile, t).min(hi).max(lo)
-            .intoMemorySegment(c, cRow * Float.BYTES, LE);
+        FloatVector.fromArray(F, tile, t).min(hi).max(lo).intoMemorySegment(c, cb, LE);
       }
-      for (int j = first; j < nr; j++) {
-        c.setAtIndex(FLOAT, cRow + j, Math.max(Math.min(tile[t + j], max), min));
+      if (nr > first) {
+        FloatVector.fromArray(F, tile, t + first).min(hi).max(lo)
+            .intoMemorySegment(c, cb + (long) first * Float.BYTES, LE, rest);
       }
     }
   }

@@ -174,7 +174,8 @@ public final class Conv2dNhwc {
   private static int outputSize(
       String what, int input, int padBefore, int padAfter, int kernel, int stride, int dilation) {
     if (input < 1) {
-      throw new IllegalArgumentException("convolution input " + what + " must be >= 1, got " + input);
+      throw new IllegalArgumentException(
+          "convolution input " + what + " must be >= 1, got " + input);
     }
     long span = (long) dilation * (kernel - 1) + 1;
     long room = (long) input + padBefore + padAfter - span;
@@ -191,8 +192,8 @@ public final class Conv2dNhwc {
    * ({@code min}/{@code max} may be infinite). Offsets count floats; {@code out} must not overlap
    * {@code in}. Allocates nothing when the input height and width equal the previous call's.
    *
-   * @throws IllegalArgumentException if the shape gives an empty output, if {@code min > max}, or if
-   *     the input or output does not fit its segment
+   * @throws IllegalArgumentException if the shape gives an empty output, if {@code min > max}, or
+   *     if the input or output does not fit its segment
    */
   public void run(
       int batch, int inputH, int inputW, MemorySegment in, long inOffset, MemorySegment out,
@@ -259,8 +260,8 @@ public final class Conv2dNhwc {
    * (ky, kx)}, entry {@code (oy * OW + ox) * KH * KW + ky * KW + kx} is the offset, in floats from
    * the image's start, of input pixel {@code (oy * sH - padTop + ky * dH, ox * sW - padLeft + kx *
    * dW)}'s channel row, or -1 (the zero row) when that pixel lies in the padding. XNNPACK orders
-   * entries tap-major within each MR-pixel tile, for its pointer-walking micro-kernel; here they are
-   * pixel-major, the order in which {@link Sgemm#multiplyIndirect} reads one pixel's taps, which
+   * entries tap-major within each MR-pixel tile, for its pointer-walking micro-kernel; here they
+   * are pixel-major, the order in which {@link Sgemm#multiplyIndirect} reads one pixel's taps, which
    * also frees the table from the kernel's tile height. Groups and batch images share the table:
    * their offsets are added by the GEMM's base offset.
    */

@@ -76,6 +76,8 @@ class PackedGemmTest {
     for (int m : new int[] {67, 69, 72, 73}) {
       check(m, 40, 20, true, true, -INF, INF, 2, 1);
     }
+    // Deeper than 1.5 KC at the default KC of 512: the 8-row tiles take k in two slices.
+    check(12, 33, 1100, true, true, -1, 1, 0, 0);
   }
 
   @Test

@@ -77,6 +77,12 @@ class Conv2dNhwcTest {
   }
 
   @Test
+  void deepFilterTakesKInSlices() {
+    // K = 3 * 3 * 96 = 864 > 1.5 * 512: two k slices at the default KC.
+    check(Geometry.of(1, 96, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), true, 1, 5, 4, 0, INF);
+  }
+
+  @Test
   void tableIsRebuiltWhenTheInputShapeChanges() {
     Geometry g = Geometry.of(2, 5, 11, 3, 3, 2, 2, 1, 1, 1, 0, 2, 1);
     MemorySegment filter = random(1 + g.groups() * g.ocg() * 9 * g.cg());
@@ -145,7 +151,8 @@ class Conv2dNhwcTest {
         filter, 1, bias, 2);
   }
 
-  private void check(Geometry g, boolean withBias, int batch, int ih, int iw, float min, float max) {
+  private void check(
+      Geometry g, boolean withBias, int batch, int ih, int iw, float min, float max) {
     int[] p = g.p();
     // Filter and bias start one and two floats into their segments.
     MemorySegment filter = random(1 + (long) g.groups() * g.ocg() * p[3] * p[4] * g.cg());
@@ -213,7 +220,8 @@ class Conv2dNhwcTest {
                   continue;
                 }
                 for (int ci = 0; ci < cg; ci++) {
-                  double x = in.getAtIndex(F, 3 + (((long) b * ih + iy) * iw + ix) * c + gi * cg + ci);
+                  long xi = 3 + (((long) b * ih + iy) * iw + ix) * c + gi * cg + ci;
+                  double x = in.getAtIndex(F, xi);
                   double w = filter.getAtIndex(F, 1 + (((long) o * kh + ky) * kw + kx) * cg + ci);
                   s += x * w;
                   abs += Math.abs(x * w);
