@@ -15,6 +15,12 @@ import org.et4j.kernels.util.VectorSupport;
  * full vector in scalar code in the same order of operations as {@link ScalarNhwcKernels} (so the
  * two agree bit for bit). Each loop nest is one method, with no vector crossing a call.
  *
+ * <p>Depthwise convolution and 3x3 max pooling split each output row: the border pixels, whose
+ * windows are cut by padding, run XNNPACK's order (per pixel, per channel tile, the valid taps);
+ * the interior pixels run one channel tile at a time along the row, so that a 3x3 tile's weights
+ * stay in registers and the loop is long. The order of operations for each output is the same in
+ * both, so the split changes speed only.
+ *
  * <p>Loaded only by {@link NhwcKernelsSelection} when {@code jdk.incubator.vector} is present.
  */
 final class VectorNhwcKernels implements NhwcKernels {
