@@ -37,7 +37,7 @@ final class ScalarNhwcKernels implements NhwcKernels {
 
   /**
    * Output channels {@code [ocFrom, ocTo)} of a depthwise convolution, any multiplier. The vector
-   * implementation calls this for its channel tails and for multipliers above 1.
+   * implementation calls this for multipliers above 1.
    */
   static void depthwiseRange(
       DepthwiseConv2dNhwc op, int ocFrom, int ocTo, int batch, int inH, int inW, int outH,
@@ -85,22 +85,19 @@ final class ScalarNhwcKernels implements NhwcKernels {
   public void maxPool(
       Pooling2dNhwc op, int batch, int inH, int inW, int outH, int outW, MemorySegment in,
       long inOff, MemorySegment out, long outOff, float min, float max) {
-    pool(op, true, 0, batch, inH, inW, outH, outW, in, inOff, out, outOff, min, max);
+    pool(op, true, batch, inH, inW, outH, outW, in, inOff, out, outOff, min, max);
   }
 
   @Override
   public void averagePool(
       Pooling2dNhwc op, int batch, int inH, int inW, int outH, int outW, MemorySegment in,
       long inOff, MemorySegment out, long outOff, float min, float max) {
-    pool(op, false, 0, batch, inH, inW, outH, outW, in, inOff, out, outOff, min, max);
+    pool(op, false, batch, inH, inW, outH, outW, in, inOff, out, outOff, min, max);
   }
 
-  /**
-   * Channels {@code [cFrom, C)} of a max or average pooling: the maximum, or the sum times {@code
-   * 1f / count}, of the valid taps. The vector implementation calls this for its channel tails.
-   */
-  static void pool(
-      Pooling2dNhwc op, boolean isMax, int cFrom, int batch, int inH, int inW, int outH, int outW,
+  /** Max or average pooling: the maximum, or the sum times {@code 1f / count}, of the valid taps. */
+  private static void pool(
+      Pooling2dNhwc op, boolean isMax, int batch, int inH, int inW, int outH, int outW,
       MemorySegment in, long inOff, MemorySegment out, long outOff, float min, float max) {
     final int c = op.channels;
     final int dh = op.dilationH;
@@ -117,15 +114,12 @@ final class ScalarNhwcKernels implements NhwcKernels {
           int kx1 = NhwcChecks.endTap(bx, dw, inW, op.poolW);
           long o = outOff + (((long) n * outH + oy) * outW + ox) * c;
           if (ky0 >= ky1 || kx0 >= kx1) {
-            if (cFrom == 0) {
-              // Only max pooling gets here (prepare keeps average windows on the input), and the
-              // vector implementation leaves whole pixels like this to the scalar fallback.
-              op.maxPoolWithoutValidTaps(n, oy, ox, inH, inW, in, inOff, out, o, min, max);
-            }
+            // Only max pooling gets here: prepare keeps every average window on the input.
+            op.maxPoolWithoutValidTaps(n, oy, ox, inH, inW, in, inOff, out, o, min, max);
             continue;
           }
           float scale = 1f / (float) ((ky1 - ky0) * (kx1 - kx0));
-          for (int ch = cFrom; ch < c; ch++) {
+          for (int ch = 0; ch < c; ch++) {
             float acc = isMax ? Float.NEGATIVE_INFINITY : 0f;
             for (int ky = ky0; ky < ky1; ky++) {
               long row = inOff + (((long) n * inH + by + ky * dh) * inW + bx) * c + ch;
@@ -148,16 +142,9 @@ final class ScalarNhwcKernels implements NhwcKernels {
   public void globalAverage(
       int batch, int pixels, int channels, float scale, MemorySegment in, long inOff,
       MemorySegment out, long outOff, float min, float max) {
-    globalAverageRange(0, batch, pixels, channels, scale, in, inOff, out, outOff, min, max);
-  }
-
-  /** Channels {@code [cFrom, C)} of a global average pooling. */
-  static void globalAverageRange(
-      int cFrom, int batch, int pixels, int channels, float scale, MemorySegment in, long inOff,
-      MemorySegment out, long outOff, float min, float max) {
     for (int n = 0; n < batch; n++) {
       long image = inOff + (long) n * pixels * channels;
-      for (int ch = cFrom; ch < channels; ch++) {
+      for (int ch = 0; ch < channels; ch++) {
         float sum = 0f;
         for (int p = 0; p < pixels; p++) {
           sum += in.getAtIndex(FLOAT, image + (long) p * channels + ch);
@@ -172,13 +159,6 @@ final class ScalarNhwcKernels implements NhwcKernels {
   public void resizeBilinear(
       ResizeBilinearNhwc op, int batch, int inH, int inW, MemorySegment in, long inOff,
       MemorySegment out, long outOff) {
-    resizeRange(op, 0, batch, inH, inW, in, inOff, out, outOff);
-  }
-
-  /** Channels {@code [cFrom, C)} of a bilinear resize. */
-  static void resizeRange(
-      ResizeBilinearNhwc op, int cFrom, int batch, int inH, int inW, MemorySegment in,
-      long inOff, MemorySegment out, long outOff) {
     final int c = op.channels;
     final int outH = op.outH;
     final int outW = op.outW;
@@ -200,7 +180,7 @@ final class ScalarNhwcKernels implements NhwcKernels {
           long o = outOff + (((long) n * outH + oy) * outW + ox) * c;
           long l = (long) left * c;
           long r = (long) right * c;
-          for (int ch = cFrom; ch < c; ch++) {
+          for (int ch = 0; ch < c; ch++) {
             float tl = in.getAtIndex(FLOAT, rowT + l + ch);
             float tr = in.getAtIndex(FLOAT, rowT + r + ch);
             float bl = in.getAtIndex(FLOAT, rowB + l + ch);
@@ -218,14 +198,6 @@ final class ScalarNhwcKernels implements NhwcKernels {
   public void deconvolution(
       ConvTranspose2dNhwc op, int batch, int inH, int inW, int outH, int outW, MemorySegment in,
       long inOff, MemorySegment out, long outOff, float min, float max) {
-    deconvolutionRange(
-        op, 0, batch, inH, inW, outH, outW, in, inOff, out, outOff, min, max);
-  }
-
-  /** Group output channels {@code [jFrom, OCG)} of every group of a transposed convolution. */
-  static void deconvolutionRange(
-      ConvTranspose2dNhwc op, int jFrom, int batch, int inH, int inW, int outH, int outW,
-      MemorySegment in, long inOff, MemorySegment out, long outOff, float min, float max) {
     final int groups = op.groups;
     final int cg = op.groupInChannels;
     final int ocg = op.groupOutChannels;
@@ -241,7 +213,7 @@ final class ScalarNhwcKernels implements NhwcKernels {
         for (int ox = 0; ox < outW; ox++) {
           long o = outOff + (((long) n * outH + oy) * outW + ox) * oc;
           for (int g = 0; g < groups; g++) {
-            for (int j = jFrom; j < ocg; j++) {
+            for (int j = 0; j < ocg; j++) {
               float acc = op.bias[g * ocg + j];
               for (int ky = 0; ky < kh; ky++) {
                 int ty = oy + op.padTop - ky * op.dilationH;

@@ -15,6 +15,12 @@ import org.et4j.kernels.util.VectorSupport;
  * full vector in scalar code in the same order of operations as {@link ScalarNhwcKernels} (so the
  * two agree bit for bit). Each loop nest is one method, with no vector crossing a call.
  *
+ * <p>Depthwise convolution and 3x3 max pooling split each output row: the border pixels, whose
+ * windows are cut by padding, run XNNPACK's order (per pixel, per channel tile, the valid taps);
+ * the interior pixels run one channel tile at a time along the row, so that a 3x3 tile's weights
+ * stay in registers and the loop is long. The order of operations for each output is the same in
+ * both, so the split changes speed only.
+ *
  * <p>Loaded only by {@link NhwcKernelsSelection} when {@code jdk.incubator.vector} is present.
  */
 final class VectorNhwcKernels implements NhwcKernels {
@@ -112,6 +118,7 @@ final class VectorNhwcKernels implements NhwcKernels {
     final long stepOut = (long) c * B;
     final long firstIn = (rowIn + ((long) oxFrom * op.strideW - op.padLeft) * c) * B;
     final long firstOut = (rowOut + (long) oxFrom * c) * B;
+    final boolean pairs = op.strideW == 1 && op.dilationW == 1;
     for (int c0 = 0, wt = 0; c0 < full; c0 += L, wt += op.tileStride) {
       FloatVector bias = FloatVector.fromArray(F, w, wt);
       FloatVector w0 = FloatVector.fromArray(F, w, wt + L);
@@ -125,7 +132,48 @@ final class VectorNhwcKernels implements NhwcKernels {
       FloatVector w8 = FloatVector.fromArray(F, w, wt + 9 * L);
       long a = firstIn + c0 * B;
       long o = firstOut + c0 * B;
-      for (int ox = oxFrom; ox < oxTo; ox++, a += stepIn, o += stepOut) {
+      int ox = oxFrom;
+      if (pairs) {
+        // Stride 1, dilation 1: neighbouring outputs share two of their three input columns, so
+        // a pair reads four columns per row instead of six.
+        for (; ox + 1 < oxTo; ox += 2, a += 2 * stepIn, o += 2 * stepOut) {
+          FloatVector x0 = FloatVector.fromMemorySegment(F, in, a, LE);
+          FloatVector x1 = FloatVector.fromMemorySegment(F, in, a + colBytes, LE);
+          FloatVector x2 = FloatVector.fromMemorySegment(F, in, a + 2 * colBytes, LE);
+          FloatVector x3 = FloatVector.fromMemorySegment(F, in, a + 3 * colBytes, LE);
+          FloatVector acc0 = x0.fma(w0, bias);
+          FloatVector acc1 = x1.fma(w0, bias);
+          acc0 = x1.fma(w1, acc0);
+          acc1 = x2.fma(w1, acc1);
+          acc0 = x2.fma(w2, acc0);
+          acc1 = x3.fma(w2, acc1);
+          long r = a + rowBytes;
+          x0 = FloatVector.fromMemorySegment(F, in, r, LE);
+          x1 = FloatVector.fromMemorySegment(F, in, r + colBytes, LE);
+          x2 = FloatVector.fromMemorySegment(F, in, r + 2 * colBytes, LE);
+          x3 = FloatVector.fromMemorySegment(F, in, r + 3 * colBytes, LE);
+          acc0 = x0.fma(w3, acc0);
+          acc1 = x1.fma(w3, acc1);
+          acc0 = x1.fma(w4, acc0);
+          acc1 = x2.fma(w4, acc1);
+          acc0 = x2.fma(w5, acc0);
+          acc1 = x3.fma(w5, acc1);
+          r += rowBytes;
+          x0 = FloatVector.fromMemorySegment(F, in, r, LE);
+          x1 = FloatVector.fromMemorySegment(F, in, r + colBytes, LE);
+          x2 = FloatVector.fromMemorySegment(F, in, r + 2 * colBytes, LE);
+          x3 = FloatVector.fromMemorySegment(F, in, r + 3 * colBytes, LE);
+          acc0 = x0.fma(w6, acc0);
+          acc1 = x1.fma(w6, acc1);
+          acc0 = x1.fma(w7, acc0);
+          acc1 = x2.fma(w7, acc1);
+          acc0 = x2.fma(w8, acc0);
+          acc1 = x3.fma(w8, acc1);
+          acc0.max(min).min(max).intoMemorySegment(out, o, LE);
+          acc1.max(min).min(max).intoMemorySegment(out, o + stepOut, LE);
+        }
+      }
+      for (; ox < oxTo; ox++, a += stepIn, o += stepOut) {
         long a1 = a + rowBytes;
         long a2 = a1 + rowBytes;
         FloatVector acc = FloatVector.fromMemorySegment(F, in, a, LE).fma(w0, bias);

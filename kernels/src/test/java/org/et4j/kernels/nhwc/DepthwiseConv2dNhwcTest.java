@@ -51,6 +51,11 @@ class DepthwiseConv2dNhwcTest {
   void mobilenetLikeShapes() {
     check(1, 12, 12, 32, 1, new int[] {3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, 0f, 6f, true);
     check(1, 11, 11, 48, 1, new int[] {3, 3, 2, 2, 1, 1, 0, 1, 1, 0}, 0f, 6f, true);
+    // Odd interior widths: the paired stride-1 and two-pixel 5x5 paths end with a single pixel.
+    for (int c : new int[] {17, 33}) {
+      check(2, 5, 7, c, 1, new int[] {3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, -INF, INF, true);
+      check(2, 6, 9, c, 1, new int[] {5, 5, 1, 1, 1, 1, 2, 2, 2, 2}, -INF, INF, true);
+    }
   }
 
   @Test
