@@ -49,7 +49,7 @@ public final class DynamicQuantization {
       int ldOut,
       int[] zeroPoints,
       float[] scales) {
-    quantize(rows, k, in, inOffset, ldIn, out, null, outOffset, ldOut, zeroPoints, scales);
+    quantize(rows, k, in, inOffset, ldIn, out, null, outOffset, ldOut, zeroPoints, scales, null);
   }
 
   /** Quantizes {@code rows} rows of {@code k} floats into the workspace {@code out}. */
@@ -62,7 +62,7 @@ public final class DynamicQuantization {
     out.setRows(rows);
     quantize(
         rows, k, in, inOffset, ldIn, out.values, out.valuesAsFloat, 0, k, out.zeroPoints,
-        out.scales);
+        out.scales, out.valuesAsShort);
   }
 
   private static void quantize(
@@ -76,7 +76,8 @@ public final class DynamicQuantization {
       int outOffset,
       int ldOut,
       int[] zeroPoints,
-      float[] scales) {
+      float[] scales,
+      short[] outAsShort) {
     if (rows < 0 || k <= 0) {
       throw new IllegalArgumentException("need rows >= 0 and k > 0, got " + rows + " x " + k);
     }
@@ -114,6 +115,7 @@ public final class DynamicQuantization {
         out[o + p] = (byte) q;
         if (outAsFloat != null) {
           outAsFloat[of + p] = q;
+          outAsShort[of + p] = (short) q;
         }
       }
     }

@@ -6,8 +6,9 @@ package org.et4j.kernels.qgemm;
  * of a {@code FullyConnected}. Each row holds {@code k} int8 values with its own zero point and
  * scale, so that {@code x(i, p) ~= (q(i, p) - zeroPoint(i)) * scale(i)}.
  *
- * <p>The values are kept twice: as bytes (what XNNPACK stores) and as floats holding the same
- * small integers exactly, which the vector kernel broadcasts without a per-use conversion.
+ * <p>The values are kept three times: as bytes (what XNNPACK stores), and as floats and shorts
+ * holding the same small integers exactly, which the vector kernels broadcast without a per-use
+ * conversion (float lanes for int8 weights, int16 lanes for int4 weights).
  *
  * <p>Allocate one per delegate (or per thread) and reuse it: filling it allocates nothing. Not
  * thread-safe; one call fills or reads it at a time.
@@ -17,6 +18,7 @@ public final class QuantizedRows {
   private final int k;
   final byte[] values;
   final float[] valuesAsFloat;
+  final short[] valuesAsShort;
   final int[] zeroPoints;
   final float[] scales;
   int rows;
@@ -31,6 +33,7 @@ public final class QuantizedRows {
     }
     this.values = new byte[(int) elements];
     this.valuesAsFloat = new float[(int) elements];
+    this.valuesAsShort = new short[(int) elements];
     this.zeroPoints = new int[maxRows];
     this.scales = new float[maxRows];
   }
@@ -94,6 +97,7 @@ public final class QuantizedRows {
         byte q = src[from + p];
         values[to + p] = q;
         valuesAsFloat[to + p] = q;
+        valuesAsShort[to + p] = q;
       }
       int zp = zeroPoints[i];
       if (zp < -128 || zp > 127) {

@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -46,6 +47,22 @@ final class VectorQuantizedGemm implements QuantizedGemm {
   private static final VectorSpecies<Byte> B =
       VectorSpecies.of(byte.class, VectorShape.forBitSize(NR * Byte.SIZE));
 
+  /** int16 lanes of the full width: {@code NR} of them, one K step of a panel. */
+  private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, F.vectorShape());
+
+  /**
+   * One-row products with int4 weights use int16 lanes: {@code |q * w| <= 128 * 8}, so {@link
+   * #INT16_STEPS} of them sum exactly in int16 before one widening to int32. Measured for one row
+   * at n = k = 1024 (a throwaway loop, CPU time on the loaded Zen 5): 2.5x the float-lane loop at
+   * 512 bits (108-133 vs 41-51 GOPS) and at 256 bits (83-85 vs 32-33). Below 256 bits integer
+   * vectors are slow on x86 (vector-api.md rule 5), so 128-bit keeps the float lanes. int8
+   * weights stay on float lanes: their products need int32 at every step, which won only at 512
+   * bits (57-76 GOPS) and lost at 256 (27-28).
+   */
+  private static final boolean INT16_FOR_INT4 = F.vectorBitSize() >= 256;
+
+  static final int INT16_STEPS = 16;
+
   static final int MR = 4;
   /** K steps summed in float before converting to int: exact for int8 x int8 products. */
   static final int CHUNK = 1024;
@@ -53,8 +70,15 @@ final class VectorQuantizedGemm implements QuantizedGemm {
   private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
   private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
-  /** Where a partial panel parks its two vectors before the valid columns are copied out. */
-  private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[NR]);
+  /** Per-thread scratch, fetched once per call. */
+  private static final class Workspace {
+    /** Where a partial panel parks its two vectors before the valid columns are copied out. */
+    final float[] tile = new float[NR];
+    /** One row's integer sums for one panel, between {@link #chunk1} calls. */
+    final int[] sums = new int[NR];
+  }
+
+  private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
   VectorQuantizedGemm() {}
 
@@ -79,7 +103,8 @@ final class VectorQuantizedGemm implements QuantizedGemm {
       ScalarQuantizedGemm.rows(0, m, a, w, c, cOffset, ldc, min, max);
       return;
     }
-    float[] tile = TILE.get();
+    Workspace ws = WORKSPACE.get();
+    float[] tile = ws.tile;
     int fullRows = m - m % MR;
     boolean blockwise = w.type == QuantizedWeights.Type.QB4W;
     // Panel outer, rows inner: a panel (K * NR bytes) stays in L1/L2 while every row tile uses it.
@@ -92,10 +117,14 @@ final class VectorQuantizedGemm implements QuantizedGemm {
         }
       }
       for (int i = fullRows; i < m; i++) {
-        if (blockwise) {
+        if (blockwise && INT16_FOR_INT4) {
+          blockwise1Int16(a, w, i, panel, c, cOffset, ldc, min, max, tile);
+        } else if (blockwise) {
           blockwise1(a, w, i, panel, c, cOffset, ldc, min, max, tile);
+        } else if (w.type == QuantizedWeights.Type.QC4W && INT16_FOR_INT4) {
+          perChannel1Int16(a, w, i, panel, c, cOffset, ldc, min, max, tile);
         } else {
-          perChannel1(a, w, i, panel, c, cOffset, ldc, min, max, tile);
+          perChannel1(a, w, i, panel, c, cOffset, ldc, min, max, tile, ws.sums);
         }
       }
     }
@@ -222,7 +251,119 @@ final class VectorQuantizedGemm implements QuantizedGemm {
     }
   }
 
+  /**
+   * One row of int8 weights. Split in two small methods that share the integer sums through
+   * {@code sums} (never a vector argument): as one 770-byte method, C2 sometimes compiled it with
+   * some vector operations left as boxing library calls (30 KB allocated per call at n = k =
+   * 1024, seen in JFR allocation samples), depending on the profile at compile time.
+   */
   private static void perChannel1(
+      QuantizedRows a,
+      QuantizedWeights w,
+      int i,
+      int panel,
+      MemorySegment c,
+      long cOffset,
+      long ldc,
+      float min,
+      float max,
+      float[] tile,
+      int[] sums) {
+    int k = w.k;
+    sums1Zero(sums);
+    for (int p0 = 0; p0 < k; p0 += CHUNK) {
+      chunk1(a.valuesAsFloat, i * k, w.values, panel * k * NR, p0, Math.min(k, p0 + CHUNK), sums);
+    }
+    perChannelEpilogue1(a, w, i, panel, c, cOffset, ldc, min, max, tile, sums);
+  }
+
+  private static void sums1Zero(int[] sums) {
+    for (int j = 0; j < NR; j++) {
+      sums[j] = 0;
+    }
+  }
+
+  /** Adds {@code sum_{p in [p0, pEnd)} x(p) * w(p, j)} of one panel to {@code sums}. */
+  private static void chunk1(
+      float[] x, int x0, byte[] wv, int wBase, int p0, int pEnd, int[] sums) {
+    FloatVector e0 = FloatVector.zero(F), e1 = FloatVector.zero(F);
+    FloatVector d0 = FloatVector.zero(F), d1 = FloatVector.zero(F);
+    int p = p0;
+    for (; p + 1 < pEnd; p += 2) {
+      ByteVector wb = ByteVector.fromArray(B, wv, wBase + p * NR);
+      FloatVector b = FloatVector.broadcast(F, x[x0 + p]);
+      e0 = ((FloatVector) wb.convertShape(VectorOperators.B2F, F, 0)).fma(b, e0);
+      e1 = ((FloatVector) wb.convertShape(VectorOperators.B2F, F, 1)).fma(b, e1);
+      ByteVector wc = ByteVector.fromArray(B, wv, wBase + (p + 1) * NR);
+      FloatVector d = FloatVector.broadcast(F, x[x0 + p + 1]);
+      d0 = ((FloatVector) wc.convertShape(VectorOperators.B2F, F, 0)).fma(d, d0);
+      d1 = ((FloatVector) wc.convertShape(VectorOperators.B2F, F, 1)).fma(d, d1);
+    }
+    if (p < pEnd) {
+      ByteVector wb = ByteVector.fromArray(B, wv, wBase + p * NR);
+      FloatVector b = FloatVector.broadcast(F, x[x0 + p]);
+      e0 = ((FloatVector) wb.convertShape(VectorOperators.B2F, F, 0)).fma(b, e0);
+      e1 = ((FloatVector) wb.convertShape(VectorOperators.B2F, F, 1)).fma(b, e1);
+    }
+    // Each half is at most 2^23 in magnitude, so their sum is still exact.
+    FloatVector sum0 = e0.add(d0);
+    FloatVector sum1 = e1.add(d1);
+    IntVector s0 = (IntVector) sum0.convert(VectorOperators.F2I, 0);
+    IntVector s1 = (IntVector) sum1.convert(VectorOperators.F2I, 0);
+    s0.add(IntVector.fromArray(I, sums, 0)).intoArray(sums, 0);
+    s1.add(IntVector.fromArray(I, sums, L)).intoArray(sums, L);
+  }
+
+  /** XNNPACK's per-channel epilogue for one row of one panel, from the integer sums. */
+  private static void perChannelEpilogue1(
+      QuantizedRows a,
+      QuantizedWeights w,
+      int i,
+      int panel,
+      MemorySegment c,
+      long cOffset,
+      long ldc,
+      float min,
+      float max,
+      float[] tile,
+      int[] sums) {
+    int j0 = panel * NR;
+    int zp = a.zeroPoints[i];
+    float inScale = a.scales[i];
+    IntVector s0 = IntVector.fromArray(I, sums, 0);
+    IntVector s1 = IntVector.fromArray(I, sums, L);
+    IntVector cs0 = IntVector.fromArray(I, w.columnSums, j0);
+    IntVector cs1 = IntVector.fromArray(I, w.columnSums, j0 + L);
+    FloatVector ws0 = FloatVector.fromArray(F, w.channelScales, j0);
+    FloatVector ws1 = FloatVector.fromArray(F, w.channelScales, j0 + L);
+    FloatVector bias0 = FloatVector.fromArray(F, w.bias, j0);
+    FloatVector bias1 = FloatVector.fromArray(F, w.bias, j0 + L);
+    FloatVector o0 =
+        ((FloatVector) s0.sub(cs0.mul(zp)).convert(VectorOperators.I2F, 0))
+            .mul(inScale)
+            .fma(ws0, bias0)
+            .max(min)
+            .min(max);
+    FloatVector o1 =
+        ((FloatVector) s1.sub(cs1.mul(zp)).convert(VectorOperators.I2F, 0))
+            .mul(inScale)
+            .fma(ws1, bias1)
+            .max(min)
+            .min(max);
+    long at = cOffset + i * ldc + j0;
+    int valid = Math.min(NR, w.n - j0);
+    if (valid == NR) {
+      o0.intoMemorySegment(c, at * Float.BYTES, LE);
+      o1.intoMemorySegment(c, (at + L) * Float.BYTES, LE);
+    } else {
+      o0.intoArray(tile, 0);
+      o1.intoArray(tile, L);
+      store(tile, valid, c, at);
+    }
+  }
+
+  /** {@link #perChannel1} for int4 weights, on int16 lanes (see {@link #INT16_FOR_INT4}). */
+  private static void perChannel1Int16(
       QuantizedRows a,
       QuantizedWeights w,
       int i,
@@ -234,60 +375,45 @@ final class VectorQuantizedGemm implements QuantizedGemm {
       float max,
       float[] tile) {
     int k = w.k;
-    float[] x = a.valuesAsFloat;
+    short[] x = a.valuesAsShort;
     byte[] wv = w.values;
     int x0 = i * k;
     int wBase = panel * k * NR;
     IntVector s0 = IntVector.zero(I);
     IntVector s1 = IntVector.zero(I);
-    for (int p0 = 0; p0 < k; p0 += CHUNK) {
-      int pEnd = Math.min(k, p0 + CHUNK);
-      FloatVector e0 = FloatVector.zero(F), e1 = FloatVector.zero(F);
-      FloatVector d0 = FloatVector.zero(F), d1 = FloatVector.zero(F);
-      int p = p0;
-      for (; p + 1 < pEnd; p += 2) {
-        ByteVector wb = ByteVector.fromArray(B, wv, wBase + p * NR);
-        FloatVector b = FloatVector.broadcast(F, x[x0 + p]);
-        e0 = ((FloatVector) wb.convertShape(VectorOperators.B2F, F, 0)).fma(b, e0);
-        e1 = ((FloatVector) wb.convertShape(VectorOperators.B2F, F, 1)).fma(b, e1);
-        ByteVector wc = ByteVector.fromArray(B, wv, wBase + (p + 1) * NR);
-        FloatVector d = FloatVector.broadcast(F, x[x0 + p + 1]);
-        d0 = ((FloatVector) wc.convertShape(VectorOperators.B2F, F, 0)).fma(d, d0);
-        d1 = ((FloatVector) wc.convertShape(VectorOperators.B2F, F, 1)).fma(d, d1);
+    for (int p0 = 0; p0 < k; p0 += INT16_STEPS) {
+      int pEnd = Math.min(k, p0 + INT16_STEPS);
+      ShortVector acc = ShortVector.zero(S);
+      for (int p = p0; p < pEnd; p++) {
+        ShortVector ws =
+            (ShortVector)
+                ByteVector.fromArray(B, wv, wBase + p * NR).convertShape(VectorOperators.B2S, S, 0);
+        acc = ws.mul(x[x0 + p]).add(acc);
       }
-      if (p < pEnd) {
-        ByteVector wb = ByteVector.fromArray(B, wv, wBase + p * NR);
-        FloatVector b = FloatVector.broadcast(F, x[x0 + p]);
-        e0 = ((FloatVector) wb.convertShape(VectorOperators.B2F, F, 0)).fma(b, e0);
-        e1 = ((FloatVector) wb.convertShape(VectorOperators.B2F, F, 1)).fma(b, e1);
-      }
-      // Each half is at most 2^23 in magnitude, so their sum is still exact. Named locals, not
-      // one chained expression: chained, C2 lost the vector types here and boxed (18 KB per call
-      // at n = k = 1024, measured with QuantizedGemmCpuTime).
-      FloatVector sum0 = e0.add(d0);
-      FloatVector sum1 = e1.add(d1);
-      s0 = s0.add((IntVector) sum0.convert(VectorOperators.F2I, 0));
-      s1 = s1.add((IntVector) sum1.convert(VectorOperators.F2I, 0));
+      IntVector lo = (IntVector) acc.convertShape(VectorOperators.S2I, I, 0);
+      IntVector hi = (IntVector) acc.convertShape(VectorOperators.S2I, I, 1);
+      s0 = s0.add(lo);
+      s1 = s1.add(hi);
     }
     int j0 = panel * NR;
     int zp = a.zeroPoints[i];
     float inScale = a.scales[i];
+    IntVector cs0 = IntVector.fromArray(I, w.columnSums, j0);
+    IntVector cs1 = IntVector.fromArray(I, w.columnSums, j0 + L);
+    FloatVector ws0 = FloatVector.fromArray(F, w.channelScales, j0);
+    FloatVector ws1 = FloatVector.fromArray(F, w.channelScales, j0 + L);
+    FloatVector bias0 = FloatVector.fromArray(F, w.bias, j0);
+    FloatVector bias1 = FloatVector.fromArray(F, w.bias, j0 + L);
     FloatVector o0 =
-        ((FloatVector)
-                s0.sub(IntVector.fromArray(I, w.columnSums, j0).mul(zp))
-                    .convert(VectorOperators.I2F, 0))
+        ((FloatVector) s0.sub(cs0.mul(zp)).convert(VectorOperators.I2F, 0))
             .mul(inScale)
-            .fma(FloatVector.fromArray(F, w.channelScales, j0), FloatVector.fromArray(F, w.bias, j0))
+            .fma(ws0, bias0)
             .max(min)
             .min(max);
     FloatVector o1 =
-        ((FloatVector)
-                s1.sub(IntVector.fromArray(I, w.columnSums, j0 + L).mul(zp))
-                    .convert(VectorOperators.I2F, 0))
+        ((FloatVector) s1.sub(cs1.mul(zp)).convert(VectorOperators.I2F, 0))
             .mul(inScale)
-            .fma(
-                FloatVector.fromArray(F, w.channelScales, j0 + L),
-                FloatVector.fromArray(F, w.bias, j0 + L))
+            .fma(ws1, bias1)
             .max(min)
             .min(max);
     long at = cOffset + i * ldc + j0;
@@ -462,6 +588,73 @@ final class VectorQuantizedGemm implements QuantizedGemm {
       v1 =
           e1.add(d1)
               .add(FloatVector.fromArray(F, w.blockSumsOffset, at + L))
+              .fma(FloatVector.fromArray(F, w.blockScales, at + L), v1);
+    }
+    float inScale = a.scales[i];
+    FloatVector o0 = v0.mul(inScale).add(FloatVector.fromArray(F, w.bias, j0)).max(min).min(max);
+    FloatVector o1 =
+        v1.mul(inScale).add(FloatVector.fromArray(F, w.bias, j0 + L)).max(min).min(max);
+    long at = cOffset + i * ldc + j0;
+    int valid = Math.min(NR, w.n - j0);
+    if (valid == NR) {
+      o0.intoMemorySegment(c, at * Float.BYTES, LE);
+      o1.intoMemorySegment(c, (at + L) * Float.BYTES, LE);
+    } else {
+      o0.intoArray(tile, 0);
+      o1.intoArray(tile, L);
+      store(tile, valid, c, at);
+    }
+  }
+
+  /** {@link #blockwise1} on int16 lanes (see {@link #INT16_FOR_INT4}). */
+  private static void blockwise1Int16(
+      QuantizedRows a,
+      QuantizedWeights w,
+      int i,
+      int panel,
+      MemorySegment c,
+      long cOffset,
+      long ldc,
+      float min,
+      float max,
+      float[] tile) {
+    int k = w.k;
+    int bl = w.blockSize;
+    short[] x = a.valuesAsShort;
+    byte[] wv = w.values;
+    int x0 = i * k;
+    int wBase = panel * k * NR;
+    int j0 = panel * NR;
+    float z = a.zeroPoints[i] + w.activationOffset;
+    FloatVector v0 = FloatVector.fromArray(F, w.kernelSums, j0).mul(z);
+    FloatVector v1 = FloatVector.fromArray(F, w.kernelSums, j0 + L).mul(z);
+    for (int blk = 0; blk < w.blocks; blk++) {
+      IntVector s0 = IntVector.zero(I);
+      IntVector s1 = IntVector.zero(I);
+      int blockEnd = (blk + 1) * bl;
+      for (int p0 = blk * bl; p0 < blockEnd; p0 += INT16_STEPS) {
+        int pEnd = Math.min(blockEnd, p0 + INT16_STEPS);
+        ShortVector acc = ShortVector.zero(S);
+        for (int p = p0; p < pEnd; p++) {
+          ShortVector ws =
+              (ShortVector)
+                  ByteVector.fromArray(B, wv, wBase + p * NR)
+                      .convertShape(VectorOperators.B2S, S, 0);
+          acc = ws.mul(x[x0 + p]).add(acc);
+        }
+        IntVector lo = (IntVector) acc.convertShape(VectorOperators.S2I, I, 0);
+        IntVector hi = (IntVector) acc.convertShape(VectorOperators.S2I, I, 1);
+        s0 = s0.add(lo);
+        s1 = s1.add(hi);
+      }
+      int at = (panel * w.blocks + blk) * NR;
+      FloatVector f0 = (FloatVector) s0.convert(VectorOperators.I2F, 0);
+      FloatVector f1 = (FloatVector) s1.convert(VectorOperators.I2F, 0);
+      v0 =
+          f0.add(FloatVector.fromArray(F, w.blockSumsOffset, at))
+              .fma(FloatVector.fromArray(F, w.blockScales, at), v0);
+      v1 =
+          f1.add(FloatVector.fromArray(F, w.blockSumsOffset, at + L))
               .fma(FloatVector.fromArray(F, w.blockScales, at + L), v1);
     }
     float inScale = a.scales[i];
