@@ -567,8 +567,9 @@ def write_results(path, args, argv, rows, results, facts, vers, loads, sgemm, in
              "`torch.set_num_threads` does not reach it); the portable kernels run on the calling thread "
              "whatever N is. Eager: `torch.set_num_threads(N)`. et4j: `-Det4j.threads=N` is passed, "
              "but et4j executes on one thread today, so its 1- and 2-thread rows measure the same thing.")
-    L.append(f"- Per model and thread count, one process per runtime and variant, started one after another; "
-             f"then {args.rounds} rounds, each runtime in turn (the order rotates every round). "
+    L.append(f"- Per model, one Python process holds the ExecuTorch method of each variant and the eager module; "
+             f"per model and thread count, one JVM per variant runs `ModelLatency --serve`. "
+             f"Then {args.rounds} rounds, each runtime in turn (the order rotates every round). "
              f"First round: warm-up until {args.warmup_seconds} s and {args.warmup_iterations} executions "
              f"(at most {args.warmup_cap} s), later rounds re-warm for {args.rewarm_seconds} s; then up to "
              f"{args.iterations} timed executions or {args.budget} s, at least one. A cell is the median "
@@ -586,15 +587,17 @@ def write_results(path, args, argv, rows, results, facts, vers, loads, sgemm, in
     L.append("")
     L.append("Round medians (min-max over rounds, executions per round) and load / first-inference times:")
     L.append("")
-    L.append("| model | variant | threads | runtime | round medians ms | load ms | first inference ms |")
-    L.append("|---|---|---|---|---|---|---|")
+    L.append("| model | variant | threads | runtime | round medians ms | load ms | first inference ms | threads read back |")
+    L.append("|---|---|---|---|---|---|---|---|")
     for m, v, t, et, j, e in rows:
         for name, cell in (("ExecuTorch", et), ("et4j", j), ("eager", e)):
             if cell is None or (cell.get("error") and name == "eager"):
                 continue
             load = f"{cell['load_ms']:.1f}" if cell.get("load_ms") is not None else "-"
             first = f"{cell['first_ms']:.1f}" if cell.get("first_ms") is not None else "-"
-            L.append(f"| {m} | {v} | {t} | {name} | {spread(cell)} | {load} | {first} |")
+            used = cell.get("threads_used") or {}
+            used = ", ".join(f"{k} {x}" for k, x in used.items() if k != "error") or "-"
+            L.append(f"| {m} | {v} | {t} | {name} | {spread(cell)} | {load} | {first} | {used} |")
     L.append("")
     L.append("Delegation of the exported programs:")
     L.append("")
@@ -646,7 +649,8 @@ def write_results(path, args, argv, rows, results, facts, vers, loads, sgemm, in
             if sgemm.get(label, {}).get("error"):
                 L.append(f"- {label}: error {sgemm[label]['error']}")
         if sgemm["jmh"].get("command"):
-            L.append(f"- JMH command: `{' '.join(sgemm['jmh']['command'][2:-4])}`")
+            cmd = sgemm["jmh"]["command"]
+            L.append(f"- JMH command: `java -jar {os.path.relpath(cmd[2], REPO)} '{cmd[3]}' {' '.join(cmd[4:-4])}`")
         L.append("")
     with open(path, "w") as f:
         f.write("\n".join(L) + "\n")
@@ -725,6 +729,12 @@ def main(argv):
             vals = {k: sgemm[k].get(str(n), {}).get("median") for k in ("before", "jmh", "after")}
             show = {k: f"{v:.1f}" if v else "-" for k, v in vals.items()}
             print(f"sgemm n={n}: OpenBLAS {show['before']} / {show['after']} GFLOPS, et4j JMH {show['jmh']} GFLOPS")
+    raw = os.path.join(MODELS_ROOT, "last-run.json")
+    os.makedirs(MODELS_ROOT, exist_ok=True)
+    with open(raw, "w") as f:
+        json.dump({"argv": argv, "results": {f"{m}|{t}": {f"{r}|{v}": c for (r, v), c in cells.items()}
+                                              for (m, t), cells in results.items()},
+                   "sgemm": sgemm, "loads": loads, "facts": facts, "versions": vers}, f, indent=1)
     if not args.no_results:
         write_results(args.results, args, argv, rows, results, facts, vers, loads, sgemm, infos,
                       started, time.time() - t_start)
