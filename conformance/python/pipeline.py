@@ -29,6 +29,7 @@ import torch
 
 VARIANTS = (
     "portable", "xnnpack", "xnnpack-qd8", "xnnpack-4bit", "pt2e-int8", "ptd", "xnnpack-ptd",
+    "xnnpack-int8",
 )
 PTD_VARIANTS = ("ptd", "xnnpack-ptd")
 
@@ -188,7 +189,7 @@ def export_variant(case: CaseSpec, methods: Dict[str, MethodSpec], variant: str)
     quant_refs: Dict[str, Optional[torch.nn.Module]] = {}
     eps = {}
     for name, spec in methods.items():
-        if variant in ("xnnpack-qd8", "pt2e-int8"):
+        if variant in ("xnnpack-qd8", "pt2e-int8", "xnnpack-int8"):
             qmod = _pt2e_quantize(
                 spec, dynamic=(variant == "xnnpack-qd8"), module_types=case.quant_module_types
             )

@@ -16,6 +16,7 @@ from pipeline import CaseSpec, MethodSpec
 
 ALL_VARIANTS = [
     "portable", "xnnpack", "xnnpack-qd8", "xnnpack-4bit", "pt2e-int8", "ptd", "xnnpack-ptd",
+    "xnnpack-int8",
 ]
 DEMO_IMAGES = 100
 

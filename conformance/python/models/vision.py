@@ -38,7 +38,7 @@ CASES = [
         "mobilenet_v2",
         "torchvision mobilenet_v2, random seeded weights, [1,3,224,224]",
         _builder("mobilenet_v2"),
-        ["portable", "xnnpack", "xnnpack-qd8", "pt2e-int8", "ptd"],
+        ["portable", "xnnpack", "xnnpack-qd8", "pt2e-int8", "ptd", "xnnpack-int8"],
         large=True,
     ),
     CaseSpec(

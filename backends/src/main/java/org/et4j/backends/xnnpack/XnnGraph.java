@@ -40,6 +40,8 @@ import org.et4j.schema.xnnpack.XValueUnion;
 public final class XnnGraph {
   /** XNNPACK's {@code XNN_MAX_TENSOR_DIMS}. */
   static final int MAX_DIMS = 6;
+  /** Elements et4j allows one value (serialized or propagated): far more than memory, far less than overflow. */
+  static final long MAX_ELEMENTS = 1L << 40;
   /** ExecuTorch's limit on {@code num_externs}. */
   static final int MAX_EXTERNS = 4096;
 
@@ -63,6 +65,14 @@ public final class XnnGraph {
     this.byId = byId;
     this.nodes = nodes;
     this.numExterns = numExterns;
+  }
+
+  /**
+   * Bytes one delegate may allocate for its intermediate values and scratch: the runtime's
+   * {@code et4j.maxPlannedMemory}, read at every use as the method loader reads it.
+   */
+  public static long maxPlannedBytes() {
+    return Long.getLong("et4j.maxPlannedMemory", 16L * 1024 * 1024 * 1024);
   }
 
   /** The value that {@code id} names, for {@code node}'s {@code role}; InvalidProgram if none. */
@@ -290,7 +300,7 @@ public final class XnnGraph {
         dims[k] = (int) d;
         numel = Math.multiplyHigh(numel, d) != 0 || numel * d < 0 ? Long.MAX_VALUE : numel * d;
       }
-      if (numel > (1L << 40)) {
+      if (numel > MAX_ELEMENTS) {
         throw invalid(vw + ": " + Arrays.toString(dims) + " has too many elements");
       }
       XnnQuant quant = decodeQuant(xv, dt, dims, vw);

@@ -46,6 +46,15 @@ final class XnnRuntime implements DelegateHandle {
   private Arena arena;
   private long[] capacity;
   private boolean shapesKnown;
+  /**
+   * Time per operator, when {@code -Det4j.xnnpack.profile=true}: a table of the slowest nodes is
+   * printed to stderr when the delegate closes. A developer's tool until ETDump profiles land.
+   */
+  private final long[] opNanos;
+  private long profiledRuns;
+  private long warmupRuns;
+  /** Runs left out of the profile: the first ones measure the JIT, not the kernels. */
+  private static final int PROFILE_WARMUP = 20;
   private boolean closed;
 
   private XnnRuntime(String where, XnnGraph graph, XTensor[] tensors, XTensor[] inputs, XTensor[] outputs,
@@ -64,6 +73,7 @@ final class XnnRuntime implements DelegateHandle {
     for (int i = 0; i < outputs.length; i++) {
       outputSizes[i] = new int[outputs[i].rank()];
     }
+    this.opNanos = Boolean.getBoolean("et4j.xnnpack.profile") ? new long[ops.length] : null;
   }
 
   XnnGraph graph() {
@@ -169,6 +179,34 @@ final class XnnRuntime implements DelegateHandle {
   private void reshapeAll() {
     for (XnnOp op : ops) {
       op.reshape();
+      for (XTensor out : op.outputs()) {
+        checkDims(op, out);
+      }
+    }
+  }
+
+  /**
+   * A node's output dims, as its reshape set them, must describe a tensor: operators compute them
+   * from untrusted parameters (a reshape's new_shape, a pad's paddings) in int arithmetic, and the
+   * arena, the strided copies and the next node's loops all trust their product. So the product
+   * must not overflow and stays within the element bound the decoder puts on serialized values.
+   */
+  private void checkDims(XnnOp op, XTensor out) {
+    long numel = 1;
+    boolean overflow = false;
+    for (int d : out.dims) {
+      if (d < 0) {
+        overflow = true;
+        break;
+      }
+      if (d != 0 && numel > XnnGraph.MAX_ELEMENTS / d) {
+        overflow = true;
+      }
+      numel = overflow ? numel : numel * d;
+    }
+    if (overflow || numel > XnnGraph.MAX_ELEMENTS) {
+      throw new ExecuTorchException(ErrorCode.INVALID_ARGUMENT, where + " " + op.node().where() + ": output "
+          + out.describe() + " has too many elements (at most " + XnnGraph.MAX_ELEMENTS + ")");
     }
   }
 
@@ -188,7 +226,7 @@ final class XnnRuntime implements DelegateHandle {
     }
     long[] offsets = new long[tensors.length];
     long total = XnnArenaPlan.place(intervals, offsets);
-    long limit = Long.getLong("et4j.maxPlannedMemory", 16L * 1024 * 1024 * 1024);
+    long limit = XnnGraph.maxPlannedBytes();
     if (total > limit) {
       throw new ExecuTorchException(ErrorCode.MEMORY_ALLOCATION_FAILED,
           where + ": the graph's intermediate values need " + total + " bytes, more than the limit of " + limit
@@ -265,8 +303,17 @@ final class XnnRuntime implements DelegateHandle {
       }
       x.data = data;
     }
-    for (XnnOp op : ops) {
-      op.run();
+    if (opNanos == null || warmupRuns++ < PROFILE_WARMUP) {
+      for (XnnOp op : ops) {
+        op.run();
+      }
+    } else {
+      for (int i = 0; i < ops.length; i++) {
+        long t0 = System.nanoTime();
+        ops[i].run();
+        opNanos[i] += System.nanoTime() - t0;
+      }
+      profiledRuns++;
     }
     for (int i = 0; i < outputs.length; i++) {
       TensorImpl t = args[outputs[i].def.externalIndex()].toTensor();
@@ -334,10 +381,32 @@ final class XnnRuntime implements DelegateHandle {
     }
   }
 
+  private void printProfile() {
+    Integer[] order = new Integer[ops.length];
+    long total = 0;
+    for (int i = 0; i < ops.length; i++) {
+      order[i] = i;
+      total += opNanos[i];
+    }
+    Arrays.sort(order, (a, b) -> Long.compare(opNanos[b], opNanos[a]));
+    StringBuilder b = new StringBuilder(where + ": " + profiledRuns + " runs, " + String.format("%.3f", total / 1e6 / profiledRuns) + " ms per run\n");
+    for (int j = 0; j < Math.min(25, ops.length); j++) {
+      int i = order[j];
+      XnnOp op = ops[i];
+      b.append(String.format("  %8.3f ms %5.1f%%  node %d %s %s -> %s%n", opNanos[i] / 1e6 / profiledRuns,
+          100.0 * opNanos[i] / Math.max(1, total), i, op.node().kind().schemaName(),
+          op.inputs().length > 0 ? Arrays.toString(op.inputs()[0].dims) : "", Arrays.toString(op.outputs()[0].dims)));
+    }
+    System.err.print(b);
+  }
+
   @Override
   public void close() {
     if (!closed) {
       closed = true;
+      if (opNanos != null && profiledRuns > 0) {
+        printProfile();
+      }
       if (arena != null) {
         arena.close();
       }

@@ -96,9 +96,13 @@ final class XnnSchema {
 
   static {
     XnnNodeKind[] kinds = XnnNodeKind.values();
-    TableSpec[] members = new TableSpec[kinds.length];
-    for (int i = 0; i < kinds.length; i++) {
-      members[i] = nodeTable(kinds[i]);
+    // Every tag a ubyte can hold: flatbuffers' verifier lets unknown union members through and
+    // XNNCompiler answers NotImplemented for a node type it does not know (a newer exporter's),
+    // so the verifier only checks that such a member is a table and the decoder names the tag.
+    TableSpec unknown = table("unknown XNode member");
+    TableSpec[] members = new TableSpec[255];
+    for (int i = 0; i < members.length; i++) {
+      members[i] = i < kinds.length ? nodeTable(kinds[i]) : unknown;
     }
     XNODE = table("XNode").union("xnode_union", members).scalar("debug_handle", 4)
         .table("output_min_max", OUTPUT_MIN_MAX);

@@ -574,7 +574,7 @@ final class VectorSgemm implements Sgemm {
           if (row < 0) {
             java.util.Arrays.fill(pa, dst, dst + channels, 0f);
           } else {
-            MemorySegment.copy(a, FLOAT, (aOffset + row) * Float.BYTES, pa, dst, channels);
+            gather(a, (aOffset + row) * Float.BYTES, pa, dst, channels);
           }
         }
       }
@@ -582,17 +582,38 @@ final class VectorSgemm implements Sgemm {
     }
   }
 
+  /**
+   * Copies one tap's {@code channels} floats into the row buffer. A tap is short (often 16-256
+   * floats) and there are {@code taps} of them per row, so a vector loop with a scalar tail beats
+   * {@link MemorySegment#copy}'s per-call checks.
+   */
+  private static void gather(MemorySegment a, long byteOffset, float[] pa, int dst, int channels) {
+    int q = 0;
+    for (; q + L <= channels; q += L) {
+      FloatVector.fromMemorySegment(F, a, byteOffset + (long) q * Float.BYTES, LE)
+          .intoArray(pa, dst + q);
+    }
+    for (; q < channels; q++) {
+      pa[dst + q] = a.get(FLOAT, byteOffset + (long) q * Float.BYTES);
+    }
+  }
+
+  /** Rows per block, such that the block's slice of A that one k pass touches fits the budget. */
   private static int rowBlock(int k) {
-    int rows = Math.max(MR, ROW_BLOCK_FLOATS / Math.max(1, k) / MR * MR);
+    int slice = Math.min(k, KC + KC / 2);
+    int rows = Math.max(MR, ROW_BLOCK_FLOATS / Math.max(1, slice) / MR * MR);
     return Math.min(MC, rows);
   }
 
   /**
    * {@code C[0:mc, :] = clamp(rows x B + bias)} for {@code mc} rows held row-major in {@code pa}
    * ({@code pa.length >= roundUp(mc, MR) * k}). Tiles of 4-7 rows run the 8-row kernel: its spare
-   * rows compute on stale buffer contents and are never stored. A tail of 1-3 rows runs a short
-   * kernel that covers several panels per call (4 for one row, 2 for two or three), so that it
-   * still keeps 8-12 accumulator chains and as many B streams in flight.
+   * rows compute on stale buffer contents and are never stored. The 8-row tiles walk k in KC
+   * slices, as BLIS does, so that a tile's A slice stays in L1 and a panel's B slice in L2 however
+   * deep k is: the first slice starts from the bias, later ones from the partial sums parked in C,
+   * and only the last one clamps. A tail of 1-3 rows runs a short kernel over all of k that covers
+   * several panels per call (4 for one row, 2 for two or three), so that it still keeps 8-12
+   * accumulator chains and as many B streams in flight.
    */
   private static void multiplyBlock(
       float[] pa, int mc, PackedMatrix b, MemorySegment c, long cIdx, long ldc, float min,
@@ -605,12 +626,27 @@ final class VectorSgemm implements Sgemm {
     int rem = mc % MR;
     int full = rem >= 4 ? mc : mc - rem;
     int tail = mc - full;
-    if (full > 0) {
+    // Equal slices, as many as KC rounds to: k = 576 (3x3x64) stays whole, k = 1024 is 2 x 512.
+    int slices = Math.max(1, (k + KC / 2) / KC);
+    int step = Math.max(1, (k + slices - 1) / slices);
+    for (int pc = 0; full > 0 && (pc < k || pc == 0); pc += step) {
+      int kc = Math.min(step, k - pc);
+      boolean first = pc == 0;
+      boolean last = pc + kc >= k;
+      float lo = last ? min : Float.NEGATIVE_INFINITY;
+      float hi = last ? max : Float.POSITIVE_INFINITY;
       for (int jr = 0, bo = 0; jr < n; jr += NR, bo += stride) {
         int nr = Math.min(NR, n - jr);
         for (int ir = 0; ir < full; ir += MR) {
-          packedKernel8(pa, ir * k, k, pb, bo, tile);
-          storeClamped(tile, 0, c, cIdx + ir * ldc + jr, ldc, Math.min(MR, mc - ir), nr, min, max);
+          int mr = Math.min(MR, mc - ir);
+          long cTile = cIdx + ir * ldc + jr;
+          if (first) {
+            packedKernel8(pa, ir * k + pc, k, kc, pb, bo + NR, pb, bo, 0, tile);
+          } else {
+            loadTile(c, cTile, ldc, mr, nr, tile);
+            packedKernel8(pa, ir * k + pc, k, kc, pb, bo + NR + pc * NR, tile, 0, NR, tile);
+          }
+          storeClamped(tile, 0, c, cTile, ldc, mr, nr, lo, hi);
         }
       }
     }
@@ -642,32 +678,44 @@ final class VectorSgemm implements Sgemm {
 
   /**
    * The 8 x 2-vector micro-kernel of the packed GEMM: the same broadcast-FMA as {@link
-   * #microKernel}, but the accumulators start from the panel's bias row (XNNPACK's layout) and A is
-   * read row-major, row {@code r} at {@code pa[ao + r * k + p]}. The tile is parked in {@code tile}
-   * for {@link #storeClamped}, which keeps this method small and free of vector arguments.
+   * #microKernel} over {@code kc} steps, with A read row-major (row {@code r} at {@code pa[ao + r *
+   * lda + p]}) and B's rows at {@code pb[bi + p * NR]}. The accumulators start from {@code init}:
+   * row {@code r} at {@code init[io + r * irs]}, which is the panel's bias row with {@code irs = 0}
+   * (XNNPACK's layout) or a partial tile with {@code irs = NR}; one source with a stride, so no
+   * vector merges two definitions. The tile is parked in {@code tile} (which may be {@code init})
+   * for {@link #storeClamped}, keeping this method small and free of vector arguments.
    */
-  static void packedKernel8(float[] pa, int ao, int k, float[] pb, int bo, float[] tile) {
-    FloatVector c00 = FloatVector.fromArray(F, pb, bo);
-    FloatVector c01 = FloatVector.fromArray(F, pb, bo + L);
-    FloatVector c10 = c00, c11 = c01;
-    FloatVector c20 = c00, c21 = c01;
-    FloatVector c30 = c00, c31 = c01;
-    FloatVector c40 = c00, c41 = c01;
-    FloatVector c50 = c00, c51 = c01;
-    FloatVector c60 = c00, c61 = c01;
-    FloatVector c70 = c00, c71 = c01;
+  static void packedKernel8(
+      float[] pa, int ao, int lda, int kc, float[] pb, int bi, float[] init, int io, int irs,
+      float[] tile) {
+    FloatVector c00 = FloatVector.fromArray(F, init, io);
+    FloatVector c01 = FloatVector.fromArray(F, init, io + L);
+    FloatVector c10 = FloatVector.fromArray(F, init, io + irs);
+    FloatVector c11 = FloatVector.fromArray(F, init, io + irs + L);
+    FloatVector c20 = FloatVector.fromArray(F, init, io + 2 * irs);
+    FloatVector c21 = FloatVector.fromArray(F, init, io + 2 * irs + L);
+    FloatVector c30 = FloatVector.fromArray(F, init, io + 3 * irs);
+    FloatVector c31 = FloatVector.fromArray(F, init, io + 3 * irs + L);
+    FloatVector c40 = FloatVector.fromArray(F, init, io + 4 * irs);
+    FloatVector c41 = FloatVector.fromArray(F, init, io + 4 * irs + L);
+    FloatVector c50 = FloatVector.fromArray(F, init, io + 5 * irs);
+    FloatVector c51 = FloatVector.fromArray(F, init, io + 5 * irs + L);
+    FloatVector c60 = FloatVector.fromArray(F, init, io + 6 * irs);
+    FloatVector c61 = FloatVector.fromArray(F, init, io + 6 * irs + L);
+    FloatVector c70 = FloatVector.fromArray(F, init, io + 7 * irs);
+    FloatVector c71 = FloatVector.fromArray(F, init, io + 7 * irs + L);
     int a0 = ao;
-    int a1 = ao + k;
-    int a2 = a1 + k;
-    int a3 = a2 + k;
-    int a4 = a3 + k;
-    int a5 = a4 + k;
-    int a6 = a5 + k;
-    int a7 = a6 + k;
-    for (int p = 0; p < k; p++) {
-      int bi = bo + NR + p * NR;
-      FloatVector b0 = FloatVector.fromArray(F, pb, bi);
-      FloatVector b1 = FloatVector.fromArray(F, pb, bi + L);
+    int a1 = ao + lda;
+    int a2 = a1 + lda;
+    int a3 = a2 + lda;
+    int a4 = a3 + lda;
+    int a5 = a4 + lda;
+    int a6 = a5 + lda;
+    int a7 = a6 + lda;
+    for (int p = 0; p < kc; p++) {
+      int bp = bi + p * NR;
+      FloatVector b0 = FloatVector.fromArray(F, pb, bp);
+      FloatVector b1 = FloatVector.fromArray(F, pb, bp + L);
       FloatVector x0 = FloatVector.broadcast(F, pa[a0 + p]);
       c00 = x0.fma(b0, c00);
       c01 = x0.fma(b1, c01);
@@ -804,6 +852,20 @@ final class VectorSgemm implements Sgemm {
     c5.intoArray(tile, 2 * NR + L);
     c6.intoArray(tile, 3 * NR);
     c7.intoArray(tile, 3 * NR + L);
+  }
+
+  /** Parks the partial sums {@code C[r, j]}, {@code r < mr, j < nr}, at {@code tile[r * NR + j]}. */
+  private static void loadTile(MemorySegment c, long cIdx, long ldc, int mr, int nr, float[] tile) {
+    for (int r = 0; r < mr; r++) {
+      long cRow = cIdx + r * ldc;
+      if (nr == NR) {
+        FloatVector.fromMemorySegment(F, c, cRow * Float.BYTES, LE).intoArray(tile, r * NR);
+        FloatVector.fromMemorySegment(F, c, (cRow + L) * Float.BYTES, LE)
+            .intoArray(tile, r * NR + L);
+      } else {
+        MemorySegment.copy(c, FLOAT, cRow * Float.BYTES, tile, r * NR, nr);
+      }
+    }
   }
 
   /**

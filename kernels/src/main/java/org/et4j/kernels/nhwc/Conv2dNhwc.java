@@ -258,8 +258,11 @@ public final class Conv2dNhwc {
    * XNNPACK's {@code xnn_indirection_init_conv2d}: for output pixel {@code (oy, ox)} and tap {@code
    * (ky, kx)}, entry {@code (oy * OW + ox) * KH * KW + ky * KW + kx} is the offset, in floats from
    * the image's start, of input pixel {@code (oy * sH - padTop + ky * dH, ox * sW - padLeft + kx *
-   * dW)}'s channel row, or -1 (the zero row) when that pixel lies in the padding. Groups and batch
-   * images share the table: their offsets are added by the GEMM's base offset.
+   * dW)}'s channel row, or -1 (the zero row) when that pixel lies in the padding. XNNPACK orders
+   * entries tap-major within each MR-pixel tile, for its pointer-walking micro-kernel; here they are
+   * pixel-major, the order in which {@link Sgemm#multiplyIndirect} reads one pixel's taps, which
+   * also frees the table from the kernel's tile height. Groups and batch images share the table:
+   * their offsets are added by the GEMM's base offset.
    */
   private int[] indirection(int inputH, int inputW, int oh, int ow, int inChannels) {
     if (inputH == tableInputH && inputW == tableInputW) {

@@ -54,86 +54,218 @@ final class VectorNhwcKernels implements NhwcKernels {
       return;
     }
     final int c = op.channels;
-    final int kh = op.kernelH;
-    final int kw = op.kernelW;
+    final int sw = op.strideW;
     final int dh = op.dilationH;
     final int dw = op.dilationW;
-    final int tileStride = op.tileStride;
-    final float[] w = op.packed;
-    final int full = c - c % L;
-    final long colStep = (long) dw * c;
-    final long colBytes = colStep * B;
-    final long rowBytes = (long) dh * inW * c * B;
-    final boolean unrolled3x3 = kh == 3 && kw == 3;
-    final int wTail = full / L * tileStride;
+    final int pl = op.padLeft;
+    final int kh = op.kernelH;
+    final int kw = op.kernelW;
+    final boolean threeByThree = kh == 3 && kw == 3;
+    // Output columns whose taps all lie on the input: bx >= 0 and bx + (kw - 1) * dw < inW.
+    final int oxFrom = Math.min(outW, Math.ceilDiv(pl, sw));
+    final int oxTo = Math.max(
+        oxFrom, Math.min(outW, Math.floorDiv(inW - 1 - (kw - 1) * dw + pl, sw) + 1));
     for (int n = 0; n < batch; n++) {
       for (int oy = 0; oy < outH; oy++) {
         int by = oy * op.strideH - op.padTop;
         int ky0 = NhwcChecks.firstTap(by, dh);
         int ky1 = NhwcChecks.endTap(by, dh, inH, kh);
-        for (int ox = 0; ox < outW; ox++) {
-          int bx = ox * op.strideW - op.padLeft;
-          int kx0 = NhwcChecks.firstTap(bx, dw);
-          int kx1 = NhwcChecks.endTap(bx, dw, inW, kw);
-          long o = outOff + (((long) n * outH + oy) * outW + ox) * c;
-          long pixel0 = inOff + (((long) n * inH + by) * inW + bx) * c;
-          if (unrolled3x3 && ky0 == 0 && ky1 == 3 && kx0 == 0 && kx1 == 3) {
-            // The interior of a 3x3 convolution, most of its pixels: nine taps written out, so
-            // that the tap loops' bounds and branches are gone from the hottest path.
-            for (int c0 = 0, wt = 0; c0 < full; c0 += L, wt += tileStride) {
-              long a = (pixel0 + c0) * B;
-              FloatVector acc = FloatVector.fromArray(F, w, wt);
-              acc = FloatVector.fromMemorySegment(F, in, a, LE)
-                  .fma(FloatVector.fromArray(F, w, wt + L), acc);
-              acc = FloatVector.fromMemorySegment(F, in, a + colBytes, LE)
-                  .fma(FloatVector.fromArray(F, w, wt + 2 * L), acc);
-              acc = FloatVector.fromMemorySegment(F, in, a + 2 * colBytes, LE)
-                  .fma(FloatVector.fromArray(F, w, wt + 3 * L), acc);
-              a += rowBytes;
-              acc = FloatVector.fromMemorySegment(F, in, a, LE)
-                  .fma(FloatVector.fromArray(F, w, wt + 4 * L), acc);
-              acc = FloatVector.fromMemorySegment(F, in, a + colBytes, LE)
-                  .fma(FloatVector.fromArray(F, w, wt + 5 * L), acc);
-              acc = FloatVector.fromMemorySegment(F, in, a + 2 * colBytes, LE)
-                  .fma(FloatVector.fromArray(F, w, wt + 6 * L), acc);
-              a += rowBytes;
-              acc = FloatVector.fromMemorySegment(F, in, a, LE)
-                  .fma(FloatVector.fromArray(F, w, wt + 7 * L), acc);
-              acc = FloatVector.fromMemorySegment(F, in, a + colBytes, LE)
-                  .fma(FloatVector.fromArray(F, w, wt + 8 * L), acc);
-              acc = FloatVector.fromMemorySegment(F, in, a + 2 * colBytes, LE)
-                  .fma(FloatVector.fromArray(F, w, wt + 9 * L), acc);
-              acc.max(min).min(max).intoMemorySegment(out, (o + c0) * B, LE);
-            }
-          } else {
-            for (int c0 = 0, wt = 0; c0 < full; c0 += L, wt += tileStride) {
-              FloatVector acc = FloatVector.fromArray(F, w, wt);
-              for (int ky = ky0; ky < ky1; ky++) {
-                long row = pixel0 + (long) ky * dh * inW * c + c0;
-                int wk = wt + (1 + ky * kw) * L;
-                for (int kx = kx0; kx < kx1; kx++) {
-                  FloatVector x =
-                      FloatVector.fromMemorySegment(F, in, (row + kx * colStep) * B, LE);
-                  acc = x.fma(FloatVector.fromArray(F, w, wk + kx * L), acc);
-                }
-              }
-              acc.max(min).min(max).intoMemorySegment(out, (o + c0) * B, LE);
-            }
+        long rowIn = inOff + ((long) n * inH + by) * inW * c;
+        long rowOut = outOff + ((long) n * outH + oy) * outW * c;
+        if (ky0 == 0 && ky1 == kh && oxFrom < oxTo) {
+          for (int ox = 0; ox < oxFrom; ox++) {
+            depthwisePixel(op, ky0, ky1, ox, inW, rowIn, rowOut, in, out, min, max);
           }
-          for (int j = full; j < c; j++) {
-            int wj = wTail + (j - full);
-            float acc = w[wj];
-            for (int ky = ky0; ky < ky1; ky++) {
-              long row = pixel0 + (long) ky * dh * inW * c + j;
-              int wk = wj + (1 + ky * kw) * L;
-              for (int kx = kx0; kx < kx1; kx++) {
-                acc = Math.fma(in.getAtIndex(FLOAT, row + kx * colStep), w[wk + kx * L], acc);
-              }
-            }
-            out.setAtIndex(FLOAT, o + j, Math.min(Math.max(acc, min), max));
+          if (threeByThree) {
+            depthwise3x3Interior(op, oxFrom, oxTo, inW, rowIn, rowOut, in, out, min, max);
+          } else {
+            depthwiseInterior(op, oxFrom, oxTo, inW, rowIn, rowOut, in, out, min, max);
+          }
+          for (int ox = oxTo; ox < outW; ox++) {
+            depthwisePixel(op, ky0, ky1, ox, inW, rowIn, rowOut, in, out, min, max);
+          }
+        } else {
+          for (int ox = 0; ox < outW; ox++) {
+            depthwisePixel(op, ky0, ky1, ox, inW, rowIn, rowOut, in, out, min, max);
           }
         }
       }
+    }
+  }
+
+  /**
+   * Output columns {@code [oxFrom, oxTo)} of one row of a 3x3 depthwise convolution whose nine taps
+   * all lie on the input: the common case. Tile by tile, the bias and the nine weight vectors stay
+   * in registers across the whole run of pixels, so each output vector costs nine input loads and
+   * nine multiply-adds in a long counted loop. Each output is still the bias plus the taps in
+   * row-major order, as everywhere else.
+   */
+  private static void depthwise3x3Interior(
+      DepthwiseConv2dNhwc op, int oxFrom, int oxTo, int inW, long rowIn, long rowOut,
+      MemorySegment in, MemorySegment out, float min, float max) {
+    final int c = op.channels;
+    final float[] w = op.packed;
+    final int full = c - c % L;
+    final long colBytes = (long) op.dilationW * c * B;
+    final long rowBytes = (long) op.dilationH * inW * c * B;
+    final long stepIn = (long) op.strideW * c * B;
+    final long stepOut = (long) c * B;
+    final long firstIn = (rowIn + ((long) oxFrom * op.strideW - op.padLeft) * c) * B;
+    final long firstOut = (rowOut + (long) oxFrom * c) * B;
+    for (int c0 = 0, wt = 0; c0 < full; c0 += L, wt += op.tileStride) {
+      FloatVector bias = FloatVector.fromArray(F, w, wt);
+      FloatVector w0 = FloatVector.fromArray(F, w, wt + L);
+      FloatVector w1 = FloatVector.fromArray(F, w, wt + 2 * L);
+      FloatVector w2 = FloatVector.fromArray(F, w, wt + 3 * L);
+      FloatVector w3 = FloatVector.fromArray(F, w, wt + 4 * L);
+      FloatVector w4 = FloatVector.fromArray(F, w, wt + 5 * L);
+      FloatVector w5 = FloatVector.fromArray(F, w, wt + 6 * L);
+      FloatVector w6 = FloatVector.fromArray(F, w, wt + 7 * L);
+      FloatVector w7 = FloatVector.fromArray(F, w, wt + 8 * L);
+      FloatVector w8 = FloatVector.fromArray(F, w, wt + 9 * L);
+      long a = firstIn + c0 * B;
+      long o = firstOut + c0 * B;
+      for (int ox = oxFrom; ox < oxTo; ox++, a += stepIn, o += stepOut) {
+        long a1 = a + rowBytes;
+        long a2 = a1 + rowBytes;
+        FloatVector acc = FloatVector.fromMemorySegment(F, in, a, LE).fma(w0, bias);
+        acc = FloatVector.fromMemorySegment(F, in, a + colBytes, LE).fma(w1, acc);
+        acc = FloatVector.fromMemorySegment(F, in, a + 2 * colBytes, LE).fma(w2, acc);
+        acc = FloatVector.fromMemorySegment(F, in, a1, LE).fma(w3, acc);
+        acc = FloatVector.fromMemorySegment(F, in, a1 + colBytes, LE).fma(w4, acc);
+        acc = FloatVector.fromMemorySegment(F, in, a1 + 2 * colBytes, LE).fma(w5, acc);
+        acc = FloatVector.fromMemorySegment(F, in, a2, LE).fma(w6, acc);
+        acc = FloatVector.fromMemorySegment(F, in, a2 + colBytes, LE).fma(w7, acc);
+        acc = FloatVector.fromMemorySegment(F, in, a2 + 2 * colBytes, LE).fma(w8, acc);
+        acc.max(min).min(max).intoMemorySegment(out, o, LE);
+      }
+    }
+    if (full < c) {
+      for (int ox = oxFrom; ox < oxTo; ox++) {
+        depthwiseTail(op, 0, 3, 0, 3, rowIn + ((long) ox * op.strideW - op.padLeft) * c,
+            rowOut + (long) ox * c, inW, in, out, min, max);
+      }
+    }
+  }
+
+  /**
+   * Output columns {@code [oxFrom, oxTo)} of one row of a depthwise convolution of any kernel size
+   * whose taps all lie on the input (5x5 is the common one). Too many weights to keep in
+   * registers, so two output pixels are computed together: each weight vector loaded serves two
+   * multiply-adds, and the two accumulator chains overlap.
+   */
+  private static void depthwiseInterior(
+      DepthwiseConv2dNhwc op, int oxFrom, int oxTo, int inW, long rowIn, long rowOut,
+      MemorySegment in, MemorySegment out, float min, float max) {
+    final int c = op.channels;
+    final int kh = op.kernelH;
+    final int kw = op.kernelW;
+    final float[] w = op.packed;
+    final int full = c - c % L;
+    final long colBytes = (long) op.dilationW * c * B;
+    final long rowBytes = (long) op.dilationH * inW * c * B;
+    final long stepIn = (long) op.strideW * c * B;
+    final long stepOut = (long) c * B;
+    final long firstIn = (rowIn + ((long) oxFrom * op.strideW - op.padLeft) * c) * B;
+    final long firstOut = (rowOut + (long) oxFrom * c) * B;
+    for (int c0 = 0, wt = 0; c0 < full; c0 += L, wt += op.tileStride) {
+      FloatVector bias = FloatVector.fromArray(F, w, wt);
+      long a = firstIn + c0 * B;
+      long o = firstOut + c0 * B;
+      int ox = oxFrom;
+      for (; ox + 1 < oxTo; ox += 2, a += 2 * stepIn, o += 2 * stepOut) {
+        FloatVector acc0 = bias;
+        FloatVector acc1 = bias;
+        long row = a;
+        int wk = wt + L;
+        for (int ky = 0; ky < kh; ky++, row += rowBytes) {
+          long at = row;
+          for (int kx = 0; kx < kw; kx++, at += colBytes, wk += L) {
+            FloatVector wv = FloatVector.fromArray(F, w, wk);
+            acc0 = FloatVector.fromMemorySegment(F, in, at, LE).fma(wv, acc0);
+            acc1 = FloatVector.fromMemorySegment(F, in, at + stepIn, LE).fma(wv, acc1);
+          }
+        }
+        acc0.max(min).min(max).intoMemorySegment(out, o, LE);
+        acc1.max(min).min(max).intoMemorySegment(out, o + stepOut, LE);
+      }
+      if (ox < oxTo) {
+        FloatVector acc0 = bias;
+        long row = a;
+        int wk = wt + L;
+        for (int ky = 0; ky < kh; ky++, row += rowBytes) {
+          long at = row;
+          for (int kx = 0; kx < kw; kx++, at += colBytes, wk += L) {
+            acc0 = FloatVector.fromMemorySegment(F, in, at, LE)
+                .fma(FloatVector.fromArray(F, w, wk), acc0);
+          }
+        }
+        acc0.max(min).min(max).intoMemorySegment(out, o, LE);
+      }
+    }
+    if (full < c) {
+      for (int ox = oxFrom; ox < oxTo; ox++) {
+        depthwiseTail(op, 0, kh, 0, kw, rowIn + ((long) ox * op.strideW - op.padLeft) * c,
+            rowOut + (long) ox * c, inW, in, out, min, max);
+      }
+    }
+  }
+
+  /** One output pixel of a depthwise convolution, any kernel, taps limited to the input. */
+  private static void depthwisePixel(
+      DepthwiseConv2dNhwc op, int ky0, int ky1, int ox, int inW, long rowIn, long rowOut,
+      MemorySegment in, MemorySegment out, float min, float max) {
+    final int c = op.channels;
+    final int kw = op.kernelW;
+    final int dw = op.dilationW;
+    final float[] w = op.packed;
+    final int full = c - c % L;
+    final long colStep = (long) dw * c;
+    final long rowStep = (long) op.dilationH * inW * c;
+    int bx = ox * op.strideW - op.padLeft;
+    int kx0 = NhwcChecks.firstTap(bx, dw);
+    int kx1 = NhwcChecks.endTap(bx, dw, inW, kw);
+    long pixel0 = rowIn + (long) bx * c;
+    long o = rowOut + (long) ox * c;
+    for (int c0 = 0, wt = 0; c0 < full; c0 += L, wt += op.tileStride) {
+      FloatVector acc = FloatVector.fromArray(F, w, wt);
+      for (int ky = ky0; ky < ky1; ky++) {
+        long row = pixel0 + ky * rowStep + c0;
+        int wk = wt + (1 + ky * kw) * L;
+        for (int kx = kx0; kx < kx1; kx++) {
+          FloatVector x = FloatVector.fromMemorySegment(F, in, (row + kx * colStep) * B, LE);
+          acc = x.fma(FloatVector.fromArray(F, w, wk + kx * L), acc);
+        }
+      }
+      acc.max(min).min(max).intoMemorySegment(out, (o + c0) * B, LE);
+    }
+    if (full < c) {
+      depthwiseTail(op, ky0, ky1, kx0, kx1, pixel0, o, inW, in, out, min, max);
+    }
+  }
+
+  /** The channels past the last full vector of one output pixel, from the same packed tile. */
+  private static void depthwiseTail(
+      DepthwiseConv2dNhwc op, int ky0, int ky1, int kx0, int kx1, long pixel0, long o, int inW,
+      MemorySegment in, MemorySegment out, float min, float max) {
+    final int c = op.channels;
+    final int kw = op.kernelW;
+    final float[] w = op.packed;
+    final int full = c - c % L;
+    final long colStep = (long) op.dilationW * c;
+    final long rowStep = (long) op.dilationH * inW * c;
+    final int wTail = full / L * op.tileStride;
+    for (int j = full; j < c; j++) {
+      int wj = wTail + (j - full);
+      float acc = w[wj];
+      for (int ky = ky0; ky < ky1; ky++) {
+        long row = pixel0 + ky * rowStep + j;
+        int wk = wj + (1 + ky * kw) * L;
+        for (int kx = kx0; kx < kx1; kx++) {
+          acc = Math.fma(in.getAtIndex(FLOAT, row + kx * colStep), w[wk + kx * L], acc);
+        }
+      }
+      out.setAtIndex(FLOAT, o + j, Math.min(Math.max(acc, min), max));
     }
   }
 
@@ -142,48 +274,137 @@ final class VectorNhwcKernels implements NhwcKernels {
       Pooling2dNhwc op, int batch, int inH, int inW, int outH, int outW, MemorySegment in,
       long inOff, MemorySegment out, long outOff, float min, float max) {
     final int c = op.channels;
+    final int sw = op.strideW;
     final int dh = op.dilationH;
     final int dw = op.dilationW;
-    final int full = c - c % L;
-    final long colStep = (long) dw * c;
-    final long rowStep = (long) dh * inW * c;
+    final int pl = op.padLeft;
+    final boolean threeByThree = op.poolH == 3 && op.poolW == 3;
+    // Output columns whose three taps all lie on the input: bx >= 0 and bx + 2 * dw < inW.
+    final int oxFrom = Math.min(outW, Math.ceilDiv(pl, sw));
+    final int oxTo = Math.max(oxFrom, Math.min(outW, Math.floorDiv(inW - 1 - 2 * dw + pl, sw) + 1));
     for (int n = 0; n < batch; n++) {
       for (int oy = 0; oy < outH; oy++) {
         int by = oy * op.strideH - op.padTop;
         int ky0 = NhwcChecks.firstTap(by, dh);
         int ky1 = NhwcChecks.endTap(by, dh, inH, op.poolH);
-        for (int ox = 0; ox < outW; ox++) {
-          int bx = ox * op.strideW - op.padLeft;
-          int kx0 = NhwcChecks.firstTap(bx, dw);
-          int kx1 = NhwcChecks.endTap(bx, dw, inW, op.poolW);
-          long o = outOff + (((long) n * outH + oy) * outW + ox) * c;
-          if (ky0 >= ky1 || kx0 >= kx1) {
-            op.maxPoolWithoutValidTaps(n, oy, ox, inH, inW, in, inOff, out, o, min, max);
-            continue;
+        long rowIn = inOff + ((long) n * inH + by) * inW * c;
+        long rowOut = outOff + ((long) n * outH + oy) * outW * c;
+        if (ky0 >= ky1) {
+          for (int ox = 0; ox < outW; ox++) {
+            op.maxPoolWithoutValidTaps(
+                n, oy, ox, inH, inW, in, inOff, out, rowOut + (long) ox * c, min, max);
           }
-          long first = inOff + (((long) n * inH + by) * inW + bx) * c + ky0 * rowStep;
-          for (int c0 = 0; c0 < full; c0 += L) {
-            FloatVector acc = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
-            long row = first + c0;
-            for (int ky = ky0; ky < ky1; ky++, row += rowStep) {
-              for (int kx = kx0; kx < kx1; kx++) {
-                acc = acc.max(FloatVector.fromMemorySegment(F, in, (row + kx * colStep) * B, LE));
-              }
-            }
-            acc.max(min).min(max).intoMemorySegment(out, (o + c0) * B, LE);
+        } else if (threeByThree && ky0 == 0 && ky1 == 3 && oxFrom < oxTo) {
+          for (int ox = 0; ox < oxFrom; ox++) {
+            maxPoolPixel(op, n, oy, ky0, ky1, ox, inH, inW, inOff, rowIn, rowOut, in, out, min,
+                max);
           }
-          for (int j = full; j < c; j++) {
-            float acc = Float.NEGATIVE_INFINITY;
-            long row = first + j;
-            for (int ky = ky0; ky < ky1; ky++, row += rowStep) {
-              for (int kx = kx0; kx < kx1; kx++) {
-                acc = Math.max(acc, in.getAtIndex(FLOAT, row + kx * colStep));
-              }
-            }
-            out.setAtIndex(FLOAT, o + j, Math.min(Math.max(acc, min), max));
+          maxPool3x3Interior(op, oxFrom, oxTo, inW, rowIn, rowOut, in, out, min, max);
+          for (int ox = oxTo; ox < outW; ox++) {
+            maxPoolPixel(op, n, oy, ky0, ky1, ox, inH, inW, inOff, rowIn, rowOut, in, out, min,
+                max);
+          }
+        } else {
+          for (int ox = 0; ox < outW; ox++) {
+            maxPoolPixel(op, n, oy, ky0, ky1, ox, inH, inW, inOff, rowIn, rowOut, in, out, min,
+                max);
           }
         }
       }
+    }
+  }
+
+  /**
+   * Output columns {@code [oxFrom, oxTo)} of one row of a 3x3 max pooling whose nine taps all lie
+   * on the input: one channel tile at a time along the row, nine loads and maxima per vector in a
+   * long counted loop.
+   */
+  private static void maxPool3x3Interior(
+      Pooling2dNhwc op, int oxFrom, int oxTo, int inW, long rowIn, long rowOut,
+      MemorySegment in, MemorySegment out, float min, float max) {
+    final int c = op.channels;
+    final int full = c - c % L;
+    final long colBytes = (long) op.dilationW * c * B;
+    final long rowBytes = (long) op.dilationH * inW * c * B;
+    final long stepIn = (long) op.strideW * c * B;
+    final long stepOut = (long) c * B;
+    final long firstIn = (rowIn + ((long) oxFrom * op.strideW - op.padLeft) * c) * B;
+    final long firstOut = (rowOut + (long) oxFrom * c) * B;
+    for (int c0 = 0; c0 < full; c0 += L) {
+      long a = firstIn + c0 * B;
+      long o = firstOut + c0 * B;
+      for (int ox = oxFrom; ox < oxTo; ox++, a += stepIn, o += stepOut) {
+        long a1 = a + rowBytes;
+        long a2 = a1 + rowBytes;
+        FloatVector m = FloatVector.fromMemorySegment(F, in, a, LE);
+        m = m.max(FloatVector.fromMemorySegment(F, in, a + colBytes, LE));
+        m = m.max(FloatVector.fromMemorySegment(F, in, a + 2 * colBytes, LE));
+        m = m.max(FloatVector.fromMemorySegment(F, in, a1, LE));
+        m = m.max(FloatVector.fromMemorySegment(F, in, a1 + colBytes, LE));
+        m = m.max(FloatVector.fromMemorySegment(F, in, a1 + 2 * colBytes, LE));
+        m = m.max(FloatVector.fromMemorySegment(F, in, a2, LE));
+        m = m.max(FloatVector.fromMemorySegment(F, in, a2 + colBytes, LE));
+        m = m.max(FloatVector.fromMemorySegment(F, in, a2 + 2 * colBytes, LE));
+        m.max(min).min(max).intoMemorySegment(out, o, LE);
+      }
+    }
+    if (full < c) {
+      for (int ox = oxFrom; ox < oxTo; ox++) {
+        maxPoolTail(op, 0, 3, 0, 3, rowIn + ((long) ox * op.strideW - op.padLeft) * c,
+            rowOut + (long) ox * c, inW, in, out, min, max);
+      }
+    }
+  }
+
+  /** One output pixel of a max pooling, any window, over the window's valid taps. */
+  private static void maxPoolPixel(
+      Pooling2dNhwc op, int n, int oy, int ky0, int ky1, int ox, int inH, int inW, long inOff,
+      long rowIn, long rowOut, MemorySegment in, MemorySegment out, float min, float max) {
+    final int c = op.channels;
+    final int dw = op.dilationW;
+    final int full = c - c % L;
+    final long colStep = (long) dw * c;
+    final long rowStep = (long) op.dilationH * inW * c;
+    int bx = ox * op.strideW - op.padLeft;
+    int kx0 = NhwcChecks.firstTap(bx, dw);
+    int kx1 = NhwcChecks.endTap(bx, dw, inW, op.poolW);
+    long o = rowOut + (long) ox * c;
+    if (kx0 >= kx1) {
+      op.maxPoolWithoutValidTaps(n, oy, ox, inH, inW, in, inOff, out, o, min, max);
+      return;
+    }
+    long pixel0 = rowIn + (long) bx * c;
+    for (int c0 = 0; c0 < full; c0 += L) {
+      FloatVector acc = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+      for (int ky = ky0; ky < ky1; ky++) {
+        long row = pixel0 + ky * rowStep + c0;
+        for (int kx = kx0; kx < kx1; kx++) {
+          acc = acc.max(FloatVector.fromMemorySegment(F, in, (row + kx * colStep) * B, LE));
+        }
+      }
+      acc.max(min).min(max).intoMemorySegment(out, (o + c0) * B, LE);
+    }
+    if (full < c) {
+      maxPoolTail(op, ky0, ky1, kx0, kx1, pixel0, o, inW, in, out, min, max);
+    }
+  }
+
+  /** The channels past the last full vector of one max-pooled pixel. */
+  private static void maxPoolTail(
+      Pooling2dNhwc op, int ky0, int ky1, int kx0, int kx1, long pixel0, long o, int inW,
+      MemorySegment in, MemorySegment out, float min, float max) {
+    final int c = op.channels;
+    final long colStep = (long) op.dilationW * c;
+    final long rowStep = (long) op.dilationH * inW * c;
+    for (int j = c - c % L; j < c; j++) {
+      float acc = Float.NEGATIVE_INFINITY;
+      for (int ky = ky0; ky < ky1; ky++) {
+        long row = pixel0 + ky * rowStep + j;
+        for (int kx = kx0; kx < kx1; kx++) {
+          acc = Math.max(acc, in.getAtIndex(FLOAT, row + kx * colStep));
+        }
+      }
+      out.setAtIndex(FLOAT, o + j, Math.min(Math.max(acc, min), max));
     }
   }
 

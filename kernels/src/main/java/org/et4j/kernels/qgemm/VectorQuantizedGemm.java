@@ -261,9 +261,13 @@ final class VectorQuantizedGemm implements QuantizedGemm {
         e0 = ((FloatVector) wb.convertShape(VectorOperators.B2F, F, 0)).fma(b, e0);
         e1 = ((FloatVector) wb.convertShape(VectorOperators.B2F, F, 1)).fma(b, e1);
       }
-      // Each half is at most 2^23 in magnitude, so their sum is still exact.
-      s0 = s0.add((IntVector) e0.add(d0).convert(VectorOperators.F2I, 0));
-      s1 = s1.add((IntVector) e1.add(d1).convert(VectorOperators.F2I, 0));
+      // Each half is at most 2^23 in magnitude, so their sum is still exact. Named locals, not
+      // one chained expression: chained, C2 lost the vector types here and boxed (18 KB per call
+      // at n = k = 1024, measured with QuantizedGemmCpuTime).
+      FloatVector sum0 = e0.add(d0);
+      FloatVector sum1 = e1.add(d1);
+      s0 = s0.add((IntVector) sum0.convert(VectorOperators.F2I, 0));
+      s1 = s1.add((IntVector) sum1.convert(VectorOperators.F2I, 0));
     }
     int j0 = panel * NR;
     int zp = a.zeroPoints[i];

@@ -21,8 +21,7 @@ final class BatchMatrixMultiplyOp extends XnnOp {
   private int n;
   private int k;
   private long batches;
-  private long[] aBatchOffset = new long[0];
-  private long[] bBatchOffset = new long[0];
+  private final long[] offsets = new long[2];
 
   BatchMatrixMultiplyOp(XnnGraph.Node node, String where, XTensor a, XTensor b, XTensor out, int flags) {
     super(node, where, new XTensor[] {a, b}, new XTensor[] {out});
@@ -68,42 +67,50 @@ final class BatchMatrixMultiplyOp extends XnnOp {
     out.dims[r - 2] = m;
     out.dims[r - 1] = n;
     batches = count;
-    if (aBatchOffset.length < count) {
-      aBatchOffset = new long[(int) count];
-      bBatchOffset = new long[(int) count];
-    }
-    // Element offset of each output batch's a and b matrices, through the broadcast.
-    for (long idx = 0; idx < count; idx++) {
-      long rem = idx;
-      long ao = 0;
-      long bo = 0;
-      long as = (long) m * k;
-      long bs = (long) k * n;
-      for (int d = r - 3; d >= 0; d--) {
-        int size = out.dims[d];
-        long c = rem % size;
-        rem /= size;
-        int da = d - (r - ra) >= 0 ? a.dims[d - (r - ra)] : 1;
-        int db = d - (r - rb) >= 0 ? b.dims[d - (r - rb)] : 1;
-        if (da != 1) {
-          ao += c * as;
-        }
-        if (db != 1) {
-          bo += c * bs;
-        }
-        as *= da;
-        bs *= db;
+  }
+
+  /**
+   * Element offsets of output batch {@code idx}'s a and b matrices, through the broadcast. Worked
+   * out per batch rather than tabled at reshape: the batch count comes from untrusted dims and
+   * may be huge while the output is empty (a zero M or N), so nothing may be sized by it.
+   */
+  private void batchOffsets(long idx, long[] into) {
+    int ra = a.rank();
+    int rb = b.rank();
+    int r = out.rank();
+    long rem = idx;
+    long ao = 0;
+    long bo = 0;
+    long as = (long) m * k;
+    long bs = (long) k * n;
+    for (int d = r - 3; d >= 0; d--) {
+      int size = out.dims[d];
+      long c = rem % size;
+      rem /= size;
+      int da = d - (r - ra) >= 0 ? a.dims[d - (r - ra)] : 1;
+      int db = d - (r - rb) >= 0 ? b.dims[d - (r - rb)] : 1;
+      if (da != 1) {
+        ao += c * as;
       }
-      aBatchOffset[(int) idx] = ao;
-      bBatchOffset[(int) idx] = bo;
+      if (db != 1) {
+        bo += c * bs;
+      }
+      as *= da;
+      bs *= db;
     }
+    into[0] = ao;
+    into[1] = bo;
   }
 
   @Override
   public void run() {
+    if ((long) m * n == 0) {
+      return; // an empty output, however many batches
+    }
     long cs = (long) m * n;
-    for (int i = 0; i < batches; i++) {
-      gemm.multiply(m, n, k, 1f, a.data, aBatchOffset[i], k, false, b.data, bBatchOffset[i], transposeB ? k : n,
+    for (long i = 0; i < batches; i++) {
+      batchOffsets(i, offsets);
+      gemm.multiply(m, n, k, 1f, a.data, offsets[0], k, false, b.data, offsets[1], transposeB ? k : n,
           transposeB, 0f, out.data, i * cs, n);
     }
   }

@@ -71,6 +71,11 @@ final class FullyConnectedOp extends XnnOp {
       if (biasValue.rank() != 1 || biasValue.dims[0] != n || !Floats.isFloating(biasValue.type)) {
         throw invalid("bias " + biasValue.describe() + " must be a floating vector of " + n);
       }
+      if (!biasValue.isConstant() && biasValue.type != XnnDatatype.FP32) {
+        // Only constant biases are widened (once, here); a bias computed at run time goes to the
+        // multiply as it is, and the multiply reads float32.
+        throw unsupported("a non-constant " + biasValue.type + " bias is not supported");
+      }
     }
     // Constants widened to float32 once (a view of the file when already float32).
     this.weights = filter.isConstant() ? widen(filter) : null;
@@ -109,11 +114,25 @@ final class FullyConnectedOp extends XnnOp {
       throw badShape("input " + in.describe() + " has too many rows");
     }
     if (in.type != XnnDatatype.FP32 && (inScratch == null || inScratch.byteSize() < in.numel() * 4)) {
-      inScratch = arena.allocate(Math.max(4, in.numel() * 4), 64);
+      inScratch = arena.allocate(scratchBytes(in), 64);
     }
     if (out.type != XnnDatatype.FP32 && (outScratch == null || outScratch.byteSize() < out.numel() * 4)) {
-      outScratch = arena.allocate(Math.max(4, out.numel() * 4), 64);
+      outScratch = arena.allocate(scratchBytes(out), 64);
     }
+  }
+
+  /**
+   * float32 scratch for an fp16/bf16 value, within the delegate's memory limit: the dims come
+   * from the payload (or a caller's input), so they may ask for more than any arena would grant.
+   */
+  private long scratchBytes(XTensor t) {
+    long bytes = Math.max(4, t.numel() * 4);
+    if (bytes > XnnGraph.maxPlannedBytes()) {
+      throw new org.et4j.runtime.ExecuTorchException(org.et4j.runtime.ErrorCode.MEMORY_ALLOCATION_FAILED, where
+          + ": float32 scratch for " + t.describe() + " needs " + bytes + " bytes, more than the limit of "
+          + XnnGraph.maxPlannedBytes() + " (set -Det4j.maxPlannedMemory to raise it)");
+    }
+    return bytes;
   }
 
   @Override

@@ -1,0 +1,76 @@
+package org.et4j.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.et4j.runtime.BundledProgram;
+import org.et4j.runtime.ErrorCode;
+import org.et4j.runtime.ExecuTorchException;
+import org.et4j.runtime.Method;
+import org.et4j.runtime.Program;
+import org.et4j.runtime.delegate.DelegateContents;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The XNNPACK delegate seen from a program, on real exported files: external weights, what a
+ * delegate describes, and the tolerance a delegated method gets from the nodes inside.
+ */
+class XnnpackDelegateTest {
+  private static final Path FIXTURES =
+      Path.of(System.getProperty("et4j.repo.dir", "..")).resolve("conformance/fixtures");
+
+  @Test
+  void aProgramWhoseDelegateWeightsAreExternalFailsToLoadWithoutItsPtdNamingTheMissingKey() {
+    Path bpte = FIXTURES.resolve("mlp/mlp.xnnpack-ptd.bpte");
+    try (Program program = Program.load(bpte)) {
+      assertThatThrownBy(() -> program.loadMethod("forward"))
+          .isInstanceOfSatisfying(ExecuTorchException.class, e -> {
+            assertThat(e.errorCode()).isEqualTo(ErrorCode.NOT_FOUND);
+            assertThat(e.getMessage())
+                .contains("XnnpackBackend")
+                .contains("constant data '")
+                .containsPattern("'[0-9a-f]{64}'")
+                .contains(".ptd");
+          });
+    }
+  }
+
+  @Test
+  void theSameProgramRunsWithItsPtdAndMatchesExecuTorch() {
+    Path bpte = FIXTURES.resolve("mlp/mlp.xnnpack-ptd.bpte");
+    Path ptd = FIXTURES.resolve("mlp/mlp.xnnpack-ptd.ptd");
+    try (BundledProgram bundle = BundledProgram.load(bpte, ptd);
+        Method m = bundle.program().loadMethod("forward")) {
+      for (BundledProgram.TestCase tc : bundle.testCases("forward")) {
+        BundledProgram.CaseResult r = BundledProgram.runCase(m, tc, 1e-4, 1e-5);
+        assertThat(r.passed()).as(r.toString()).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void delegatesDescribeTheirNodesAndDatatypes() {
+    try (Program program = Program.load(FIXTURES.resolve("digits_cnn/digits_cnn.xnnpack-qd8.bpte"))) {
+      List<DelegateContents> contents = program.delegateContents("forward");
+      assertThat(contents).isNotEmpty().allSatisfy(c -> assertThat(c.backendId()).isEqualTo("XnnpackBackend"));
+      List<String> nodes = contents.stream().flatMap(c -> c.nodes().stream()).map(DelegateContents.Entry::name).toList();
+      assertThat(nodes).contains("Conv2d", "DepthwiseConv2d", "MaxPooling2d", "FullyConnected", "Convert");
+      List<String> types = contents.stream().flatMap(c -> c.datatypes().stream()).map(DelegateContents.Entry::name).toList();
+      assertThat(types).contains("fp32", "qdint8", "qcint8");
+      assertThat(contents.stream().flatMap(c -> c.nodes().stream())).allMatch(DelegateContents.Entry::supported);
+    }
+  }
+
+  @Test
+  void aDelegatedMethodIsJudgedByTheFamiliesOfItsNodes() {
+    try (Program exact = Program.load(FIXTURES.resolve("int64_indexing/int64_indexing.xnnpack.bpte"));
+        Program matmul = Program.load(FIXTURES.resolve("mlp/mlp.xnnpack.bpte"))) {
+      assertThat(ConformanceRunner.operatorsOf(matmul, "forward")).contains("aten::linear.out");
+      Tolerance t = Tolerance.forOperators(ConformanceRunner.operatorsOf(matmul, "forward"), 0, 1);
+      assertThat(t.rtol()).isEqualTo(Tolerance.Family.MATMUL.rtol);
+      assertThat(ConformanceRunner.operatorsOf(exact, "forward")).contains("aten::add.out");
+    }
+  }
+}
