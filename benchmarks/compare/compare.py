@@ -180,6 +180,7 @@ def worker_main(model, variants, model_dir):
     through stdin. One process per model, because importing torch and executorch on a loaded
     2-core machine takes longer than measuring a small model. While the JVM is measured this
     process is blocked on stdin; XNNPACK's and OpenMP's worker threads sleep after a short spin."""
+    import gc
     import warnings
 
     warnings.filterwarnings("ignore")
@@ -240,14 +241,21 @@ def worker_main(model, variants, model_dir):
         return once
 
     inputs = None
+    loaded = []
     for variant in variants:
         meta = json.load(open(os.path.join(model_dir, f"{model}.{variant}.json")))
         if meta["error"]:
             continue
         inputs = [torch.from_numpy(np.load(os.path.join(model_dir, n))) for n in meta["inputs"]]
-        load(f"executorch.{variant}", executorch_slot(variant, inputs))
+        loaded.append(variant)
     if inputs is not None:
         load("eager", lambda: eager_make(inputs))
+
+    def load_executorch():
+        for variant in loaded:
+            load(f"executorch.{variant}", executorch_slot(variant, inputs))
+
+    load_executorch()
     emit({"ready": True, "slots": ready})
 
     for line in sys.stdin:
@@ -257,13 +265,20 @@ def worker_main(model, variants, model_dir):
         try:
             if words[0] == "threads":
                 n = int(words[1])
-                # ExecuTorch's pool (XNNPACK, optimized kernels) ignores torch's setting; "unsafe"
-                # only means: not while a method executes, which cannot happen here.
+                # ExecuTorch's pool (XNNPACK, optimized kernels) ignores torch's setting. The
+                # reset destroys the old pool, and an XNNPACK runtime keeps the pool it was
+                # created with: methods loaded before the reset point at freed memory (minilm
+                # crashed with SIGSEGV that way). So: drop the methods, reset, load them again.
+                for name in [k for k in slots if k.startswith("executorch.")]:
+                    del slots[name]
+                gc.collect()
                 if portable_lib._threadpool_get_thread_count() != n:
                     portable_lib._unsafe_reset_threadpool(n)
                 torch.set_num_threads(n)
+                load_executorch()
                 emit({"executorch_threadpool": portable_lib._threadpool_get_thread_count(),
-                      "torch_threads": torch.get_num_threads()})
+                      "torch_threads": torch.get_num_threads(),
+                      "slots": {k: v for k, v in ready.items() if k.startswith("executorch.")}})
                 continue
             once = slots[words[1]]
             warmup_s, warmup_n, cap_s, iterations, budget_s = (
@@ -338,7 +353,11 @@ def measure_model(args, model, model_dir, infos):
         slots = []
         for s in py_slots:
             s.rounds = []
-            s.threads_used = got
+            s.threads_used = {k: v for k, v in got.items() if k != "slots"}
+            if s.slot in got.get("slots", {}):
+                # The ExecuTorch methods were loaded again on the resized pool.
+                s.ready = got["slots"][s.slot]
+                s.error = s.ready.get("error")
             slots.append(s)
         jvms = []
         for variant in variants:
@@ -354,8 +373,13 @@ def measure_model(args, model, model_dir, infos):
             # Rotate who goes first, so no runtime always runs right after the same neighbour.
             order = slots[r % len(slots):] + slots[:r % len(slots)]
             for s in order:
-                ws, wn, cap = ((args.warmup_seconds, args.warmup_iterations, args.warmup_cap)
-                               if not s.rounds else (args.rewarm_seconds, 1, args.rewarm_seconds))
+                if not s.rounds:
+                    ws, wn, cap = args.warmup_seconds, args.warmup_iterations, args.warmup_cap
+                elif s.rounds[-1]["median_ms"] > 1000 * args.rewarm_seconds:
+                    # One execution outlasts the re-warm: the timed ones warm each other.
+                    ws, wn, cap = 0, 0, 0
+                else:
+                    ws, wn, cap = args.rewarm_seconds, 1, args.rewarm_seconds
                 ans = s.run(ws, wn, cap, args.iterations, args.budget)
                 if "error" not in ans:
                     s.rounds.append(ans)
@@ -438,7 +462,16 @@ def sgemm_jmh(java, sizes):
         rff = os.path.join(tmp, "gemm.json")
         cmd = [java, "-jar", JAR, "GemmBenchmark.vector$", "-p", "size=" + ",".join(map(str, sizes)),
                "-f", "1", "-wi", "3", "-i", "5", "-rf", "json", "-rff", rff]
-        p = subprocess.run(cmd, capture_output=True, text=True)
+        # JMH takes a machine-wide lock (/tmp/jmh.lock): another engineer's benchmark may hold
+        # it. Wait for it a while; then run anyway and say so, rather than lose the measurement.
+        for attempt in range(4):
+            p = subprocess.run(cmd, capture_output=True, text=True)
+            if "Unable to acquire the JMH lock" not in (p.stdout + p.stderr):
+                break
+            if attempt == 2:
+                cmd = cmd[:1] + ["-Djmh.ignoreLock=true"] + cmd[1:]
+            else:
+                time.sleep(30)
         if p.returncode != 0 or not os.path.exists(rff):
             return {"error": (p.stderr or p.stdout).strip()[-400:], "command": cmd}
         out = {"command": cmd}
@@ -567,8 +600,9 @@ def write_results(path, args, argv, rows, results, facts, vers, loads, sgemm, in
              "`torch.set_num_threads` does not reach it); the portable kernels run on the calling thread "
              "whatever N is. Eager: `torch.set_num_threads(N)`. et4j: `-Det4j.threads=N` is passed, "
              "but et4j executes on one thread today, so its 1- and 2-thread rows measure the same thing.")
-    L.append(f"- Per model and thread count, one process per runtime and variant, started one after another; "
-             f"then {args.rounds} rounds, each runtime in turn (the order rotates every round). "
+    L.append(f"- Per model, one Python process holds the ExecuTorch method of each variant and the eager module; "
+             f"per model and thread count, one JVM per variant runs `ModelLatency --serve`. "
+             f"Then {args.rounds} rounds, each runtime in turn (the order rotates every round). "
              f"First round: warm-up until {args.warmup_seconds} s and {args.warmup_iterations} executions "
              f"(at most {args.warmup_cap} s), later rounds re-warm for {args.rewarm_seconds} s; then up to "
              f"{args.iterations} timed executions or {args.budget} s, at least one. A cell is the median "
@@ -586,15 +620,17 @@ def write_results(path, args, argv, rows, results, facts, vers, loads, sgemm, in
     L.append("")
     L.append("Round medians (min-max over rounds, executions per round) and load / first-inference times:")
     L.append("")
-    L.append("| model | variant | threads | runtime | round medians ms | load ms | first inference ms |")
-    L.append("|---|---|---|---|---|---|---|")
+    L.append("| model | variant | threads | runtime | round medians ms | load ms | first inference ms | threads read back |")
+    L.append("|---|---|---|---|---|---|---|---|")
     for m, v, t, et, j, e in rows:
         for name, cell in (("ExecuTorch", et), ("et4j", j), ("eager", e)):
             if cell is None or (cell.get("error") and name == "eager"):
                 continue
             load = f"{cell['load_ms']:.1f}" if cell.get("load_ms") is not None else "-"
             first = f"{cell['first_ms']:.1f}" if cell.get("first_ms") is not None else "-"
-            L.append(f"| {m} | {v} | {t} | {name} | {spread(cell)} | {load} | {first} |")
+            used = cell.get("threads_used") or {}
+            used = ", ".join(f"{k} {x}" for k, x in used.items() if k != "error") or "-"
+            L.append(f"| {m} | {v} | {t} | {name} | {spread(cell)} | {load} | {first} | {used} |")
     L.append("")
     L.append("Delegation of the exported programs:")
     L.append("")
@@ -646,7 +682,12 @@ def write_results(path, args, argv, rows, results, facts, vers, loads, sgemm, in
             if sgemm.get(label, {}).get("error"):
                 L.append(f"- {label}: error {sgemm[label]['error']}")
         if sgemm["jmh"].get("command"):
-            L.append(f"- JMH command: `{' '.join(sgemm['jmh']['command'][2:-4])}`")
+            cmd = sgemm["jmh"]["command"]
+            jar = cmd.index("-jar") + 1
+            L.append(f"- JMH command: `java {' '.join(cmd[1:jar])} {os.path.relpath(cmd[jar], REPO)} "
+                     f"'{cmd[jar + 1]}' {' '.join(cmd[jar + 2:-4])}`"
+                     + (" (another JMH run held /tmp/jmh.lock for 90 s: ran beside it)"
+                        if "-Djmh.ignoreLock=true" in cmd else ""))
         L.append("")
     with open(path, "w") as f:
         f.write("\n".join(L) + "\n")
@@ -725,6 +766,12 @@ def main(argv):
             vals = {k: sgemm[k].get(str(n), {}).get("median") for k in ("before", "jmh", "after")}
             show = {k: f"{v:.1f}" if v else "-" for k, v in vals.items()}
             print(f"sgemm n={n}: OpenBLAS {show['before']} / {show['after']} GFLOPS, et4j JMH {show['jmh']} GFLOPS")
+    raw = os.path.join(MODELS_ROOT, "last-run.json")
+    os.makedirs(MODELS_ROOT, exist_ok=True)
+    with open(raw, "w") as f:
+        json.dump({"argv": argv, "results": {f"{m}|{t}": {f"{r}|{v}": c for (r, v), c in cells.items()}
+                                              for (m, t), cells in results.items()},
+                   "sgemm": sgemm, "loads": loads, "facts": facts, "versions": vers}, f, indent=1)
     if not args.no_results:
         write_results(args.results, args, argv, rows, results, facts, vers, loads, sgemm, infos,
                       started, time.time() - t_start)
