@@ -51,6 +51,43 @@ class XnnpackDelegateTest {
   }
 
   @Test
+  void onePayloadLoadedInSeveralMethodsRunsOnSeveralThreadsAtOnce() throws Exception {
+    Path bpte = FIXTURES.resolve("digits_cnn/digits_cnn.xnnpack-qd8.bpte");
+    try (BundledProgram bundle = BundledProgram.load(bpte)) {
+      List<BundledProgram.TestCase> cases = bundle.testCases("forward");
+      int threads = 4;
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+      try {
+        List<java.util.concurrent.Future<Integer>> done = new java.util.ArrayList<>();
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+        for (int t = 0; t < threads; t++) {
+          done.add(pool.submit(() -> {
+            // Each thread owns its Method (and so its delegate handle), as the contract requires.
+            try (Method m = bundle.program().loadMethod("forward")) {
+              start.await();
+              int passed = 0;
+              for (int round = 0; round < 20; round++) {
+                for (BundledProgram.TestCase tc : cases) {
+                  // digits_cnn qd8 matches ExecuTorch bit for bit; any interference would show.
+                  if (BundledProgram.runCase(m, tc, 0, 0).passed()) {
+                    passed++;
+                  }
+                }
+              }
+              return passed;
+            }
+          }));
+        }
+        for (var f : done) {
+          assertThat(f.get()).isEqualTo(20 * cases.size());
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  @Test
   void delegatesDescribeTheirNodesAndDatatypes() {
     try (Program program = Program.load(FIXTURES.resolve("digits_cnn/digits_cnn.xnnpack-qd8.bpte"))) {
       List<DelegateContents> contents = program.delegateContents("forward");
