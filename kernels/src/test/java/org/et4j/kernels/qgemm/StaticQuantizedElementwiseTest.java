@@ -130,6 +130,29 @@ class StaticQuantizedElementwiseTest {
     }
   }
 
+  @Test
+  void convertRoundsToEvenSaturatesAndMapsNanHigh() {
+    try (Arena arena = Arena.ofConfined()) {
+      float[] x = {
+        0.25f, 0.75f, -0.25f, -0.75f, 1e10f, -1e10f, Float.NaN, Float.POSITIVE_INFINITY,
+        Float.NEGATIVE_INFINITY, 63.0f, -64.5f
+      };
+      MemorySegment xs = arena.allocate(4L * x.length, 4);
+      MemorySegment.copy(x, 0, xs, java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, 0, x.length);
+      MemorySegment y = arena.allocate(x.length);
+      // scale 0.5 -> multiply by 2; zero point 1.
+      StaticQuantizedConvert.quantize(xs, 0, y, 0, x.length, 0.5f, 1);
+      assertThat(Qs8Reference.read(y, 0, x.length))
+          .containsExactly(1, 3, 1, -1, 127, -128, 127, 127, -128, 127, -128);
+      MemorySegment back = arena.allocate(4L * 3, 4);
+      MemorySegment q = Qs8Reference.bytes(arena, new byte[] {-128, 1, 127});
+      StaticQuantizedConvert.dequantize(q, 0, back, 0, 3, 0.5f, 1);
+      float[] f = new float[3];
+      MemorySegment.copy(back, java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, 0, f, 0, 3);
+      assertThat(f).containsExactly(-64.5f, 0f, 63f);
+    }
+  }
+
   private static byte[] runAdd(
       Arena arena, StaticQuantizedAdd op, byte[] a, long as, byte[] b, long bs) {
     int n = Math.max(a.length, b.length);
