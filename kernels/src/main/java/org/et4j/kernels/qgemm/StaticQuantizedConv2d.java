@@ -37,6 +37,9 @@ public final class StaticQuantizedConv2d {
   final int padR;
   final int padB;
   final int padL;
+  /** The vector IGEMM and the filter packed for it, or null. */
+  private final StaticQuantizedIgemm igemm;
+  private final StaticQuantizedPanels panels;
 
   private StaticQuantizedConv2d(
       StaticQuantizedFilter filter, int groups, int cg, int ocg, int kh, int kw, int sh, int sw,
@@ -55,6 +58,12 @@ public final class StaticQuantizedConv2d {
     this.padR = padR;
     this.padB = padB;
     this.padL = padL;
+    this.igemm = StaticQuantizedIgemm.chosen();
+    this.panels =
+        igemm == null
+            ? null
+            : StaticQuantizedPanels.pack(
+                filter, igemm.nr(), groups, cg, ocg, kh, kw, sh, sw, dh, dw, padT, padL);
   }
 
   /**
@@ -125,7 +134,14 @@ public final class StaticQuantizedConv2d {
   public void run(
       int batch, int inH, int inW, MemorySegment x, long xOff, MemorySegment y, long yOff) {
     int outH = checkRun(batch, inH, inW, x, xOff, y, yOff);
-    scalar(batch, inH, inW, outH, outputWidth(inW), x, xOff, y, yOff);
+    if (batch == 0) {
+      return;
+    }
+    if (igemm != null) {
+      igemm.run(panels, batch, inH, inW, outH, outputWidth(inW), x, xOff, y, yOff);
+    } else {
+      scalar(batch, inH, inW, outH, outputWidth(inW), x, xOff, y, yOff);
+    }
   }
 
   /** The scalar oracle; tests call it directly. */

@@ -23,9 +23,18 @@ public final class StaticQuantizedLinear {
   private static final String OP = "FullyConnected(qs8)";
 
   final StaticQuantizedFilter filter;
+  /** The vector IGEMM and its packing (as a 1x1 convolution over a 1 x m image), or null. */
+  private final StaticQuantizedIgemm igemm;
+  private final StaticQuantizedPanels panels;
 
   private StaticQuantizedLinear(StaticQuantizedFilter filter) {
     this.filter = filter;
+    this.igemm = StaticQuantizedIgemm.chosen();
+    this.panels =
+        igemm == null
+            ? null
+            : StaticQuantizedPanels.pack(
+                filter, igemm.nr(), 1, filter.k, filter.n, 1, 1, 1, 1, 1, 1, 0, 0);
   }
 
   /**
@@ -79,7 +88,11 @@ public final class StaticQuantizedLinear {
     StaticQuantization.nonNegative(OP, "rows", m);
     StaticQuantization.checkBytes(OP, "input", x, xOff, (long) m * filter.k);
     StaticQuantization.checkBytes(OP, "output", y, yOff, (long) m * filter.n);
-    scalar(filter, m, x, xOff, filter.k, y, yOff, filter.n);
+    if (igemm != null) {
+      igemm.run(panels, 1, 1, m, 1, m, x, xOff, y, yOff);
+    } else {
+      scalar(filter, m, x, xOff, filter.k, y, yOff, filter.n);
+    }
   }
 
   /** The scalar oracle, used when the Vector API is off; tests call it directly. */

@@ -61,6 +61,9 @@ class StaticQuantizedConv2dTest {
       new Geometry(1, 9, 3, 5, 5, 2, 2, 1, 1, 2, 2, 2, 2, 9, 8),
       new Geometry(4, 1, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 4, 4),
       new Geometry(1, 17, 1, 3, 1, 3, 1, 1, 1, 0, 0, 0, 0, 8, 2),
+      // k = 1800 crosses the vector kernel's 1024-step chunk inside a tap, with padding.
+      new Geometry(1, 200, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 3, 3),
+      new Geometry(2, 1100, 3, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 2, 3),
     };
     try (Arena arena = Arena.ofConfined()) {
       int i = 0;

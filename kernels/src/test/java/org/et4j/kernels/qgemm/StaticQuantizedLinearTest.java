@@ -16,6 +16,13 @@ class StaticQuantizedLinearTest {
   private static final int[] SIZES = {1, 3, 7, 8, 9, 15, 16, 17, 33};
 
   @Test
+  void vectorPathIsTakenWheneverVectorsAreOn() {
+    // Guards against a silent scalar fallback making the vector runs test nothing new.
+    assertThat(StaticQuantizedIgemm.chosen() != null)
+        .isEqualTo(org.et4j.kernels.util.VectorSupport.enabled());
+  }
+
+  @Test
   void handWorked() {
     try (Arena arena = Arena.ofConfined()) {
       // acc = 4 + (3 - 1) * 2 + (-1 - 1) * 5 = -2; scale 0.5 -> -1; + zp 3 = 2.
@@ -67,7 +74,34 @@ class StaticQuantizedLinearTest {
         }
       }
       check(arena, r, 2, 64, 300, true, true, false, false);
+      // K past the vector kernel's 1024-step float chunk.
+      check(arena, r, 5, 19, 2100, true, true, false, false);
       check(arena, r, 7, 40, 129, false, true, false, true);
+    }
+  }
+
+  @Test
+  void extremeSumsStayExactAcrossFloatChunks() {
+    try (Arena arena = Arena.ofConfined()) {
+      for (int k : new int[] {1023, 1024, 1025, 3000}) {
+        int n = 5;
+        byte[] w = new byte[n * k];
+        java.util.Arrays.fill(w, (byte) -128);
+        byte[] x = new byte[3 * k];
+        java.util.Arrays.fill(x, (byte) -128);
+        // inZp 127: each (x - zp) * w is 255 * 128; the packed bias is -127 * sum(w).
+        float scale = 1f / (k * 32640f);
+        StaticQuantizedLinear fc =
+            StaticQuantizedLinear.prepare(
+                n, k, Qs8Reference.bytes(arena, w), 0, true, new float[] {1f}, null, 0, scale,
+                127, 0.01f, -3, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+        MemorySegment y = arena.allocate(3 * n);
+        fc.run(3, Qs8Reference.bytes(arena, x), 0, y, 0);
+        long acc = (long) k * (-128 - 127) * -128;
+        byte want =
+            (byte) Qs8Reference.requantize(acc, scale * 1f / 0.01f, -3, -128, 127);
+        assertThat(Qs8Reference.read(y, 0, 3 * n)).as("k=%d", k).containsOnly(want);
+      }
     }
   }
 
