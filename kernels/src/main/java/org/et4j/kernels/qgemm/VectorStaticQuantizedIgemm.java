@@ -1,0 +1,271 @@
+package org.et4j.kernels.qgemm;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+import org.et4j.kernels.util.VectorSupport;
+
+/**
+ * The Vector API {@link StaticQuantizedIgemm}. XNNPACK multiplies int8 with VNNI ({@code
+ * src/qs8-qc8w-igemm/gen/*-avx512vnni-prfm.c}); the Vector API has no int8 dot product and its
+ * narrow integer multiplies are slow ({@code vector-api.md} rule 5), so the products are formed in
+ * float, which is exact: an int8 product is at most {@code 2^14} in magnitude, so {@link #CHUNK} =
+ * 1024 of them sum exactly in float32 ({@code <= 2^24}); each chunk's float sums are converted to
+ * int32 and added, giving the scalar oracle's wrapping int32 sum. The epilogue is {@link
+ * StaticQuantization#requantize} on whole vectors (int to float, times the scale, clamp, magic
+ * bias), so every byte matches.
+ *
+ * <p>The tile is {@code MR = 4} output pixels by one panel of {@code NR = 2 * lanes} output
+ * channels: per step one load of {@code NR} packed weights widened to two float vectors, shared by
+ * the four pixels, and one broadcast per pixel. Each pixel reads its taps through its own input
+ * address (an implicit im2col), or the input zero point for a padding tap. A short last tile
+ * repeats its last pixel and stores only the real ones. No vector crosses a method boundary (rule
+ * 1); lanes go out through a per-thread int array.
+ *
+ * <p>Loaded only by {@link StaticQuantizedIgemm#chosen} when {@code jdk.incubator.vector} is
+ * present.
+ */
+final class VectorStaticQuantizedIgemm implements StaticQuantizedIgemm {
+  /** From {@code et4j.vector}; a constant, so C2 compiles real vector code (rule 3). */
+  static final VectorSpecies<Float> F =
+      VectorSupport.forcedBits() == 0
+              || FloatVector.SPECIES_MAX.vectorBitSize() < VectorSupport.forcedBits()
+          ? FloatVector.SPECIES_PREFERRED
+          : VectorSpecies.of(float.class, VectorShape.forBitSize(VectorSupport.forcedBits()));
+
+  private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+  private static final int L = F.length();
+  static final int NR = 2 * L;
+  private static final VectorSpecies<Byte> B =
+      VectorSpecies.of(byte.class, VectorShape.forBitSize(NR * Byte.SIZE));
+  static final int MR = 4;
+  static final int CHUNK = 1024;
+
+  private static final float MAGIC_BIAS = 12582912.0f;
+  private static final int MAGIC_BIAS_BITS = 0x4B400000;
+
+  private static final ThreadLocal<int[]> TILE = ThreadLocal.withInitial(() -> new int[MR * NR]);
+
+  VectorStaticQuantizedIgemm() {}
+
+  @Override
+  public int nr() {
+    return NR;
+  }
+
+  @Override
+  public void run(
+      StaticQuantizedPanels p, int batch, int inH, int inW, int outH, int outW, MemorySegment x,
+      long xOff, MemorySegment y, long yOff) {
+    if (p.nr != NR) {
+      throw new IllegalStateException("panels packed for nr " + p.nr + ", kernel wants " + NR);
+    }
+    int pixels = Math.multiplyExact(Math.multiplyExact(batch, outH), outW);
+    int[] tile = TILE.get();
+    // Panel outer, pixels inner: a panel (k * NR bytes) stays in cache for every pixel tile.
+    for (int g = 0; g < p.groups; g++) {
+      for (int panel = 0; panel < p.panelsPerGroup; panel++) {
+        for (int q0 = 0; q0 < pixels; q0 += MR) {
+          tile(p, g, panel, q0, Math.min(MR, pixels - q0), inH, inW, outH, outW, x, xOff, y,
+              yOff, tile);
+        }
+      }
+    }
+  }
+
+  /** The input address of a tap, or -1 for padding. */
+  private static long tap(long image, int iy, int ix, int inH, int inW, int ic) {
+    if (iy < 0 || iy >= inH || ix < 0 || ix >= inW) {
+      return -1;
+    }
+    return image + ((long) iy * inW + ix) * ic;
+  }
+
+  private static void tile(
+      StaticQuantizedPanels p, int g, int panel, int q0, int rows, int inH, int inW, int outH,
+      int outW, MemorySegment x, long xOff, MemorySegment y, long yOff, int[] tile) {
+    final int cg = p.cg;
+    final int ic = p.groups * cg;
+    final int plane = outH * outW;
+    final long imageSize = (long) inH * inW * ic;
+    // The four pixels' batch image, top-left input row and column.
+    int qa = q0;
+    int qb = q0 + Math.min(1, rows - 1);
+    int qc = q0 + Math.min(2, rows - 1);
+    int qd = q0 + Math.min(3, rows - 1);
+    long imgA = xOff + (qa / plane) * imageSize + (long) g * cg;
+    long imgB = xOff + (qb / plane) * imageSize + (long) g * cg;
+    long imgC = xOff + (qc / plane) * imageSize + (long) g * cg;
+    long imgD = xOff + (qd / plane) * imageSize + (long) g * cg;
+    int yA = (qa % plane) / outW * p.sh - p.padT;
+    int yB = (qb % plane) / outW * p.sh - p.padT;
+    int yC = (qc % plane) / outW * p.sh - p.padT;
+    int yD = (qd % plane) / outW * p.sh - p.padT;
+    int xA = (qa % plane) % outW * p.sw - p.padL;
+    int xB = (qb % plane) % outW * p.sw - p.padL;
+    int xC = (qc % plane) % outW * p.sw - p.padL;
+    int xD = (qd % plane) % outW * p.sw - p.padL;
+    final float izp = p.inZp;
+    final byte[] wv = p.w;
+    final int wPanel = (g * p.panelsPerGroup + panel) * p.k * NR;
+
+    IntVector s00 = IntVector.zero(I), s01 = IntVector.zero(I);
+    IntVector s10 = IntVector.zero(I), s11 = IntVector.zero(I);
+    IntVector s20 = IntVector.zero(I), s21 = IntVector.zero(I);
+    IntVector s30 = IntVector.zero(I), s31 = IntVector.zero(I);
+    FloatVector f00 = FloatVector.zero(F), f01 = FloatVector.zero(F);
+    FloatVector f10 = FloatVector.zero(F), f11 = FloatVector.zero(F);
+    FloatVector f20 = FloatVector.zero(F), f21 = FloatVector.zero(F);
+    FloatVector f30 = FloatVector.zero(F), f31 = FloatVector.zero(F);
+    int count = 0;
+    for (int ky = 0; ky < p.kh; ky++) {
+      int dy = ky * p.dh;
+      for (int kx = 0; kx < p.kw; kx++) {
+        int dx = kx * p.dw;
+        long a0 = tap(imgA, yA + dy, xA + dx, inH, inW, ic);
+        long a1 = tap(imgB, yB + dy, xB + dx, inH, inW, ic);
+        long a2 = tap(imgC, yC + dy, xC + dx, inH, inW, ic);
+        long a3 = tap(imgD, yD + dy, xD + dx, inH, inW, ic);
+        int wTap = wPanel + (ky * p.kw + kx) * cg * NR;
+        for (int c = 0; c < cg; ) {
+          int end = c + Math.min(cg - c, CHUNK - count);
+          if ((a0 | a1 | a2 | a3) >= 0) {
+            for (int cc = c; cc < end; cc++) {
+              ByteVector wb = ByteVector.fromArray(B, wv, wTap + cc * NR);
+              FloatVector w0 = (FloatVector) wb.convertShape(VectorOperators.B2F, F, 0);
+              FloatVector w1 = (FloatVector) wb.convertShape(VectorOperators.B2F, F, 1);
+              FloatVector b0 = FloatVector.broadcast(F, (float) x.get(StaticQuantization.I8, a0 + cc));
+              f00 = w0.fma(b0, f00);
+              f01 = w1.fma(b0, f01);
+              FloatVector b1 = FloatVector.broadcast(F, (float) x.get(StaticQuantization.I8, a1 + cc));
+              f10 = w0.fma(b1, f10);
+              f11 = w1.fma(b1, f11);
+              FloatVector b2 = FloatVector.broadcast(F, (float) x.get(StaticQuantization.I8, a2 + cc));
+              f20 = w0.fma(b2, f20);
+              f21 = w1.fma(b2, f21);
+              FloatVector b3 = FloatVector.broadcast(F, (float) x.get(StaticQuantization.I8, a3 + cc));
+              f30 = w0.fma(b3, f30);
+              f31 = w1.fma(b3, f31);
+            }
+          } else {
+            // Some pixel's tap is padding: it reads the input zero point, as XNNPACK's zero
+            // buffer does.
+            for (int cc = c; cc < end; cc++) {
+              ByteVector wb = ByteVector.fromArray(B, wv, wTap + cc * NR);
+              FloatVector w0 = (FloatVector) wb.convertShape(VectorOperators.B2F, F, 0);
+              FloatVector w1 = (FloatVector) wb.convertShape(VectorOperators.B2F, F, 1);
+              FloatVector b0 =
+                  FloatVector.broadcast(
+                      F, a0 >= 0 ? (float) x.get(StaticQuantization.I8, a0 + cc) : izp);
+              f00 = w0.fma(b0, f00);
+              f01 = w1.fma(b0, f01);
+              FloatVector b1 =
+                  FloatVector.broadcast(
+                      F, a1 >= 0 ? (float) x.get(StaticQuantization.I8, a1 + cc) : izp);
+              f10 = w0.fma(b1, f10);
+              f11 = w1.fma(b1, f11);
+              FloatVector b2 =
+                  FloatVector.broadcast(
+                      F, a2 >= 0 ? (float) x.get(StaticQuantization.I8, a2 + cc) : izp);
+              f20 = w0.fma(b2, f20);
+              f21 = w1.fma(b2, f21);
+              FloatVector b3 =
+                  FloatVector.broadcast(
+                      F, a3 >= 0 ? (float) x.get(StaticQuantization.I8, a3 + cc) : izp);
+              f30 = w0.fma(b3, f30);
+              f31 = w1.fma(b3, f31);
+            }
+          }
+          count += end - c;
+          c = end;
+          if (count == CHUNK) {
+            // 1024 products of at most 2^14 reach 2^24 at most: still exact, now move to int.
+            s00 = s00.add((IntVector) f00.convert(VectorOperators.F2I, 0));
+            s01 = s01.add((IntVector) f01.convert(VectorOperators.F2I, 0));
+            s10 = s10.add((IntVector) f10.convert(VectorOperators.F2I, 0));
+            s11 = s11.add((IntVector) f11.convert(VectorOperators.F2I, 0));
+            s20 = s20.add((IntVector) f20.convert(VectorOperators.F2I, 0));
+            s21 = s21.add((IntVector) f21.convert(VectorOperators.F2I, 0));
+            s30 = s30.add((IntVector) f30.convert(VectorOperators.F2I, 0));
+            s31 = s31.add((IntVector) f31.convert(VectorOperators.F2I, 0));
+            f00 = FloatVector.zero(F);
+            f01 = FloatVector.zero(F);
+            f10 = FloatVector.zero(F);
+            f11 = FloatVector.zero(F);
+            f20 = FloatVector.zero(F);
+            f21 = FloatVector.zero(F);
+            f30 = FloatVector.zero(F);
+            f31 = FloatVector.zero(F);
+            count = 0;
+          }
+        }
+      }
+    }
+    s00 = s00.add((IntVector) f00.convert(VectorOperators.F2I, 0));
+    s01 = s01.add((IntVector) f01.convert(VectorOperators.F2I, 0));
+    s10 = s10.add((IntVector) f10.convert(VectorOperators.F2I, 0));
+    s11 = s11.add((IntVector) f11.convert(VectorOperators.F2I, 0));
+    s20 = s20.add((IntVector) f20.convert(VectorOperators.F2I, 0));
+    s21 = s21.add((IntVector) f21.convert(VectorOperators.F2I, 0));
+    s30 = s30.add((IntVector) f30.convert(VectorOperators.F2I, 0));
+    s31 = s31.add((IntVector) f31.convert(VectorOperators.F2I, 0));
+
+    int bq = (g * p.panelsPerGroup + panel) * NR;
+    IntVector bias0 = IntVector.fromArray(I, p.bias, bq);
+    IntVector bias1 = IntVector.fromArray(I, p.bias, bq + L);
+    FloatVector scale0 = FloatVector.fromArray(F, p.scale, bq);
+    FloatVector scale1 = FloatVector.fromArray(F, p.scale, bq + L);
+    float lo = (float) (p.qmin - p.outZp);
+    float hi = (float) (p.qmax - p.outZp);
+    int unbias = MAGIC_BIAS_BITS - p.outZp;
+    for (int r = 0; r < rows; r++) {
+      // A switch, not an array of vectors, keeps the accumulators in registers.
+      IntVector t0;
+      IntVector t1;
+      switch (r) {
+        case 0 -> {
+          t0 = s00;
+          t1 = s01;
+        }
+        case 1 -> {
+          t0 = s10;
+          t1 = s11;
+        }
+        case 2 -> {
+          t0 = s20;
+          t1 = s21;
+        }
+        default -> {
+          t0 = s30;
+          t1 = s31;
+        }
+      }
+      FloatVector v0 =
+          ((FloatVector) t0.add(bias0).convert(VectorOperators.I2F, 0))
+              .mul(scale0)
+              .max(lo)
+              .min(hi)
+              .add(MAGIC_BIAS);
+      FloatVector v1 =
+          ((FloatVector) t1.add(bias1).convert(VectorOperators.I2F, 0))
+              .mul(scale1)
+              .max(lo)
+              .min(hi)
+              .add(MAGIC_BIAS);
+      ((IntVector) v0.viewAsIntegralLanes()).sub(unbias).intoArray(tile, r * NR);
+      ((IntVector) v1.viewAsIntegralLanes()).sub(unbias).intoArray(tile, r * NR + L);
+    }
+    int oc = p.groups * p.ocg;
+    int valid = Math.min(NR, p.ocg - panel * NR);
+    for (int r = 0; r < rows; r++) {
+      long at = yOff + (long) (q0 + r) * oc + (long) g * p.ocg + (long) panel * NR;
+      for (int j = 0; j < valid; j++) {
+        y.set(StaticQuantization.I8, at + j, (byte) tile[r * NR + j]);
+      }
+    }
+  }
+}
