@@ -6,8 +6,8 @@ import org.et4j.backends.xnnpack.XnnQuant;
 
 /**
  * XNNPACK's Convert node: between floating types (rounding to nearest even), from a floating
- * value to a statically quantized one ({@code q = clamp(round(x / scale) + zero_point)}) and
- * back ({@code x = scale * (q - zero_point)}), and the dynamic quantization of activations to
+ * value to a per-tensor qint8 one and back (the kernels module's {@code StaticQuantizedConvert},
+ * rounding and saturating as XNNPACK's x86 convert kernels do), and the dynamic quantization of activations to
  * qdint8 that precedes a dynamically quantized fully-connected ({@link DynamicQuantizer}).
  */
 final class ConvertOp extends XnnOp {
@@ -39,7 +39,24 @@ final class ConvertOp extends XnnOp {
   }
 
   private static boolean isStatic(XnnDatatype t) {
-    return t == XnnDatatype.QINT8 || t == XnnDatatype.QUINT8;
+    return t == XnnDatatype.QINT8;
+  }
+
+  private java.lang.foreign.MemorySegment widened;
+
+  /** The input as float32 (fp16/bf16 inputs widened into scratch first). */
+  private java.lang.foreign.MemorySegment widenedInput() {
+    if (in.type == XnnDatatype.FP32) {
+      return in.data;
+    }
+    long n = in.numel();
+    if (widened == null || widened.byteSize() < 4 * n) {
+      widened = java.lang.foreign.Arena.ofAuto().allocate(Math.max(4, 4 * n), 64);
+    }
+    for (long i = 0; i < n; i++) {
+      widened.setAtIndex(Floats.F32, i, Floats.get(in.type, in.data, i));
+    }
+    return widened;
   }
 
   @Override
@@ -63,21 +80,16 @@ final class ConvertOp extends XnnOp {
       }
     } else if (Floats.isFloating(in.type)) {
       XnnQuant.PerTensor q = (XnnQuant.PerTensor) out.quant();
-      int lo = out.type == XnnDatatype.QINT8 ? -128 : 0;
-      int hi = out.type == XnnDatatype.QINT8 ? 127 : 255;
-      float inv = 1f / q.scale();
-      for (long i = 0; i < n; i++) {
-        float x = Floats.get(in.type, in.data, i) * inv;
-        long v = (long) Math.rint(x) + q.zeroPoint();
-        out.data.set(java.lang.foreign.ValueLayout.JAVA_BYTE, i, (byte) Math.max(lo, Math.min(hi, v)));
-      }
+      org.et4j.kernels.qgemm.StaticQuantizedConvert.quantize(widenedInput(), 0, out.data, 0, n, q.scale(), q.zeroPoint());
     } else {
       XnnQuant.PerTensor q = (XnnQuant.PerTensor) in.quant();
-      boolean signed = in.type == XnnDatatype.QINT8;
-      for (long i = 0; i < n; i++) {
-        byte b = in.data.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i);
-        int v = signed ? b : Byte.toUnsignedInt(b);
-        Floats.set(out.type, out.data, i, q.scale() * (v - q.zeroPoint()));
+      if (out.type == XnnDatatype.FP32) {
+        org.et4j.kernels.qgemm.StaticQuantizedConvert.dequantize(in.data, 0, out.data, 0, n, q.scale(), q.zeroPoint());
+      } else {
+        for (long i = 0; i < n; i++) {
+          byte b = in.data.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i);
+          Floats.set(out.type, out.data, i, (float) (b - q.zeroPoint()) * q.scale());
+        }
       }
     }
   }

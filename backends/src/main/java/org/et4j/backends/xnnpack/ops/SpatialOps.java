@@ -1,6 +1,7 @@
 package org.et4j.backends.xnnpack.ops;
 
 import org.et4j.backends.xnnpack.XnnGraph;
+import org.et4j.backends.xnnpack.XnnNodeKind;
 import org.et4j.schema.xnnpack.Node1x1;
 import org.et4j.schema.xnnpack.NodeConv;
 import org.et4j.schema.xnnpack.NodePooling2D;
@@ -53,6 +54,9 @@ final class SpatialOps {
           case CONV_TRANSPOSE2D -> Conv2dOp.Kind.TRANSPOSED;
           default -> Conv2dOp.Kind.CONV;
         };
+        if (in.type == org.et4j.backends.xnnpack.XnnDatatype.QINT8) {
+          yield new StaticQuantizedConv2dOp(node, where, kind, geo, in, filter, bias, out);
+        }
         if (in.type == org.et4j.backends.xnnpack.XnnDatatype.QDINT8) {
           yield new QuantizedConv2dOp(node, where, kind, geo, in, filter, bias, out);
         }
@@ -62,11 +66,19 @@ final class SpatialOps {
         NodePooling2D t = (NodePooling2D) node.table();
         long[] p = {t.paddingTop(), t.paddingRight(), t.paddingBottom(), t.paddingLeft(), t.poolingHeight(),
             t.poolingWidth(), t.strideHeight(), t.strideWidth(), t.dilationHeight(), t.dilationWidth()};
+        XTensor pin = r.get(t.inputId(), "input");
+        if (pin.type == org.et4j.backends.xnnpack.XnnDatatype.QINT8 && node.kind() == XnnNodeKind.MAX_POOLING_2D) {
+          yield new StaticQuantizedPoolingOp(node, where, pin, r.get(t.outputId(), "output"), p);
+        }
         yield new Pooling2dOp(node, where, r.get(t.inputId(), "input"), r.get(t.outputId(), "output"), p);
       }
       case GLOBAL_AVG_POOLING_2D -> {
         Node1x1 t = (Node1x1) node.table();
-        yield new Pooling2dOp(node, where, r.get(t.inputId(), "input"), r.get(t.outputId(), "output"), new long[0]);
+        XTensor gin = r.get(t.inputId(), "input");
+        if (gin.type == org.et4j.backends.xnnpack.XnnDatatype.QINT8) {
+          yield new StaticQuantizedPoolingOp(node, where, gin, r.get(t.outputId(), "output"), new long[10]);
+        }
+        yield new Pooling2dOp(node, where, gin, r.get(t.outputId(), "output"), new long[0]);
       }
       case STATIC_RESIZE_BILINEAR_2D -> {
         XNNStaticResizeBilinear2D t = (XNNStaticResizeBilinear2D) node.table();

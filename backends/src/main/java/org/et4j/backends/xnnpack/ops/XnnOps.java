@@ -32,7 +32,7 @@ public final class XnnOps {
   /** True when et4j runs values of this datatype (in the node kinds that take it). */
   public static boolean supports(org.et4j.backends.xnnpack.XnnDatatype type) {
     return switch (type) {
-      case FP32, FP16, BF16, INT32, QINT8, QUINT8, QDINT8, QCINT8, QCINT4, QBINT4 -> true;
+      case FP32, FP16, BF16, INT32, QINT8, QINT32, QCINT32, QDINT8, QCINT8, QCINT4, QBINT4 -> true;
       default -> false;
     };
   }
@@ -44,10 +44,23 @@ public final class XnnOps {
     return switch (node.kind()) {
       case ADD, SUBTRACT, MULTIPLY, DIV, MINIMUM, MAXIMUM, PRELU -> {
         Node2x1 t = (Node2x1) node.table();
+        XTensor a = r.get(t.input1Id(), "input1");
+        if (a.type == org.et4j.backends.xnnpack.XnnDatatype.QINT8) {
+          yield new StaticQuantizedElementwiseOp(node, where, a, r.get(t.input2Id(), "input2"),
+              r.get(t.outputId(), "output"));
+        }
         yield new BinaryElementwiseOp(node, where, r.get(t.input1Id(), "input1"), r.get(t.input2Id(), "input2"),
             r.get(t.outputId(), "output"));
       }
-      case SIGMOID, CLAMP, FLOOR, SQUARE_ROOT, CEILING, HARDSWISH, NEGATE, SQUARE, ABS, RECIPROCAL_SQUARE_ROOT,
+      case CLAMP -> {
+        Node1x1 t = (Node1x1) node.table();
+        XTensor in = r.get(t.inputId(), "input");
+        if (in.type == org.et4j.backends.xnnpack.XnnDatatype.QINT8) {
+          yield new StaticQuantizedElementwiseOp(node, where, in, null, r.get(t.outputId(), "output"));
+        }
+        yield new UnaryElementwiseOp(node, where, in, r.get(t.outputId(), "output"), 0f);
+      }
+      case SIGMOID, FLOOR, SQUARE_ROOT, CEILING, HARDSWISH, NEGATE, SQUARE, ABS, RECIPROCAL_SQUARE_ROOT,
           LOG, GELU, TANH, EXP, SIN, COS, COPY -> {
         Node1x1 t = (Node1x1) node.table();
         yield new UnaryElementwiseOp(node, where, r.get(t.inputId(), "input"), r.get(t.outputId(), "output"), 0f);
@@ -67,6 +80,9 @@ public final class XnnOps {
         XTensor filter = r.get(t.filterId(), "filter");
         XTensor bias = r.optional(t.biasId(), "bias");
         XTensor out = r.get(t.outputId(), "output");
+        if (in.type == org.et4j.backends.xnnpack.XnnDatatype.QINT8) {
+          yield new StaticQuantizedFullyConnectedOp(node, where, in, filter, bias, out, r.flags(t.flags()));
+        }
         if (in.type == org.et4j.backends.xnnpack.XnnDatatype.QDINT8) {
           yield new QuantizedFullyConnectedOp(node, where, in, filter, bias, out, r.flags(t.flags()));
         }
