@@ -24,6 +24,11 @@ import java.lang.foreign.MemorySegment;
  * read (it may be null), and when {@code alpha == 0} or {@code k == 0} neither are {@code A} and
  * {@code B}, as in BLAS. {@code C} must not overlap {@code A} or {@code B}; it may be the addend.
  *
+ * <p>For constant weights (XNNPACK's FullyConnected and Convolution, portable {@code linear}),
+ * {@link #packB} packs B and its bias once into a {@link PackedMatrix}; {@link #multiplyPacked}
+ * (GEMM) and {@link #multiplyIndirect} (IGEMM, a convolution's left operand read through an
+ * indirection table) then multiply without packing B and fuse the bias and an output clamp.
+ *
  * <p>Implementations keep their packing buffers per thread and allocate nothing in steady state.
  * Calls on different threads are independent; one call uses one thread.
  */
@@ -110,11 +115,11 @@ public interface Sgemm {
 
   /**
    * XNNPACK's f32 GEMM with a fused clamp:
-   * {@code C(i, j) = max(min(sum_p A(i, p) B(p, j) + bias(j), max), min)} for {@code i < m, j < b.n()}, with {@code A(i, p) = a[aOffset + i * lda + p]} and
-   * {@code C(i, j) = c[cOffset + i * ldc + j]}. {@code min} and {@code max} may be infinite; a NaN
-   * sum stays NaN. Sums run in float from the bias in ascending {@code p} within each
-   * implementation's blocking. {@code C} must not overlap {@code A}. Allocates nothing in steady
-   * state (per-thread workspaces).
+   * {@code C(i, j) = max(min(sum_p A(i, p) B(p, j) + bias(j), max), min)} for {@code i < m, j <
+   * b.n()}, with {@code A(i, p) = a[aOffset + i * lda + p]} and {@code C(i, j) = c[cOffset + i *
+   * ldc + j]}. {@code min} and {@code max} may be infinite; a NaN sum stays NaN. Sums run in
+   * float from the bias in ascending {@code p}. {@code C} must not overlap {@code A}. Allocates
+   * nothing in steady state (per-thread workspaces).
    *
    * @throws IllegalArgumentException if another implementation packed {@code b}, if {@code min >
    *     max} or either is NaN, or if an operand lies outside its segment
@@ -127,10 +132,11 @@ public interface Sgemm {
    * XNNPACK's IGEMM, the convolution micro-kernel: a GEMM whose left operand is read through an
    * indirection table instead of being materialised (no im2col). Row {@code i} of {@code A} is
    * {@code taps} segments of {@code channels} floats; segment {@code t} starts at
-   * {@code a[aOffset + e]} with {@code e = indirection[indirectionOffset + i * taps + t]}, or is all zeros when {@code
-   * e < 0} (XNNPACK's shared zero row for padding taps). So {@code A(i, t * channels + q)} is
-   * element {@code q} of that segment, {@code b.k()} must equal {@code taps * channels}, and {@code
-   * C} and the clamp are as in {@link #multiplyPacked}. Allocates nothing in steady state.
+   * {@code a[aOffset + e]} with {@code e = indirection[indirectionOffset + i * taps + t]}, or is
+   * all zeros when {@code e < 0} (XNNPACK's shared zero row for padding taps). So {@code A(i, t *
+   * channels + q)} is element {@code q} of that segment, {@code b.k()} must equal {@code taps *
+   * channels}, and {@code C} and the clamp are as in {@link #multiplyPacked}. Allocates nothing in
+   * steady state.
    *
    * @throws IllegalArgumentException as {@link #multiplyPacked}, or if the table is too short or
    *     names a row outside {@code a}
