@@ -3,6 +3,7 @@ package org.et4j.kernels.nhwc;
 import java.lang.foreign.MemorySegment;
 import org.et4j.kernels.gemm.PackedMatrix;
 import org.et4j.kernels.gemm.Sgemm;
+import org.et4j.kernels.gemm.WindowGemm;
 
 /**
  * XNNPACK's Convolution-2D operator ({@code xnn_create_convolution2d_nhwc_f32}) over channels-last
@@ -49,6 +50,21 @@ public final class Conv2dNhwc {
   private int tableInputW = -1;
   private int[] table = new int[0];
 
+  /**
+   * Few input channels, one group, no dilation along the width: a tap is too short for the
+   * gather of {@link Sgemm#multiplyIndirect} to pay, so the input is copied into a zero-padded
+   * array and {@link WindowGemm} reads each pixel's receptive field from it in place.
+   */
+  private final boolean windowed;
+
+  // The zero-padded copy of the last input shape; its border is never written, so stays zero.
+  private int imageInputH = -1;
+  private int imageInputW = -1;
+  private float[] image = new float[0];
+
+  /** Below this many channels a tap fills less than a 512-bit vector. */
+  private static final int WINDOWED_MAX_CHANNELS = 15;
+
   private Conv2dNhwc(
       Sgemm gemm, int groups, int cg, int ocg, int kh, int kw, int sh, int sw, int dh, int dw,
       int pt, int pr, int pb, int pl, PackedMatrix[] weights) {
@@ -69,6 +85,7 @@ public final class Conv2dNhwc {
     this.weights = weights;
     this.pointwise = kh == 1 && kw == 1 && sh == 1 && sw == 1 && pt == 0 && pr == 0 && pb == 0
         && pl == 0;
+    this.windowed = !pointwise && groups == 1 && dw == 1 && cg <= WINDOWED_MAX_CHANNELS;
   }
 
   /**
@@ -235,6 +252,10 @@ public final class Conv2dNhwc {
       }
       return;
     }
+    if (windowed && runWindowed(batch, inputH, inputW, oh, ow, in, inOffset, out, outOffset,
+        min, max)) {
+      return;
+    }
     int[] indirection = indirection(inputH, inputW, oh, ow, (int) inChannels);
     int taps = kernelH * kernelW;
     for (int b = 0; b < batch; b++) {
@@ -245,6 +266,49 @@ public final class Conv2dNhwc {
             outOffset + b * outImage + (long) g * groupOutputChannels, outChannels, min, max);
       }
     }
+  }
+
+  /**
+   * The {@link #windowed} case, one output row per {@link WindowGemm} call: each image is copied
+   * (a bulk copy per input row) into the interior of the padded array, and output row {@code oy}
+   * reads padded rows {@code oy * strideH + ky * dilationH}. Returns false, leaving the work to the
+   * indirect GEMM, when the padded image would not fit one array.
+   */
+  private boolean runWindowed(
+      int batch, int inputH, int inputW, int oh, int ow, MemorySegment in, long inOffset,
+      MemorySegment out, long outOffset, float min, float max) {
+    int c = groupInputChannels;
+    long rowFloats = ((long) inputW + padLeft + padRight) * c;
+    long floats = ((long) inputH + padTop + padBottom) * rowFloats;
+    if (floats > Integer.MAX_VALUE - 16) {
+      return false;
+    }
+    if (inputH != imageInputH || inputW != imageInputW) {
+      image = new float[(int) floats];
+      imageInputH = inputH;
+      imageInputW = inputW;
+    }
+    int rf = (int) rowFloats;
+    // A one-row kernel never steps between rows; otherwise the step stays inside the image.
+    int rowStride = kernelH == 1 ? 0 : dilationH * rf;
+    int oc = groupOutputChannels;
+    long inImage = (long) inputH * inputW * c;
+    long outImage = (long) oh * ow * oc;
+    for (int b = 0; b < batch; b++) {
+      long src = inOffset + b * inImage;
+      for (int y = 0; y < inputH; y++) {
+        MemorySegment.copy(
+            in, java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED,
+            (src + (long) y * inputW * c) * Float.BYTES, image, (y + padTop) * rf + padLeft * c,
+            inputW * c);
+      }
+      for (int oy = 0; oy < oh; oy++) {
+        WindowGemm.multiply(
+            gemm, ow, image, oy * strideH * rf, strideW * c, kernelH, rowStride, kernelW * c,
+            weights[0], out, outOffset + b * outImage + (long) oy * ow * oc, oc, min, max);
+      }
+    }
+    return true;
   }
 
   private static void checkFits(String what, MemorySegment s, long offset, long floats) {

@@ -77,6 +77,43 @@ class Conv2dNhwcTest {
   }
 
   @Test
+  void fewChannelsReadTheirWindowsFromAPaddedImage() {
+    // mobilenet_v2's first layer (3 -> 32, 3x3 stride 2 pad 1) and neighbours: partial and several
+    // panels, 13 output columns (an 8-row tile and a 5-row tail), a tall kernel with dilation
+    // along the height only, 1-row kernels, and 15 channels (the largest that takes this path).
+    Geometry[] cases = {
+      Geometry.of(1, 3, 32, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1),
+      Geometry.of(1, 3, 40, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1),
+      Geometry.of(1, 1, 70, 3, 3, 1, 1, 1, 1, 0, 2, 1, 1),
+      Geometry.of(1, 4, 17, 5, 2, 1, 3, 2, 1, 3, 0, 1, 2),
+      Geometry.of(1, 2, 9, 1, 3, 1, 1, 3, 1, 0, 1, 0, 1),
+      Geometry.of(1, 15, 33, 3, 3, 2, 1, 1, 1, 1, 0, 0, 1),
+    };
+    float[][] clamps = {{-INF, INF}, {0, 6}};
+    int c = 0;
+    for (Geometry g : cases) {
+      for (boolean bias : new boolean[] {true, false}) {
+        float[] clamp = clamps[c++ % clamps.length];
+        check(g, bias, 2, 11, 25, clamp[0], clamp[1]);
+      }
+    }
+  }
+
+  @Test
+  void paddedImageIsRebuiltWhenTheInputShapeChanges() {
+    Geometry g = Geometry.of(1, 3, 21, 3, 3, 2, 2, 1, 1, 1, 0, 2, 1);
+    MemorySegment filter = random(1 + g.ocg() * 9 * g.cg());
+    MemorySegment bias = random(2 + g.ocg());
+    for (Sgemm impl : new Sgemm[] {Sgemm.get(), Sgemm.scalar()}) {
+      Conv2dNhwc conv = prepare(impl, g, filter, bias);
+      int[][] shapes = {{8, 19}, {5, 9}, {5, 9}, {8, 19}, {2, 2}, {2, 2}};
+      for (int[] s : shapes) {
+        runAndCompare(impl, conv, g, filter, bias, 2, s[0], s[1], -2, 2);
+      }
+    }
+  }
+
+  @Test
   void deepFilterTakesKInSlices() {
     // K = 3 * 3 * 96 = 864 > 1.5 * 512: two k slices at the default KC.
     check(Geometry.of(1, 96, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), true, 1, 5, 4, 0, INF);
