@@ -22,7 +22,8 @@ import org.et4j.kernels.util.VectorSupport;
  * <p>The tile is {@code MR = 4} output pixels by one panel of {@code NR = 2 * lanes} output
  * channels: per step one load of {@code NR} packed weights widened to two float vectors, shared by
  * the four pixels, and one broadcast per pixel. Each pixel reads its taps through its own input
- * address (an implicit im2col), or the input zero point for a padding tap. A short last tile
+ * address (an implicit im2col), or a zero buffer of the input zero point for a padding tap, as
+ * XNNPACK's indirection buffer does. A short last tile
  * repeats its last pixel and stores only the real ones. No vector crosses a method boundary (rule
  * 1); lanes go out through a per-thread int array.
  *
@@ -42,13 +43,20 @@ final class VectorStaticQuantizedIgemm implements StaticQuantizedIgemm {
   static final int NR = 2 * L;
   private static final VectorSpecies<Byte> B =
       VectorSpecies.of(byte.class, VectorShape.forBitSize(NR * Byte.SIZE));
+  /** {@code L} bytes: one output vector narrowed for the store. */
+  private static final VectorSpecies<Byte> BL =
+      VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, L * Byte.SIZE)));
+
   static final int MR = 4;
   static final int CHUNK = 1024;
 
   private static final float MAGIC_BIAS = 12582912.0f;
   private static final int MAGIC_BIAS_BITS = 0x4B400000;
 
-  private static final ThreadLocal<int[]> TILE = ThreadLocal.withInitial(() -> new int[MR * NR]);
+  private static final java.nio.ByteOrder LE = java.nio.ByteOrder.LITTLE_ENDIAN;
+
+  /** Where a partial panel parks its lanes before the valid ones are stored. */
+  private static final ThreadLocal<int[]> TILE = ThreadLocal.withInitial(() -> new int[NR]);
 
   VectorStaticQuantizedIgemm() {}
 
@@ -109,7 +117,7 @@ final class VectorStaticQuantizedIgemm implements StaticQuantizedIgemm {
     int xB = (qb % plane) % outW * p.sw - p.padL;
     int xC = (qc % plane) % outW * p.sw - p.padL;
     int xD = (qd % plane) % outW * p.sw - p.padL;
-    final float izp = p.inZp;
+    final MemorySegment zero = p.zero;
     final byte[] wv = p.w;
     final int wPanel = (g * p.panelsPerGroup + panel) * p.k * NR;
 
@@ -126,59 +134,38 @@ final class VectorStaticQuantizedIgemm implements StaticQuantizedIgemm {
       int dy = ky * p.dh;
       for (int kx = 0; kx < p.kw; kx++) {
         int dx = kx * p.dw;
+        // A padding tap reads the zero buffer from the same channel offset: one loop for both.
         long a0 = tap(imgA, yA + dy, xA + dx, inH, inW, ic);
         long a1 = tap(imgB, yB + dy, xB + dx, inH, inW, ic);
         long a2 = tap(imgC, yC + dy, xC + dx, inH, inW, ic);
         long a3 = tap(imgD, yD + dy, xD + dx, inH, inW, ic);
+        MemorySegment m0 = a0 >= 0 ? x : zero;
+        MemorySegment m1 = a1 >= 0 ? x : zero;
+        MemorySegment m2 = a2 >= 0 ? x : zero;
+        MemorySegment m3 = a3 >= 0 ? x : zero;
+        a0 = Math.max(a0, 0);
+        a1 = Math.max(a1, 0);
+        a2 = Math.max(a2, 0);
+        a3 = Math.max(a3, 0);
         int wTap = wPanel + (ky * p.kw + kx) * cg * NR;
         for (int c = 0; c < cg; ) {
           int end = c + Math.min(cg - c, CHUNK - count);
-          if ((a0 | a1 | a2 | a3) >= 0) {
-            for (int cc = c; cc < end; cc++) {
-              ByteVector wb = ByteVector.fromArray(B, wv, wTap + cc * NR);
-              FloatVector w0 = (FloatVector) wb.convertShape(VectorOperators.B2F, F, 0);
-              FloatVector w1 = (FloatVector) wb.convertShape(VectorOperators.B2F, F, 1);
-              FloatVector b0 = FloatVector.broadcast(F, (float) x.get(StaticQuantization.I8, a0 + cc));
-              f00 = w0.fma(b0, f00);
-              f01 = w1.fma(b0, f01);
-              FloatVector b1 = FloatVector.broadcast(F, (float) x.get(StaticQuantization.I8, a1 + cc));
-              f10 = w0.fma(b1, f10);
-              f11 = w1.fma(b1, f11);
-              FloatVector b2 = FloatVector.broadcast(F, (float) x.get(StaticQuantization.I8, a2 + cc));
-              f20 = w0.fma(b2, f20);
-              f21 = w1.fma(b2, f21);
-              FloatVector b3 = FloatVector.broadcast(F, (float) x.get(StaticQuantization.I8, a3 + cc));
-              f30 = w0.fma(b3, f30);
-              f31 = w1.fma(b3, f31);
-            }
-          } else {
-            // Some pixel's tap is padding: it reads the input zero point, as XNNPACK's zero
-            // buffer does.
-            for (int cc = c; cc < end; cc++) {
-              ByteVector wb = ByteVector.fromArray(B, wv, wTap + cc * NR);
-              FloatVector w0 = (FloatVector) wb.convertShape(VectorOperators.B2F, F, 0);
-              FloatVector w1 = (FloatVector) wb.convertShape(VectorOperators.B2F, F, 1);
-              FloatVector b0 =
-                  FloatVector.broadcast(
-                      F, a0 >= 0 ? (float) x.get(StaticQuantization.I8, a0 + cc) : izp);
-              f00 = w0.fma(b0, f00);
-              f01 = w1.fma(b0, f01);
-              FloatVector b1 =
-                  FloatVector.broadcast(
-                      F, a1 >= 0 ? (float) x.get(StaticQuantization.I8, a1 + cc) : izp);
-              f10 = w0.fma(b1, f10);
-              f11 = w1.fma(b1, f11);
-              FloatVector b2 =
-                  FloatVector.broadcast(
-                      F, a2 >= 0 ? (float) x.get(StaticQuantization.I8, a2 + cc) : izp);
-              f20 = w0.fma(b2, f20);
-              f21 = w1.fma(b2, f21);
-              FloatVector b3 =
-                  FloatVector.broadcast(
-                      F, a3 >= 0 ? (float) x.get(StaticQuantization.I8, a3 + cc) : izp);
-              f30 = w0.fma(b3, f30);
-              f31 = w1.fma(b3, f31);
-            }
+          for (int cc = c; cc < end; cc++) {
+            ByteVector wb = ByteVector.fromArray(B, wv, wTap + cc * NR);
+            FloatVector w0 = (FloatVector) wb.convertShape(VectorOperators.B2F, F, 0);
+            FloatVector w1 = (FloatVector) wb.convertShape(VectorOperators.B2F, F, 1);
+            FloatVector b0 = FloatVector.broadcast(F, (float) m0.get(StaticQuantization.I8, a0 + cc));
+            f00 = w0.fma(b0, f00);
+            f01 = w1.fma(b0, f01);
+            FloatVector b1 = FloatVector.broadcast(F, (float) m1.get(StaticQuantization.I8, a1 + cc));
+            f10 = w0.fma(b1, f10);
+            f11 = w1.fma(b1, f11);
+            FloatVector b2 = FloatVector.broadcast(F, (float) m2.get(StaticQuantization.I8, a2 + cc));
+            f20 = w0.fma(b2, f20);
+            f21 = w1.fma(b2, f21);
+            FloatVector b3 = FloatVector.broadcast(F, (float) m3.get(StaticQuantization.I8, a3 + cc));
+            f30 = w0.fma(b3, f30);
+            f31 = w1.fma(b3, f31);
           }
           count += end - c;
           c = end;
@@ -222,6 +209,11 @@ final class VectorStaticQuantizedIgemm implements StaticQuantizedIgemm {
     float lo = (float) (p.qmin - p.outZp);
     float hi = (float) (p.qmax - p.outZp);
     int unbias = MAGIC_BIAS_BITS - p.outZp;
+    int oc = p.groups * p.ocg;
+    int valid = Math.min(NR, p.ocg - panel * NR);
+    // A full panel narrows its lanes to bytes and stores them as vectors; a partial one (or a
+    // lane count below 8, where no 64-bit byte vector fits) parks them in the tile first.
+    boolean direct = valid == NR && BL.length() == L;
     for (int r = 0; r < rows; r++) {
       // A switch, not an array of vectors, keeps the accumulators in registers.
       IntVector t0;
@@ -256,15 +248,19 @@ final class VectorStaticQuantizedIgemm implements StaticQuantizedIgemm {
               .max(lo)
               .min(hi)
               .add(MAGIC_BIAS);
-      ((IntVector) v0.viewAsIntegralLanes()).sub(unbias).intoArray(tile, r * NR);
-      ((IntVector) v1.viewAsIntegralLanes()).sub(unbias).intoArray(tile, r * NR + L);
-    }
-    int oc = p.groups * p.ocg;
-    int valid = Math.min(NR, p.ocg - panel * NR);
-    for (int r = 0; r < rows; r++) {
+      IntVector o0 = ((IntVector) v0.viewAsIntegralLanes()).sub(unbias);
+      IntVector o1 = ((IntVector) v1.viewAsIntegralLanes()).sub(unbias);
       long at = yOff + (long) (q0 + r) * oc + (long) g * p.ocg + (long) panel * NR;
-      for (int j = 0; j < valid; j++) {
-        y.set(StaticQuantization.I8, at + j, (byte) tile[r * NR + j]);
+      if (direct) {
+        // Every lane is already in [qmin, qmax], so the narrowing I2B is exact.
+        o0.convertShape(VectorOperators.I2B, BL, 0).intoMemorySegment(y, at, LE);
+        o1.convertShape(VectorOperators.I2B, BL, 0).intoMemorySegment(y, at + L, LE);
+      } else {
+        o0.intoArray(tile, 0);
+        o1.intoArray(tile, L);
+        for (int j = 0; j < valid; j++) {
+          y.set(StaticQuantization.I8, at + j, (byte) tile[j]);
+        }
       }
     }
   }
