@@ -23,8 +23,8 @@ import org.et4j.kernels.util.VectorSupport;
  * channels: per step one load of {@code NR} packed weights widened to two float vectors, shared by
  * the four pixels, and one broadcast per pixel. Each pixel reads its taps through its own input
  * address (an implicit im2col), or a zero buffer of the input zero point for a padding tap, as
- * XNNPACK's indirection buffer does. A short last tile
- * repeats its last pixel and stores only the real ones. No vector crosses a method boundary (rule
+ * XNNPACK's indirection buffer does. Leftover pixels run a one-pixel kernel that splits the steps
+ * into even and odd ones for four independent FMA chains. No vector crosses a method boundary (rule
  * 1); lanes go out through a per-thread int array.
  *
  * <p>Loaded only by {@link StaticQuantizedIgemm#chosen} when {@code jdk.incubator.vector} is
@@ -77,9 +77,14 @@ final class VectorStaticQuantizedIgemm implements StaticQuantizedIgemm {
     // Panel outer, pixels inner: a panel (k * NR bytes) stays in cache for every pixel tile.
     for (int g = 0; g < p.groups; g++) {
       for (int panel = 0; panel < p.panelsPerGroup; panel++) {
-        for (int q0 = 0; q0 < pixels; q0 += MR) {
-          tile(p, g, panel, q0, Math.min(MR, pixels - q0), inH, inW, outH, outW, x, xOff, y,
-              yOff, tile);
+        int full = pixels - pixels % MR;
+        for (int q0 = 0; q0 < full; q0 += MR) {
+          tile(p, g, panel, q0, MR, inH, inW, outH, outW, x, xOff, y, yOff, tile);
+        }
+        // Leftover pixels (all of them for a one-row fully-connected) one at a time, rather than
+        // a four-pixel tile that computes repeated rows.
+        for (int q = full; q < pixels; q++) {
+          pixel(p, g, panel, q, inH, inW, outH, outW, x, xOff, y, yOff, tile);
         }
       }
     }
@@ -91,6 +96,107 @@ final class VectorStaticQuantizedIgemm implements StaticQuantizedIgemm {
       return -1;
     }
     return image + ((long) iy * inW + ix) * ic;
+  }
+
+  /**
+   * One output pixel by one panel: the same sums as {@link #tile} with the steps split into even
+   * and odd ones, so that four independent FMA chains hide the FMA latency.
+   */
+  private static void pixel(
+      StaticQuantizedPanels p, int g, int panel, int q, int inH, int inW, int outH, int outW,
+      MemorySegment x, long xOff, MemorySegment y, long yOff, int[] tile) {
+    final int cg = p.cg;
+    final int ic = p.groups * cg;
+    final int plane = outH * outW;
+    long img = xOff + (q / plane) * ((long) inH * inW * ic) + (long) g * cg;
+    int y0 = (q % plane) / outW * p.sh - p.padT;
+    int x0 = (q % plane) % outW * p.sw - p.padL;
+    final MemorySegment zero = p.zero;
+    final byte[] wv = p.w;
+    final int wPanel = (g * p.panelsPerGroup + panel) * p.k * NR;
+    IntVector s0 = IntVector.zero(I), s1 = IntVector.zero(I);
+    FloatVector e0 = FloatVector.zero(F), e1 = FloatVector.zero(F);
+    FloatVector d0 = FloatVector.zero(F), d1 = FloatVector.zero(F);
+    int count = 0;
+    for (int ky = 0; ky < p.kh; ky++) {
+      for (int kx = 0; kx < p.kw; kx++) {
+        long a = tap(img, y0 + ky * p.dh, x0 + kx * p.dw, inH, inW, ic);
+        MemorySegment m = a >= 0 ? x : zero;
+        a = Math.max(a, 0);
+        int wTap = wPanel + (ky * p.kw + kx) * cg * NR;
+        for (int c = 0; c < cg; ) {
+          int end = c + Math.min(cg - c, CHUNK - count);
+          int cc = c;
+          for (; cc + 1 < end; cc += 2) {
+            ByteVector wb = ByteVector.fromArray(B, wv, wTap + cc * NR);
+            FloatVector b = FloatVector.broadcast(F, (float) m.get(StaticQuantization.I8, a + cc));
+            e0 = ((FloatVector) wb.convertShape(VectorOperators.B2F, F, 0)).fma(b, e0);
+            e1 = ((FloatVector) wb.convertShape(VectorOperators.B2F, F, 1)).fma(b, e1);
+            ByteVector wc = ByteVector.fromArray(B, wv, wTap + (cc + 1) * NR);
+            FloatVector d =
+                FloatVector.broadcast(F, (float) m.get(StaticQuantization.I8, a + cc + 1));
+            d0 = ((FloatVector) wc.convertShape(VectorOperators.B2F, F, 0)).fma(d, d0);
+            d1 = ((FloatVector) wc.convertShape(VectorOperators.B2F, F, 1)).fma(d, d1);
+          }
+          if (cc < end) {
+            ByteVector wb = ByteVector.fromArray(B, wv, wTap + cc * NR);
+            FloatVector b = FloatVector.broadcast(F, (float) m.get(StaticQuantization.I8, a + cc));
+            e0 = ((FloatVector) wb.convertShape(VectorOperators.B2F, F, 0)).fma(b, e0);
+            e1 = ((FloatVector) wb.convertShape(VectorOperators.B2F, F, 1)).fma(b, e1);
+          }
+          count += end - c;
+          c = end;
+          if (count == CHUNK) {
+            // At most CHUNK products in each float sum: exact; move them to int.
+            s0 = s0.add((IntVector) e0.convert(VectorOperators.F2I, 0))
+                .add((IntVector) d0.convert(VectorOperators.F2I, 0));
+            s1 = s1.add((IntVector) e1.convert(VectorOperators.F2I, 0))
+                .add((IntVector) d1.convert(VectorOperators.F2I, 0));
+            e0 = FloatVector.zero(F);
+            e1 = FloatVector.zero(F);
+            d0 = FloatVector.zero(F);
+            d1 = FloatVector.zero(F);
+            count = 0;
+          }
+        }
+      }
+    }
+    s0 = s0.add((IntVector) e0.convert(VectorOperators.F2I, 0))
+        .add((IntVector) d0.convert(VectorOperators.F2I, 0));
+    s1 = s1.add((IntVector) e1.convert(VectorOperators.F2I, 0))
+        .add((IntVector) d1.convert(VectorOperators.F2I, 0));
+
+    int bq = (g * p.panelsPerGroup + panel) * NR;
+    float lo = (float) (p.qmin - p.outZp);
+    float hi = (float) (p.qmax - p.outZp);
+    int unbias = MAGIC_BIAS_BITS - p.outZp;
+    FloatVector v0 =
+        ((FloatVector) s0.add(IntVector.fromArray(I, p.bias, bq)).convert(VectorOperators.I2F, 0))
+            .mul(FloatVector.fromArray(F, p.scale, bq))
+            .max(lo)
+            .min(hi)
+            .add(MAGIC_BIAS);
+    FloatVector v1 =
+        ((FloatVector)
+                s1.add(IntVector.fromArray(I, p.bias, bq + L)).convert(VectorOperators.I2F, 0))
+            .mul(FloatVector.fromArray(F, p.scale, bq + L))
+            .max(lo)
+            .min(hi)
+            .add(MAGIC_BIAS);
+    IntVector o0 = ((IntVector) v0.viewAsIntegralLanes()).sub(unbias);
+    IntVector o1 = ((IntVector) v1.viewAsIntegralLanes()).sub(unbias);
+    int valid = Math.min(NR, p.ocg - panel * NR);
+    long at = yOff + (long) q * (p.groups * p.ocg) + (long) g * p.ocg + (long) panel * NR;
+    if (valid == NR && BL.length() == L) {
+      o0.convertShape(VectorOperators.I2B, BL, 0).intoMemorySegment(y, at, LE);
+      o1.convertShape(VectorOperators.I2B, BL, 0).intoMemorySegment(y, at + L, LE);
+    } else {
+      o0.intoArray(tile, 0);
+      o1.intoArray(tile, L);
+      for (int j = 0; j < valid; j++) {
+        y.set(StaticQuantization.I8, at + j, (byte) tile[j]);
+      }
+    }
   }
 
   private static void tile(
