@@ -66,6 +66,96 @@ final class VectorStaticQuantizedIgemm implements StaticQuantizedIgemm {
   }
 
   @Override
+  public boolean depthwiseSupported() {
+    return BL.length() == L;
+  }
+
+  @Override
+  public int depthwiseStride(int channels) {
+    return (channels + L - 1) / L * L;
+  }
+
+  /**
+   * Depthwise convolution along the channels: per output pixel and block of {@code L} channels,
+   * each tap loads {@code L} int8 inputs (or the zero buffer for padding), widens them to float and
+   * fuses them with the tap's float weights. At most {@code KH * KW <= 1024} products of at most
+   * {@code 2^14} per lane: the float sum is exact. Leftover channels take the scalar formula.
+   */
+  @Override
+  public void depthwise(
+      StaticQuantizedDepthwiseConv2d d, float[] weights, int[] bias, float[] scale, int stride,
+      MemorySegment zero, int batch, int inH, int inW, int outH, int outW, MemorySegment x,
+      long xOff, MemorySegment y, long yOff) {
+    final int c = d.channels;
+    final int blocks = c - c % L;
+    final float lo = (float) (d.qmin - d.outZp);
+    final float hi = (float) (d.qmax - d.outZp);
+    final int unbias = MAGIC_BIAS_BITS - d.outZp;
+    for (int b = 0; b < batch; b++) {
+      long image = xOff + (long) b * inH * inW * c;
+      for (int oy = 0; oy < outH; oy++) {
+        int y0 = oy * d.sh - d.padT;
+        for (int ox = 0; ox < outW; ox++) {
+          int x0 = ox * d.sw - d.padL;
+          long out = yOff + (((long) b * outH + oy) * outW + ox) * c;
+          for (int c0 = 0; c0 < blocks; c0 += L) {
+            FloatVector acc0 = FloatVector.zero(F);
+            FloatVector acc1 = FloatVector.zero(F);
+            int t = 0;
+            for (int ky = 0; ky < d.kh; ky++) {
+              for (int kx = 0; kx < d.kw; kx++, t++) {
+                long a = tap(image, y0 + ky * d.dh, x0 + kx * d.dw, inH, inW, c);
+                MemorySegment m = a >= 0 ? x : zero;
+                a = Math.max(a, 0) + c0;
+                FloatVector xv =
+                    (FloatVector)
+                        ByteVector.fromMemorySegment(BL, m, a, LE)
+                            .convertShape(VectorOperators.B2F, F, 0);
+                FloatVector wv = FloatVector.fromArray(F, weights, t * stride + c0);
+                // Two chains alternate taps to hide the FMA latency.
+                if ((t & 1) == 0) {
+                  acc0 = xv.fma(wv, acc0);
+                } else {
+                  acc1 = xv.fma(wv, acc1);
+                }
+              }
+            }
+            IntVector sum =
+                ((IntVector) acc0.convert(VectorOperators.F2I, 0))
+                    .add((IntVector) acc1.convert(VectorOperators.F2I, 0))
+                    .add(IntVector.fromArray(I, bias, c0));
+            FloatVector v =
+                ((FloatVector) sum.convert(VectorOperators.I2F, 0))
+                    .mul(FloatVector.fromArray(F, scale, c0))
+                    .max(lo)
+                    .min(hi)
+                    .add(MAGIC_BIAS);
+            ((IntVector) v.viewAsIntegralLanes())
+                .sub(unbias)
+                .convertShape(VectorOperators.I2B, BL, 0)
+                .intoMemorySegment(y, out + c0, LE);
+          }
+          for (int ch = blocks; ch < c; ch++) {
+            int acc = bias[ch];
+            int t = 0;
+            for (int ky = 0; ky < d.kh; ky++) {
+              for (int kx = 0; kx < d.kw; kx++, t++) {
+                long a = tap(image, y0 + ky * d.dh, x0 + kx * d.dw, inH, inW, c);
+                int xv = a >= 0 ? x.get(StaticQuantization.I8, a + ch) : d.inZp;
+                acc += xv * (int) weights[t * stride + ch];
+              }
+            }
+            y.set(
+                StaticQuantization.I8,
+                out + ch,
+                (byte) StaticQuantization.requantize(acc, scale[ch], d.outZp, d.qmin, d.qmax));
+          }
+        }
+      }
+    }
+  }
+
+  @Override
   public void run(
       StaticQuantizedPanels p, int batch, int inH, int inW, int outH, int outW, MemorySegment x,
       long xOff, MemorySegment y, long yOff) {
