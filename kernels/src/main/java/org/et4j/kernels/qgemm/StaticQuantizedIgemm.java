@@ -46,6 +46,19 @@ interface StaticQuantizedIgemm {
   /** The padded channel count {@link #depthwise} wants its weights, bias and scale in. */
   int depthwiseStride(int channels);
 
+  /**
+   * {@link StaticQuantizedAdd#run} for strides already checked (0 or 1, not both 0), in whole
+   * vectors; returns how many leading elements it wrote, the caller finishes the rest.
+   */
+  long add(
+      StaticQuantizedAdd op, MemorySegment a, long ai, long aStride, MemorySegment b, long bi,
+      long bStride, MemorySegment y, long yi, long n);
+
+  /** {@link StaticQuantizedMultiply#run} likewise; returns how many leading elements it wrote. */
+  long multiply(
+      StaticQuantizedMultiply op, MemorySegment a, long ai, long aStride, MemorySegment b,
+      long bi, long bStride, MemorySegment y, long yi, long n);
+
   /** Loads the vector class by name, only once the module is known present. */
   final class Holder {
     static final StaticQuantizedIgemm CHOSEN = choose();

@@ -156,6 +156,92 @@ final class VectorStaticQuantizedIgemm implements StaticQuantizedIgemm {
   }
 
   @Override
+  public long add(
+      StaticQuantizedAdd op, MemorySegment a, long ai, long aStride, MemorySegment b, long bi,
+      long bStride, MemorySegment y, long yi, long n) {
+    if (BL.length() != L) {
+      return 0;
+    }
+    long full = n - n % L;
+    // A broadcast operand's product joins the bias, as XNNPACK's vaddc kernels do.
+    int bias = op.bias;
+    if (aStride == 0) {
+      bias += a.get(StaticQuantization.I8, ai) * op.aMul;
+    }
+    if (bStride == 0) {
+      bias += b.get(StaticQuantization.I8, bi) * op.bMul;
+    }
+    for (long i = 0; i < full; i += L) {
+      IntVector acc = IntVector.broadcast(I, bias);
+      if (aStride != 0) {
+        acc =
+            acc.add(
+                ((IntVector)
+                        ByteVector.fromMemorySegment(BL, a, ai + i, LE)
+                            .convertShape(VectorOperators.B2I, I, 0))
+                    .mul(op.aMul));
+      }
+      if (bStride != 0) {
+        acc =
+            acc.add(
+                ((IntVector)
+                        ByteVector.fromMemorySegment(BL, b, bi + i, LE)
+                            .convertShape(VectorOperators.B2I, I, 0))
+                    .mul(op.bMul));
+      }
+      acc.lanewise(VectorOperators.ASHR, op.shift)
+          .add(op.outZp)
+          .max(op.qmin)
+          .min(op.qmax)
+          .convertShape(VectorOperators.I2B, BL, 0)
+          .intoMemorySegment(y, yi + i, LE);
+    }
+    return full;
+  }
+
+  @Override
+  public long multiply(
+      StaticQuantizedMultiply op, MemorySegment a, long ai, long aStride, MemorySegment b,
+      long bi, long bStride, MemorySegment y, long yi, long n) {
+    if (BL.length() != L) {
+      return 0;
+    }
+    long full = n - n % L;
+    float lo = (float) (op.qmin - op.outZp);
+    float hi = (float) (op.qmax - op.outZp);
+    int unbias = MAGIC_BIAS_BITS - op.outZp;
+    IntVector aConst = IntVector.broadcast(I, a.get(StaticQuantization.I8, ai) - op.aZp);
+    IntVector bConst = IntVector.broadcast(I, b.get(StaticQuantization.I8, bi) - op.bZp);
+    for (long i = 0; i < full; i += L) {
+      IntVector va =
+          aStride == 0
+              ? aConst
+              : ((IntVector)
+                      ByteVector.fromMemorySegment(BL, a, ai + i, LE)
+                          .convertShape(VectorOperators.B2I, I, 0))
+                  .sub(op.aZp);
+      IntVector vb =
+          bStride == 0
+              ? bConst
+              : ((IntVector)
+                      ByteVector.fromMemorySegment(BL, b, bi + i, LE)
+                          .convertShape(VectorOperators.B2I, I, 0))
+                  .sub(op.bZp);
+      FloatVector v =
+          ((FloatVector) va.mul(vb).convert(VectorOperators.I2F, 0))
+              .mul(op.scale)
+              .max(lo)
+              .min(hi)
+              .add(MAGIC_BIAS);
+      ((IntVector) v.viewAsIntegralLanes())
+          .sub(unbias)
+          .convertShape(VectorOperators.I2B, BL, 0)
+          .intoMemorySegment(y, yi + i, LE);
+    }
+    return full;
+  }
+
+  @Override
   public void run(
       StaticQuantizedPanels p, int batch, int inH, int inW, int outH, int outW, MemorySegment x,
       long xOff, MemorySegment y, long yOff) {
