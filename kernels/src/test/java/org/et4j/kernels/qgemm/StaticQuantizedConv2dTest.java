@@ -79,7 +79,7 @@ class StaticQuantizedConv2dTest {
   @Test
   void depthwiseSweep() {
     Random r = new Random(5);
-    int[] channels = {1, 3, 7, 8, 9, 15, 16, 17, 33, 64};
+    int[] channels = {1, 3, 7, 8, 9, 15, 16, 17, 33, 64, 32, 97, 120};
     try (Arena arena = Arena.ofConfined()) {
       int i = 0;
       for (int c : channels) {
