@@ -77,8 +77,11 @@ class XnnNodeOpsTest {
         }
         TensorImpl t = tensor(arena, outDims[o], new float[(int) count]);
         if (outTypes != null && outTypes[o] == XnnDatatype.INT32.code()) {
-          t = new TensorImpl(ScalarType.INT, t.sizes(), t.dimOrder(), ShapeDynamism.DYNAMIC_BOUND, t.data(),
-              t.capacityBytes());
+          // The program declares these indices int64, as ExecuTorch's argmax does: the delegate
+          // computes int32 and widens in place (XNNExecutor::convert_outputs).
+          MemorySegment wide = arena.allocate(8 * count, 64);
+          t = new TensorImpl(ScalarType.LONG, t.sizes(), t.dimOrder(), ShapeDynamism.DYNAMIC_BOUND, wide,
+              wide.byteSize());
         }
         args[inDims.length + o] = Value.ofTensor(t);
       }
@@ -89,7 +92,7 @@ class XnnNodeOpsTest {
         out[o] = new float[(int) t.numel()];
         for (int i = 0; i < out[o].length; i++) {
           out[o][i] = outTypes != null && outTypes[o] == XnnDatatype.INT32.code()
-              ? t.data().getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i)
+              ? t.data().getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, i)
               : t.data().getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i);
         }
       }
@@ -333,7 +336,7 @@ class XnnNodeOpsTest {
   }
 
   @Test
-  void argMaxPoolingGivesTheWindowMaximumAndItsColumnMajorTapIndex() {
+  void argMaxPoolingGivesTheWindowMaximumAndItsColumnMajorTapIndexWidenedToInt64() {
     // [1, 4, 6, 3] input, 2x3 windows, no padding: out [1, 2, 2, 3].
     int h = 4;
     int w = 6;

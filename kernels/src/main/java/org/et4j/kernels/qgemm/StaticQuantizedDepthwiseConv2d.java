@@ -1,5 +1,6 @@
 package org.et4j.kernels.qgemm;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -44,6 +45,13 @@ public final class StaticQuantizedDepthwiseConv2d {
   final int outZp;
   final int qmin;
   final int qmax;
+  /** The vector kernel and its packing (multiplier 1 only), or null for the scalar loops. */
+  private final StaticQuantizedIgemm vector;
+  private final float[] vectorWeights;
+  private final int[] vectorBias;
+  private final float[] vectorScale;
+  private final int vectorStride;
+  private final MemorySegment zero;
 
   private StaticQuantizedDepthwiseConv2d(
       int channels, int multiplier, int kh, int kw, int sh, int sw, int dh, int dw, int padT,
@@ -68,6 +76,36 @@ public final class StaticQuantizedDepthwiseConv2d {
     this.outZp = outZp;
     this.qmin = qmin;
     this.qmax = qmax;
+    StaticQuantizedIgemm v = StaticQuantizedIgemm.chosen();
+    if (v != null && multiplier == 1 && v.depthwiseSupported()) {
+      int taps = kh * kw;
+      int stride = v.depthwiseStride(channels);
+      // Weights as floats: the kernel fuses them with widened int8 inputs, exactly.
+      float[] wf = new float[taps * stride];
+      int[] b = new int[stride];
+      float[] sc = new float[stride];
+      for (int o = 0; o < channels; o++) {
+        for (int t = 0; t < taps; t++) {
+          wf[t * stride + o] = weights[t * channels + o];
+        }
+        b[o] = bias[o];
+        sc[o] = scale[o];
+      }
+      this.vector = v;
+      this.vectorWeights = wf;
+      this.vectorBias = b;
+      this.vectorScale = sc;
+      this.vectorStride = stride;
+      this.zero = Arena.ofAuto().allocate(channels);
+      zero.fill((byte) inZp);
+    } else {
+      this.vector = null;
+      this.vectorWeights = null;
+      this.vectorBias = null;
+      this.vectorScale = null;
+      this.vectorStride = 0;
+      this.zero = null;
+    }
   }
 
   /**
@@ -140,6 +178,30 @@ public final class StaticQuantizedDepthwiseConv2d {
     int oc = outputChannels();
     StaticQuantization.checkBytes(OP, "input", x, xOff, (long) batch * inH * inW * channels);
     StaticQuantization.checkBytes(OP, "output", y, yOff, (long) batch * outH * outW * oc);
+    if (vector != null) {
+      vector.depthwise(
+          this, vectorWeights, vectorBias, vectorScale, vectorStride, zero, batch, inH, inW, outH,
+          outW, x, xOff, y, yOff);
+    } else {
+      scalar(batch, inH, inW, outH, outW, x, xOff, y, yOff);
+    }
+  }
+
+  /** The scalar oracle; tests call it directly. */
+  void runScalar(
+      int batch, int inH, int inW, MemorySegment x, long xOff, MemorySegment y, long yOff) {
+    int outH = outputHeight(inH);
+    int outW = outputWidth(inW);
+    StaticQuantization.checkBytes(OP, "input", x, xOff, (long) batch * inH * inW * channels);
+    StaticQuantization.checkBytes(
+        OP, "output", y, yOff, (long) batch * outH * outW * outputChannels());
+    scalar(batch, inH, inW, outH, outW, x, xOff, y, yOff);
+  }
+
+  private void scalar(
+      int batch, int inH, int inW, int outH, int outW, MemorySegment x, long xOff,
+      MemorySegment y, long yOff) {
+    int oc = outputChannels();
     for (int b = 0; b < batch; b++) {
       for (int oy = 0; oy < outH; oy++) {
         for (int ox = 0; ox < outW; ox++) {

@@ -27,6 +27,38 @@ interface StaticQuantizedIgemm {
       StaticQuantizedPanels p, int batch, int inH, int inW, int outH, int outW, MemorySegment x,
       long xOff, MemorySegment y, long yOff);
 
+  /**
+   * True when {@link #depthwise} can run {@code channels} channels (the vector kernel needs at
+   * least 8 lanes to load whole byte vectors).
+   */
+  boolean depthwiseSupported();
+
+  /**
+   * {@code y[batch, outH, outW, C] = dwconv(x[batch, inH, inW, C])} for multiplier 1; {@code
+   * weights} is {@code [taps][stride]} floats, {@code bias} and {@code scale} have {@code stride}
+   * entries (zero past {@code C}), {@code zero} holds {@code C} bytes of the input zero point.
+   */
+  void depthwise(
+      StaticQuantizedDepthwiseConv2d d, float[] weights, int[] bias, float[] scale, int stride,
+      MemorySegment zero, int batch, int inH, int inW, int outH, int outW, MemorySegment x,
+      long xOff, MemorySegment y, long yOff);
+
+  /** The padded channel count {@link #depthwise} wants its weights, bias and scale in. */
+  int depthwiseStride(int channels);
+
+  /**
+   * {@link StaticQuantizedAdd#run} for strides already checked (0 or 1, not both 0), in whole
+   * vectors; returns how many leading elements it wrote, the caller finishes the rest.
+   */
+  long add(
+      StaticQuantizedAdd op, MemorySegment a, long ai, long aStride, MemorySegment b, long bi,
+      long bStride, MemorySegment y, long yi, long n);
+
+  /** {@link StaticQuantizedMultiply#run} likewise; returns how many leading elements it wrote. */
+  long multiply(
+      StaticQuantizedMultiply op, MemorySegment a, long ai, long aStride, MemorySegment b,
+      long bi, long bStride, MemorySegment y, long yi, long n);
+
   /** Loads the vector class by name, only once the module is known present. */
   final class Holder {
     static final StaticQuantizedIgemm CHOSEN = choose();

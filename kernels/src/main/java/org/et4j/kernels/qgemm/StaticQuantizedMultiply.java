@@ -73,7 +73,17 @@ public final class StaticQuantizedMultiply {
     StaticQuantization.checkBytes(OP, "input a", a, ai, aStride == 0 ? 1 : n);
     StaticQuantization.checkBytes(OP, "input b", b, bi, bStride == 0 ? 1 : n);
     StaticQuantization.checkBytes(OP, "output", y, yi, n);
-    for (long i = 0; i < n; i++) {
+    StaticQuantizedIgemm vector = StaticQuantizedIgemm.chosen();
+    long done =
+        vector == null ? 0 : vector.multiply(this, a, ai, aStride, b, bi, bStride, y, yi, n);
+    scalar(a, ai, aStride, b, bi, bStride, y, yi, done, n);
+  }
+
+  /** Elements {@code [from, to)} one at a time; the oracle, and the tail of the vector path. */
+  void scalar(
+      MemorySegment a, long ai, long aStride, MemorySegment b, long bi, long bStride,
+      MemorySegment y, long yi, long from, long to) {
+    for (long i = from; i < to; i++) {
       int va = a.get(StaticQuantization.I8, ai + i * aStride) - aZp;
       int vb = b.get(StaticQuantization.I8, bi + i * bStride) - bZp;
       y.set(

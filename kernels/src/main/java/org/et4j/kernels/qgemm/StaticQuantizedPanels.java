@@ -1,5 +1,8 @@
 package org.et4j.kernels.qgemm;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
 /**
  * A {@link StaticQuantizedFilter} repacked for the vector IGEMM ({@link StaticQuantizedIgemm}),
  * with the convolution geometry it runs with ({@link StaticQuantizedLinear} is the 1x1 case over
@@ -29,6 +32,12 @@ final class StaticQuantizedPanels {
   final int[] bias;
   final float[] scale;
   final int inZp;
+  /**
+   * XNNPACK's zero buffer: {@code cg} bytes of the input zero point that a padding tap reads
+   * instead of the input. Native, like the activations, so the kernel's loads stay monomorphic.
+   */
+  final MemorySegment zero;
+
   final int outZp;
   final int qmin;
   final int qmax;
@@ -72,6 +81,8 @@ final class StaticQuantizedPanels {
       }
     }
     this.inZp = f.inZp;
+    this.zero = Arena.ofAuto().allocate(cg);
+    zero.fill((byte) f.inZp);
     this.outZp = f.outZp;
     this.qmin = f.qmin;
     this.qmax = f.qmax;

@@ -79,7 +79,7 @@ class StaticQuantizedConv2dTest {
   @Test
   void depthwiseSweep() {
     Random r = new Random(5);
-    int[] channels = {1, 3, 7, 8, 9, 15, 16, 17, 33};
+    int[] channels = {1, 3, 7, 8, 9, 15, 16, 17, 33, 64, 32, 97, 120};
     try (Arena arena = Arena.ofConfined()) {
       int i = 0;
       for (int c : channels) {
@@ -197,6 +197,9 @@ class StaticQuantizedConv2dTest {
     dw.run(batch, g.inH, g.inW, Qs8Reference.bytes(arena, x), 0, y, 0);
     assertThat(Qs8Reference.read(y, 0, expected.length)).as("%s batch %d", g, batch)
         .isEqualTo(expected);
+    MemorySegment ys = arena.allocate(expected.length);
+    dw.runScalar(batch, g.inH, g.inW, Qs8Reference.bytes(arena, x), 0, ys, 0);
+    assertThat(Qs8Reference.read(ys, 0, expected.length)).isEqualTo(expected);
   }
 
   /** Random quantization parameters and the reference requantization they imply. */

@@ -131,6 +131,35 @@ class StaticQuantizedElementwiseTest {
   }
 
   @Test
+  void vectorPathsMatchTheScalarOracleForEveryStrideAndTail() {
+    Random r = new Random(23);
+    try (Arena arena = Arena.ofConfined()) {
+      StaticQuantizedAdd add =
+          StaticQuantizedAdd.prepare(0.03f, -7, 0.05f, 12, 0.06f, 3, 0f, Float.POSITIVE_INFINITY);
+      StaticQuantizedMultiply mul =
+          StaticQuantizedMultiply.prepare(
+              0.03f, -7, 0.05f, 12, 0.004f, -3, Float.NEGATIVE_INFINITY, 2f);
+      for (int n : new int[] {1, 15, 16, 17, 33, 100}) {
+        MemorySegment a = Qs8Reference.bytes(arena, Qs8Reference.randomBytes(r, n));
+        MemorySegment b = Qs8Reference.bytes(arena, Qs8Reference.randomBytes(r, n));
+        long[][] strides = {{1, 1}, {0, 1}, {1, 0}};
+        for (long[] st : strides) {
+          MemorySegment got = arena.allocate(n);
+          MemorySegment want = arena.allocate(n);
+          add.run(a, 0, st[0], b, 0, st[1], got, 0, n);
+          add.scalar(a, 0, st[0], b, 0, st[1], want, 0, 0, n);
+          assertThat(Qs8Reference.read(got, 0, n)).as("add n=%d", n)
+              .isEqualTo(Qs8Reference.read(want, 0, n));
+          mul.run(a, 0, st[0], b, 0, st[1], got, 0, n);
+          mul.scalar(a, 0, st[0], b, 0, st[1], want, 0, 0, n);
+          assertThat(Qs8Reference.read(got, 0, n)).as("mul n=%d", n)
+              .isEqualTo(Qs8Reference.read(want, 0, n));
+        }
+      }
+    }
+  }
+
+  @Test
   void convertRoundsToEvenSaturatesAndMapsNanHigh() {
     try (Arena arena = Arena.ofConfined()) {
       float[] x = {

@@ -22,15 +22,7 @@ final class BinaryElementwiseOp extends XnnOp {
   private final float max;
   private final boolean clamps;
   private final FloatPointwise pointwise = FloatPointwise.instance();
-  // Broadcast plan, rebuilt by reshape: output rows of the innermost dim, each with the element
-  // offsets of a and b; the inner strides are 0 (broadcast) or 1.
-  private final int[] outDims;
-  private final long[] aStrides;
-  private final long[] bStrides;
-  private long rows;
-  private int inner;
-  private long aInnerStride;
-  private long bInnerStride;
+  private final BroadcastRows plan;
 
   BinaryElementwiseOp(XnnGraph.Node node, String where, XTensor a, XTensor b, XTensor out) {
     super(node, where, new XTensor[] {a, b}, new XTensor[] {out});
@@ -54,54 +46,16 @@ final class BinaryElementwiseOp extends XnnOp {
     if (a.rank() > r || b.rank() > r) {
       throw invalid("output " + out.describe() + " has a lower rank than its inputs " + a.describe() + ", " + b.describe());
     }
-    outDims = new int[r];
-    aStrides = new long[r];
-    bStrides = new long[r];
+    plan = new BroadcastRows(r);
   }
 
   @Override
   public void reshape() {
-    int r = out.rank();
-    int ra = a.rank();
-    int rb = b.rank();
-    if (Math.max(ra, rb) != r) {
-      throw badShape("output rank " + r + " is not the larger of the input ranks " + ra + " and " + rb);
+    try {
+      plan.plan(a, b, out);
+    } catch (IllegalArgumentException e) {
+      throw badShape(e.getMessage());
     }
-    long sa = 1;
-    long sb = 1;
-    for (int i = r - 1; i >= 0; i--) {
-      int da = i - (r - ra) >= 0 ? a.dims[i - (r - ra)] : 1;
-      int db = i - (r - rb) >= 0 ? b.dims[i - (r - rb)] : 1;
-      if (da != db && da != 1 && db != 1) {
-        throw badShape("input dims " + a.describe() + " and " + b.describe() + " are not broadcastable");
-      }
-      int d = da == 0 || db == 0 ? 0 : Math.max(da, db);
-      outDims[i] = d;
-      aStrides[i] = da == 1 && d != 1 ? 0 : sa;
-      bStrides[i] = db == 1 && d != 1 ? 0 : sb;
-      sa *= da;
-      sb *= db;
-    }
-    out.setDims(outDims);
-    // Merge trailing dims where both inputs are contiguous (or both broadcast) into one row.
-    inner = r == 0 ? 1 : outDims[r - 1];
-    aInnerStride = r == 0 ? 0 : aStrides[r - 1];
-    bInnerStride = r == 0 ? 0 : bStrides[r - 1];
-    long n = out.numel();
-    if (a.numel() == n && b.numel() == n) {
-      inner = (int) Math.min(Integer.MAX_VALUE, n);
-      aInnerStride = 1;
-      bInnerStride = 1;
-    } else if (b.numel() == 1) {
-      inner = (int) Math.min(Integer.MAX_VALUE, n);
-      aInnerStride = 1;
-      bInnerStride = 0;
-    } else if (a.numel() == 1) {
-      inner = (int) Math.min(Integer.MAX_VALUE, n);
-      aInnerStride = 0;
-      bInnerStride = 1;
-    }
-    rows = inner == 0 ? 0 : n / inner;
   }
 
   @Override
@@ -110,27 +64,11 @@ final class BinaryElementwiseOp extends XnnOp {
     MemorySegment bs = b.data;
     MemorySegment os = out.data;
     boolean f32 = a.type == XnnDatatype.FP32 && b.type == XnnDatatype.FP32 && out.type == XnnDatatype.FP32;
-    int r = out.rank();
+    int inner = plan.inner;
     long oi = 0;
-    for (long row = 0; row < rows; row++, oi += inner) {
-      long ai;
-      long bi;
-      if (rows == 1) {
-        ai = 0;
-        bi = 0;
-      } else {
-        // Offsets of this row's first element: decompose the row index over the outer dims.
-        long rem = row;
-        ai = 0;
-        bi = 0;
-        for (int d = r - 2; d >= 0; d--) {
-          int size = outDims[d];
-          long c = rem % size;
-          rem /= size;
-          ai += c * aStrides[d];
-          bi += c * bStrides[d];
-        }
-      }
+    for (long row = 0; row < plan.rows; row++, oi += inner) {
+      long ai = plan.aOffset(row);
+      long bi = plan.bOffset(row);
       if (f32) {
         rowF32(as, ai, bs, bi, os, oi);
       } else {
@@ -143,7 +81,9 @@ final class BinaryElementwiseOp extends XnnOp {
   }
 
   private void rowF32(MemorySegment as, long ai, MemorySegment bs, long bi, MemorySegment os, long oi) {
-    int n = inner;
+    int n = plan.inner;
+    long aInnerStride = plan.aInner;
+    long bInnerStride = plan.bInner;
     if (aInnerStride == 1 && bInnerStride == 1) {
       switch (kind) {
         case ADD -> {
@@ -207,9 +147,9 @@ final class BinaryElementwiseOp extends XnnOp {
     XnnDatatype ta = a.type;
     XnnDatatype tb = b.type;
     XnnDatatype to = out.type;
-    for (int i = 0; i < inner; i++) {
-      float x = Floats.get(ta, as, ai + i * aInnerStride);
-      float y = Floats.get(tb, bs, bi + i * bInnerStride);
+    for (int i = 0; i < plan.inner; i++) {
+      float x = Floats.get(ta, as, ai + i * plan.aInner);
+      float y = Floats.get(tb, bs, bi + i * plan.bInner);
       float v = switch (kind) {
         case ADD -> x + y;
         case SUBTRACT -> x - y;

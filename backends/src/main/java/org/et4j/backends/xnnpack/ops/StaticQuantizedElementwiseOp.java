@@ -20,13 +20,7 @@ final class StaticQuantizedElementwiseOp extends XnnOp {
   private final StaticQuantizedMultiply mul;
   private final int qmin;
   private final int qmax;
-  private final int[] outDims;
-  private final long[] aStrides;
-  private final long[] bStrides;
-  private long rows;
-  private int inner;
-  private long aInner;
-  private long bInner;
+  private final BroadcastRows plan;
 
   StaticQuantizedElementwiseOp(XnnGraph.Node node, String where, XTensor a, XTensor b, XTensor out) {
     super(node, where, b == null ? new XTensor[] {a} : new XTensor[] {a, b}, new XTensor[] {out});
@@ -73,52 +67,20 @@ final class StaticQuantizedElementwiseOp extends XnnOp {
     } catch (IllegalArgumentException e) {
       throw invalid(e.getMessage());
     }
-    outDims = new int[r];
-    aStrides = new long[r];
-    bStrides = new long[r];
+    plan = new BroadcastRows(r);
   }
 
   @Override
   public void reshape() {
-    int r = out.rank();
     if (b == null) {
       out.setDims(a.dims);
-      rows = 1;
-      inner = (int) Math.min(Integer.MAX_VALUE, a.numel());
       return;
     }
-    int ra = a.rank();
-    int rb = b.rank();
-    if (Math.max(ra, rb) != r) {
-      throw badShape("output rank " + r + " is not the larger of the input ranks " + ra + " and " + rb);
+    try {
+      plan.plan(a, b, out);
+    } catch (IllegalArgumentException e) {
+      throw badShape(e.getMessage());
     }
-    long sa = 1;
-    long sb = 1;
-    for (int i = r - 1; i >= 0; i--) {
-      int da = i - (r - ra) >= 0 ? a.dims[i - (r - ra)] : 1;
-      int db = i - (r - rb) >= 0 ? b.dims[i - (r - rb)] : 1;
-      if (da != db && da != 1 && db != 1) {
-        throw badShape("input dims " + a.describe() + " and " + b.describe() + " are not broadcastable");
-      }
-      int d = da == 0 || db == 0 ? 0 : Math.max(da, db);
-      outDims[i] = d;
-      aStrides[i] = da == 1 && d != 1 ? 0 : sa;
-      bStrides[i] = db == 1 && d != 1 ? 0 : sb;
-      sa *= da;
-      sb *= db;
-    }
-    out.setDims(outDims);
-    long n = out.numel();
-    if (a.numel() == n && b.numel() == n || a.numel() == 1 || b.numel() == 1) {
-      inner = (int) Math.min(Integer.MAX_VALUE, n);
-      aInner = a.numel() == 1 && n != 1 ? 0 : 1;
-      bInner = b.numel() == 1 && n != 1 ? 0 : 1;
-    } else {
-      inner = r == 0 ? 1 : outDims[r - 1];
-      aInner = aStrides[r - 1];
-      bInner = bStrides[r - 1];
-    }
-    rows = inner == 0 ? 0 : n / inner;
   }
 
   @Override
@@ -131,25 +93,15 @@ final class StaticQuantizedElementwiseOp extends XnnOp {
       }
       return;
     }
-    int r = out.rank();
     long oi = 0;
-    for (long row = 0; row < rows; row++, oi += inner) {
-      long ai = 0;
-      long bi = 0;
-      if (rows > 1) {
-        long rem = row;
-        for (int d = r - 2; d >= 0; d--) {
-          int size = outDims[d];
-          long c = rem % size;
-          rem /= size;
-          ai += c * aStrides[d];
-          bi += c * bStrides[d];
-        }
-      }
+    int inner = plan.inner;
+    for (long row = 0; row < plan.rows; row++, oi += inner) {
+      long ai = plan.aOffset(row);
+      long bi = plan.bOffset(row);
       if (add != null) {
-        add.run(a.data, ai, aInner, b.data, bi, bInner, out.data, oi, inner);
+        add.run(a.data, ai, plan.aInner, b.data, bi, plan.bInner, out.data, oi, inner);
       } else {
-        mul.run(a.data, ai, aInner, b.data, bi, bInner, out.data, oi, inner);
+        mul.run(a.data, ai, plan.aInner, b.data, bi, plan.bInner, out.data, oi, inner);
       }
     }
   }
