@@ -530,6 +530,11 @@ final class VectorSgemm implements Sgemm {
     if (m == 0 || b.n == 0) {
       return;
     }
+    if (m > GEMV_ROWS && b.k >= 1 && b.k <= VectorSmallGemm.MAX_K) {
+      // A shallow k (pointwise convolutions): kernels that store their own tiles.
+      VectorSmallGemm.multiplyPacked(m, a, aOffset, lda, b, c, cOffset, ldc, min, max);
+      return;
+    }
     int k = b.k;
     int block = rowBlock(k);
     float[] pa = WORKSPACE.get().rowsA(block * k);

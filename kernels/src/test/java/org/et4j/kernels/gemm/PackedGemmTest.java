@@ -81,6 +81,21 @@ class PackedGemmTest {
   }
 
   @Test
+  void shallowDepthsStoreTheirOwnTilesAcrossRowBlocks() {
+    // k <= 64 takes the kernels that clamp and store in place: m past the 256-row block with
+    // 8- and 16-row tails, panels of one vector or less (16 and 24 columns at 512-bit, 4 at
+    // 128-bit), two-vector panels, partial second vectors, and k = 64 and 65 on both sides.
+    for (int m : new int[] {4, 15, 16, 23, 257, 300}) {
+      for (int n : new int[] {3, 16, 24, 32, 40, 96}) {
+        check(m, n, m % 3 == 0 ? 24 : 16, n % 2 == 0, true, 0, 6, m % 2, 0);
+      }
+    }
+    for (int k : new int[] {1, 27, 64, 65}) {
+      check(37, 40, k, true, false, -1, 1, 1, 3);
+    }
+  }
+
+  @Test
   void zeroDepthGivesTheClampedBias() {
     for (Sgemm g : implementations()) {
       MemorySegment bias = segment(new float[] {-2, 0.5f, 3});
