@@ -55,6 +55,8 @@ final class VectorSgemm implements Sgemm {
   private static final int GEMV_ROWS = 3;
 
   private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+  /** The shallow-k kernels ({@link VectorSmallGemm}); a switch for measuring them against the general path. */
+  private static final boolean SMALL_K = !"false".equals(System.getProperty("et4j.gemm.smallk"));
   private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
   // How a tile's addend is read. ROW: NR contiguous floats per row (a matrix, a broadcast bias row,
@@ -530,8 +532,11 @@ final class VectorSgemm implements Sgemm {
     if (m == 0 || b.n == 0) {
       return;
     }
-    if (m > GEMV_ROWS && b.k >= 1 && b.k <= VectorSmallGemm.MAX_K) {
-      // A shallow k (pointwise convolutions): kernels that store their own tiles.
+    if (SMALL_K && m >= VectorSmallGemm.MIN_M && b.k >= 1 && b.k <= VectorSmallGemm.MAX_K) {
+      // A shallow k over many rows (pointwise convolutions): kernels that store their own tiles.
+      // Measured: they win on mobilenet_v2's 1x1 layers (k 16-32, m in the thousands) and lose
+      // badly on a linear layer's few rows (mlp, m = 8: 2.6x slower) or at k = 64 (attention's
+      // projections, m = 32: 8x slower), hence the bounds.
       VectorSmallGemm.multiplyPacked(m, a, aOffset, lda, b, c, cOffset, ldc, min, max);
       return;
     }

@@ -26,7 +26,10 @@ final class VectorSmallGemm {
   private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
   /** The deepest K taken here: beyond it the epilogue is a small share of a tile's work. */
-  static final int MAX_K = 64;
+  static final int MAX_K = 32;
+
+  /** The fewest rows worth these kernels (see the call site in VectorSgemm). */
+  static final int MIN_M = 64;
 
   /** Rows copied per block: 256 rows of up to 64 floats (64 KiB) stay in L2 beside B. */
   private static final int BLOCK = 256;
