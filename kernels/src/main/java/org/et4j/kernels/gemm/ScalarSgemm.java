@@ -323,12 +323,10 @@ public final class ScalarSgemm implements Sgemm {
     void run(long rowCost, int unit) {
       this.unit = unit;
       byRows = m >= 2 * Parallel.threads();
-      if (byRows) {
-        Parallel.forRange(m, Parallel.grain(rowCost), this);
-      } else {
-        int units = (n + unit - 1) / unit;
-        Parallel.forRange(units, Parallel.grain(rowCost / Math.max(1, n) * unit * m), this);
-      }
+      boolean shareable = Parallel.shareable(b) && Parallel.shareable(addend);
+      long cost = byRows ? rowCost : rowCost / Math.max(1, n) * unit * m;
+      int grain = shareable ? Parallel.grain(cost, a, c) : Integer.MAX_VALUE;
+      Parallel.forRange(byRows ? m : (n + unit - 1) / unit, grain, this);
     }
 
     @Override

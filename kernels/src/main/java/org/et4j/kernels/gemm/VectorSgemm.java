@@ -159,7 +159,7 @@ final class VectorSgemm implements Sgemm {
       // threads sharing out strips of GEMV_STRIP columns (strip edges keep the tail where it was).
       job.phase = MultiplyJob.GEMV_COLUMNS;
       int strips = (n + GEMV_STRIP - 1) / GEMV_STRIP;
-      Parallel.forRange(strips, Parallel.grain((long) m * k * GEMV_STRIP), job);
+      Parallel.forRange(strips, job.grain((long) m * k * GEMV_STRIP), job);
       return;
     }
     float beta = job.beta;
@@ -185,7 +185,7 @@ final class VectorSgemm implements Sgemm {
         job.pc = pc;
         job.kc = kc;
         job.phase = MultiplyJob.PACK_B;
-        Parallel.forRange(panels, Parallel.grain((long) kc * NR), job);
+        Parallel.forRange(panels, job.grain((long) kc * NR), job);
         // The first KC block writes alpha*AB + beta*D; later ones add to what C holds.
         boolean first = pc == 0;
         job.mode = first ? firstMode : ADD_ROW;
@@ -196,10 +196,10 @@ final class VectorSgemm implements Sgemm {
         job.dBase = first ? job.addendOffset + jc * job.dCs : job.cOffset + jc;
         if (rowTiles >= 2 * threads) {
           job.phase = MultiplyJob.ROW_TILES;
-          Parallel.forRange(rowTiles, Parallel.grain((long) MR * nc * kc), job);
+          Parallel.forRange(rowTiles, job.grain((long) MR * nc * kc), job);
         } else {
           job.phase = MultiplyJob.PANELS;
-          Parallel.forRange(panels, Parallel.grain((long) m * kc * NR), job);
+          Parallel.forRange(panels, job.grain((long) m * kc * NR), job);
         }
       }
     }
@@ -279,6 +279,13 @@ final class VectorSgemm implements Sgemm {
       this.c = c;
       this.cOffset = cOffset;
       this.ldc = ldc;
+    }
+
+    /** The pool's grain for this cost, or "stay on the caller" if an operand is thread-confined. */
+    int grain(long cost) {
+      return Parallel.shareable(a) && Parallel.shareable(b) && Parallel.shareable(addend)
+          ? Parallel.grain(cost, c, null)
+          : Integer.MAX_VALUE;
     }
 
     /** Drops the references to the caller's memory, so a reused job does not keep it reachable. */
@@ -802,10 +809,10 @@ final class VectorSgemm implements Sgemm {
       long k = Math.max(1, b.k);
       byRows = rowTiles >= 2 * Parallel.threads();
       if (byRows) {
-        Parallel.forRange(rowTiles, Parallel.grain(MR * (long) b.n * k), this);
+        Parallel.forRange(rowTiles, Parallel.grain(MR * (long) b.n * k, a, c), this);
       } else {
         int groups = (panels + PANEL_GROUP - 1) / PANEL_GROUP;
-        Parallel.forRange(groups, Parallel.grain((long) m * k * NR * PANEL_GROUP), this);
+        Parallel.forRange(groups, Parallel.grain((long) m * k * NR * PANEL_GROUP, a, c), this);
       }
     }
 

@@ -65,7 +65,7 @@ final class OutputRowsJob implements Parallel.RangeTask {
         throw new IllegalArgumentException(
             "batch " + batch + " x output height " + outH + " exceeds 2^31 rows");
       }
-      Parallel.forRange((int) rows, Parallel.grain(rowCost), job);
+      Parallel.forRange((int) rows, Parallel.grain(rowCost, in, out), job);
     } finally {
       job.depthwise = null;
       job.pooling = null;

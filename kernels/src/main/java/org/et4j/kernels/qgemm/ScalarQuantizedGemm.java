@@ -50,8 +50,8 @@ final class ScalarQuantizedGemm implements QuantizedGemm {
       job.min = min;
       job.max = max;
       // Output channels are independent: threads share out panels, which also splits one row.
-      Parallel.forRange(
-          (w.n + w.nr - 1) / w.nr, Parallel.grain((long) a.rows() * w.nr * Math.max(1, w.k)), job);
+      long panelCost = (long) a.rows() * w.nr * Math.max(1, w.k);
+      Parallel.forRange((w.n + w.nr - 1) / w.nr, Parallel.grain(panelCost, c, null), job);
     } finally {
       job.a = null;
       job.w = null;

@@ -122,9 +122,9 @@ final class VectorQuantizedGemm implements QuantizedGemm {
       job.byRows = w.panels < 2 * Parallel.threads() && rowTiles > w.panels;
       long k = Math.max(1, w.k);
       if (job.byRows) {
-        Parallel.forRange(rowTiles, Parallel.grain((long) MR * NR * w.panels * k), job);
+        Parallel.forRange(rowTiles, Parallel.grain((long) MR * NR * w.panels * k, c, null), job);
       } else {
-        Parallel.forRange(w.panels, Parallel.grain((long) m * NR * k), job);
+        Parallel.forRange(w.panels, Parallel.grain((long) m * NR * k, c, null), job);
       }
     } finally {
       job.a = null;

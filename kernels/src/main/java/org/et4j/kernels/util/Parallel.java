@@ -1,5 +1,6 @@
 package org.et4j.kernels.util;
 
+import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,7 +26,8 @@ import java.util.concurrent.locks.LockSupport;
  * one atomic word, and workers claim chunks by CAS on that word, so a worker descheduled on a
  * loaded machine costs only its chunk being taken by another thread. An exception thrown by a
  * task is rethrown on the caller once the region has finished (remaining chunks are skipped); the
- * pool stays usable.
+ * pool stays usable. Kernels keep a call on the caller when an operand lives in a confined arena
+ * ({@link #shareable}), which no other thread may touch.
  */
 public final class Parallel {
 
@@ -121,6 +123,25 @@ public final class Parallel {
     long g = grainCost;
     long items = (g + Math.max(1, costPerItem) - 1) / Math.max(1, costPerItem);
     return (int) Math.max(1, Math.min(Integer.MAX_VALUE, items));
+  }
+
+  /** Never started: a thread that owns nothing, to ask a segment whether others may read it. */
+  private static final Thread OTHER_THREAD = new Thread(() -> {}, "et4j-segment-probe");
+
+  /**
+   * True when threads other than its owner may access {@code s} (null counts as true): false for a
+   * segment of a confined arena, which a kernel must then compute on the calling thread alone.
+   */
+  public static boolean shareable(MemorySegment s) {
+    return s == null || s.isAccessibleBy(OTHER_THREAD);
+  }
+
+  /**
+   * {@link #grain} for work on segments that the pool may read and write, or a grain no range
+   * reaches (so the call stays on the caller) if any of them is confined to its thread.
+   */
+  public static int grain(long costPerItem, MemorySegment s1, MemorySegment s2) {
+    return shareable(s1) && shareable(s2) ? grain(costPerItem) : Integer.MAX_VALUE;
   }
 
   /**

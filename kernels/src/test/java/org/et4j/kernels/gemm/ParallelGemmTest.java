@@ -157,6 +157,35 @@ class ParallelGemmTest {
   }
 
   @Test
+  void confinedSegmentsStayOnTheCaller() {
+    // Workers may not touch a confined arena's memory: the call must still work, serially.
+    SplittableRandom r = new SplittableRandom(16);
+    for (Sgemm g : implementations()) {
+      try (Arena confined = Arena.ofConfined()) {
+        int m = 41;
+        int n = 45;
+        int k = 19;
+        MemorySegment a = confined.allocate(4L * m * k, 4);
+        MemorySegment b = confined.allocate(4L * k * n, 4);
+        MemorySegment.copy(random(r, m * k), 0, a, 0, a.byteSize());
+        MemorySegment.copy(random(r, k * n), 0, b, 0, b.byteSize());
+        MemorySegment c = confined.allocate(4L * m * n, 4);
+        MemorySegment shared = ARENA.allocate(4L * m * n, 4);
+        Parallel.withThreads(4, 1, () -> g.multiply(
+            m, n, k, 1f, a, 0, k, false, b, 0, n, false, 0f, c, 0, n));
+        Parallel.withThreads(1, 1, () -> g.multiply(
+            m, n, k, 1f, a, 0, k, false, b, 0, n, false, 0f, shared, 0, n));
+        assertThat(bits(c, m * n)).isEqualTo(bits(shared, m * n));
+        PackedMatrix packed = g.packB(k, n, b, 0, n, false, null, 0);
+        Parallel.withThreads(4, 1, () -> g.multiplyPacked(m, a, 0, k, packed, c, 0, n, -1f, 1f));
+        Parallel.withThreads(1, 1, () -> g.multiplyPacked(
+            m, a, 0, k, packed, shared, 0, n, -1f, 1f));
+        assertThat(bits(c, m * n)).isEqualTo(bits(shared, m * n));
+      }
+    }
+  }
+
+  @Test
   void twoCallerThreadsAtOnceGetTheirOwnResults() throws Exception {
     // One caller holds the pool while the other runs serially; both must be right every time.
     SplittableRandom r = new SplittableRandom(15);
