@@ -171,6 +171,15 @@ public final class Parallel {
   }
 
   /**
+   * For tests and benchmarks: runs {@code body} with the pool at {@code threadCount} threads, the
+   * grain unchanged, then restores the count. Not for concurrent use with other callers that change
+   * the settings.
+   */
+  public static void withThreads(int threadCount, Runnable body) {
+    withThreads(threadCount, grainCost, body);
+  }
+
+  /**
    * For tests: runs {@code body} with the pool at {@code threadCount} threads and a grain of
    * {@code minChunkCost}, so that test-sized shapes split, then restores both. Not for concurrent
    * use with other callers that change the settings.
