@@ -83,14 +83,18 @@ public final class ParallelSpeedup {
     int rounds = 15;
     double[][] nsPerCall = new double[configs][rounds];
     double[] cpuPerWall = new double[configs];
+    double[] workerPerWall = new double[configs];
     for (int r = 0; r < rounds; r++) {
       for (int i = 0; i < configs; i++) {
         int cfg = (r & 1) == 0 ? i : configs - 1 - i; // alternate the order too
         double[] out = new double[1];
+        long worker0 = workerCpuTime();
         long cpu0 = OS.getProcessCpuTime();
         long wall0 = System.nanoTime();
         Parallel.withThreads(threads[cfg], () -> out[0] = timeCalls(w, 200_000_000L));
-        cpuPerWall[cfg] += (double) (OS.getProcessCpuTime() - cpu0) / (System.nanoTime() - wall0);
+        long wall = System.nanoTime() - wall0;
+        cpuPerWall[cfg] += (double) (OS.getProcessCpuTime() - cpu0) / wall;
+        workerPerWall[cfg] += (double) (workerCpuTime() - worker0) / wall;
         nsPerCall[cfg][r] = out[0];
       }
     }
@@ -113,11 +117,24 @@ public final class ParallelSpeedup {
         bytes[0] = (alloc.getCurrentThreadAllocatedBytes() - before) / 20;
       });
       line.append(String.format(
-          " | %d thr: %.3f ms (%.3f-%.3f) %.1f GFLOPS, %.2f CPUs busy, %s%d B/call", threads[i],
-          median / 1e6, s[0] / 1e6, s[rounds - 1] / 1e6, flop / median, cpuPerWall[i] / rounds,
+          " | %d thr: %.3f ms (%.3f-%.3f) %.1f GFLOPS, %.2f CPUs busy (workers %.2f), %s%d B/call",
+          threads[i], median / 1e6, s[0] / 1e6, s[rounds - 1] / 1e6, flop / median,
+          cpuPerWall[i] / rounds, workerPerWall[i] / rounds,
           i == 0 ? "" : String.format("x%.2f ", base / median), bytes[0]));
     }
     System.out.println(line);
+  }
+
+  /** CPU time of the pool's worker threads so far, found by name. */
+  private static long workerCpuTime() {
+    var mx = ManagementFactory.getThreadMXBean();
+    long total = 0;
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().startsWith("et4j-compute-")) {
+        total += Math.max(0, mx.getThreadCpuTime(t.threadId()));
+      }
+    }
+    return total;
   }
 
   /** Calls {@code w} for at least {@code budgetNs} of wall-clock time; returns ns per call. */
