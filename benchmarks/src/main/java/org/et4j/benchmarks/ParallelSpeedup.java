@@ -36,7 +36,8 @@ public final class ParallelSpeedup {
   }
 
   public static void main(String[] args) {
-    int[] counts = args.length == 0 ? new int[] {2} : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
+    int[] counts =
+        args.length == 0 ? new int[] {2} : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
     System.out.println("sgemm: " + Sgemm.get().name() + ", pool default " + Parallel.threads()
         + " threads, " + Runtime.getRuntime().availableProcessors() + " processors");
     int n = 512;

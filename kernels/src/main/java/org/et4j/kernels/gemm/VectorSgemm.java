@@ -360,8 +360,9 @@ final class VectorSgemm implements Sgemm {
    * scalar code, an O(n) step beside the O(nk) product.
    */
   private static void gemvRow(
-      int jFrom, int jTo, int k, float alpha, MemorySegment a, long aOffset, long aStep, MemorySegment b,
-      long bOffset, long ldb, boolean transB, float beta, MemorySegment d, long dOffset, long dCs,
+      int jFrom, int jTo, int k, float alpha, MemorySegment a, long aOffset, long aStep,
+      MemorySegment b, long bOffset, long ldb, boolean transB, float beta, MemorySegment d,
+      long dOffset, long dCs,
       MemorySegment c, long cOffset) {
     float[] tile = WORKSPACE.get().tile;
     int kv = k - k % L;
@@ -884,8 +885,9 @@ final class VectorSgemm implements Sgemm {
 
   /**
    * {@code C[0:mc, :] = clamp(rows x B + bias)} for {@code mc} rows held row-major in {@code pa}
-   * ({@code pa.length >= roundUp(mc, MR) * k}), over B's panels {@code [panelFrom, panelTo)}. Tiles of 4-7 rows run the 8-row kernel: its spare
-   * rows compute on stale buffer contents and are never stored. The 8-row tiles walk k in KC
+   * ({@code pa.length >= roundUp(mc, MR) * k}), over B's panels {@code [panelFrom, panelTo)}.
+   * Tiles of 4-7 rows run the 8-row kernel: its spare rows compute on stale buffer contents and
+   * are never stored. The 8-row tiles walk k in KC
    * slices, as BLIS does, so that a tile's A slice stays in L1 and a panel's B slice in L2 however
    * deep k is: the first slice starts from the bias, later ones from the partial sums parked in C,
    * and only the last one clamps. A tail of 1-3 rows runs a short kernel over all of k that covers

@@ -8,8 +8,8 @@ import java.lang.foreign.MemorySegment;
  * shapes; these methods only compute, reading the prepared parameters from the kernel object.
  * Arguments are trusted here: every bound was checked by the caller. Kernels that take {@code
  * rowFrom, rowTo} compute only output rows {@code [rowFrom, rowTo)} of the batch, row {@code r}
- * being image {@code r / outH}, row {@code r % outH}: the unit {@link OutputRowsJob} shares out over
- * the compute pool. They only read the prepared op, so any number may run at once.
+ * being image {@code r / outH}, row {@code r % outH}: the unit {@link OutputRowsJob} shares out
+ * over the compute pool. They only read the prepared op, so any number may run at once.
  */
 interface NhwcKernels {
 

@@ -35,7 +35,8 @@ final class OutputRowsJob implements Parallel.RangeTask {
 
   /**
    * Runs the op over all {@code batch * outH} output rows; {@code rowCost} is one row's
-   * multiply-adds (or comparisons), which sets how many rows a chunk must hold to be worth a thread.
+   * multiply-adds (or comparisons), which sets how many rows a chunk must hold to be worth a
+   * thread.
    */
   static void run(
       int kind, DepthwiseConv2dNhwc depthwise, Pooling2dNhwc pooling, int batch, int inH, int inW,

@@ -100,7 +100,8 @@ final class ScalarNhwcKernels implements NhwcKernels {
   /** Max or average pooling: the maximum, or the sum times {@code 1f / count}, of the valid taps. */
   private static void pool(
       Pooling2dNhwc op, boolean isMax, int rowFrom, int rowTo, int inH, int inW, int outH,
-      int outW, MemorySegment in, long inOff, MemorySegment out, long outOff, float min, float max) {
+      int outW, MemorySegment in, long inOff, MemorySegment out, long outOff, float min,
+      float max) {
     final int c = op.channels;
     final int dh = op.dilationH;
     final int dw = op.dilationW;
