@@ -21,8 +21,9 @@ public final class Main {
         inspect FILE.pte [--ptd FILE.ptd]... [--json]
             the file layout, each method's inputs, outputs and planned memory, operators, delegates
         run FILE.pte [--ptd FILE.ptd]... [--method NAME] [--input FILE.npy ...|--random SEED]
-                     [--iterations N] [--warmup N]
-            runs a method and prints its outputs and latency percentiles
+                     [--iterations N] [--warmup N] [--threads N]
+            runs a method and prints its outputs and latency percentiles; --threads sets the
+            kernels' compute threads (default: the processor count, as -Det4j.threads=N)
         verify FILE.bpte [--ptd FILE.ptd]... [--rtol R] [--atol A]
             runs the test cases bundled in a BundledProgram and compares the outputs
 

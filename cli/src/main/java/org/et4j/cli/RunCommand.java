@@ -20,7 +20,9 @@ import org.et4j.runtime.ValueInfo;
 final class RunCommand {
   static final Set<String> FLAGS = Set.of();
   static final Set<String> VALUED =
-      Set.of("--ptd", "--method", "--input", "--random", "--iterations", "--warmup", "--labels");
+      Set.of(
+          "--ptd", "--method", "--input", "--random", "--iterations", "--warmup", "--labels",
+          "--threads");
 
   private final Options options;
   private final PrintStream out;
@@ -38,6 +40,15 @@ final class RunCommand {
       throw new Main.UsageException("--iterations must be at least 1 and --warmup at least 0");
     }
     String labelsFile = options.one("--labels", null);
+    String threads = options.one("--threads", null);
+    if (threads != null) {
+      // The kernels' compute pool reads et4j.threads once, when the first kernel runs; nothing
+      // has run yet, so setting it here is the same as -Det4j.threads on the JVM's command line.
+      if (!threads.matches("[1-9][0-9]{0,3}")) {
+        throw new Main.UsageException("--threads needs a positive integer, got '" + threads + "'");
+      }
+      System.setProperty("et4j.threads", threads);
+    }
     try (Program program = Program.load(file, options.ptds())) {
       String name = options.one("--method", program.methodNames().contains("forward") ? "forward" : program.methodNames().getFirst());
       MethodMeta meta = program.methodMeta(name);

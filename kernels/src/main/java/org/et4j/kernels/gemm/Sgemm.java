@@ -30,7 +30,9 @@ import java.lang.foreign.MemorySegment;
  * indirection table) then multiply without packing B and fuse the bias and an output clamp.
  *
  * <p>Implementations keep their packing buffers per thread and allocate nothing in steady state.
- * Calls on different threads are independent; one call uses one thread.
+ * Calls on different threads are independent. One call shares its outputs (row tiles, or column
+ * panels when {@code A} is short) out over {@link org.et4j.kernels.util.Parallel}'s pool and never
+ * splits the sum over {@code k}, so the result is the same bits whatever the thread count.
  */
 public interface Sgemm {
 

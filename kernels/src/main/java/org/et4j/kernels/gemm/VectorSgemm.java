@@ -8,6 +8,7 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
+import org.et4j.kernels.util.Parallel;
 import org.et4j.kernels.util.VectorSupport;
 
 /**
@@ -74,6 +75,9 @@ final class VectorSgemm implements Sgemm {
     final float[] tile = new float[MR * NR];
     /** Rows of A, row-major, for {@link #multiplyPacked} and {@link #multiplyIndirect}. */
     float[] rowsA = new float[0];
+    /** This thread's reusable region arguments, so that a parallel call allocates nothing. */
+    final MultiplyJob multiplyJob = new MultiplyJob();
+    final PackedJob packedJob = new PackedJob();
 
     float[] rowsA(int floats) {
       if (rowsA.length < floats) {
@@ -128,56 +132,223 @@ final class VectorSgemm implements Sgemm {
           addendOffset, addendRowStride, addendColStride, c, cOffset, ldc);
       return;
     }
-    if (m <= GEMV_ROWS && (!transB || !transA || m == 1 && lda == 1)) {
+    Workspace ws = WORKSPACE.get();
+    MultiplyJob job = ws.multiplyJob.inUse ? new MultiplyJob() : ws.multiplyJob;
+    job.inUse = true;
+    try {
+      job.set(m, n, k, alpha, a, aOffset, lda, transA, b, bOffset, ldb, transB, beta, addend,
+          addendOffset, addendRowStride, addendColStride, c, cOffset, ldc);
+      multiply(job, ws);
+    } finally {
+      job.clear();
+    }
+  }
+
+  /**
+   * The blocked product, each block's work split over the pool: B's panels are packed by all
+   * threads into the caller's buffer, then row tiles (or, for a short A, B panels) are shared out,
+   * each thread packing its own A. Every output is computed by the same operations as on one
+   * thread; only who computes it changes.
+   */
+  private static void multiply(MultiplyJob job, Workspace ws) {
+    int m = job.m;
+    int n = job.n;
+    int k = job.k;
+    int threads = Parallel.threads();
+    if (m <= GEMV_ROWS && (!job.transB || !job.transA || m == 1 && job.lda == 1)) {
       // A few output rows (a linear layer on one to three tokens): packing B would cost as much as
-      // the product, and the 8-row tile would waste most of its work. Stream B once per row.
-      for (int i = 0; i < m; i++) {
-        gemvRow(n, k, alpha, a, aOffset + (transA ? i : i * lda), transA ? lda : 1, b, bOffset,
-            ldb, transB, beta, addend, addendOffset + i * addendRowStride, addendColStride, c,
-            cOffset + i * ldc);
-      }
+      // the product, and the 8-row tile would waste most of its work. Stream B once per row,
+      // threads sharing out strips of GEMV_STRIP columns (strip edges keep the tail where it was).
+      job.phase = MultiplyJob.GEMV_COLUMNS;
+      int strips = (n + GEMV_STRIP - 1) / GEMV_STRIP;
+      Parallel.forRange(strips, job.grain((long) m * k * GEMV_STRIP), job);
       return;
     }
+    float beta = job.beta;
+    long addendColStride = job.addendColStride;
     int firstMode =
         beta == 0
             ? ADD_NONE
             : addendColStride == 1 ? ADD_ROW : addendColStride == 0 ? ADD_PER_ROW : ADD_STRIDED;
-    Workspace ws = WORKSPACE.get();
     int ncMax = Math.min(NC, roundUp(n, NR));
     int kcMax = Math.min(KC, k);
     if (ws.packedB.length < ncMax * kcMax) {
       ws.packedB = new float[ncMax * kcMax];
     }
-    float[] pa = ws.packedA;
-    float[] pb = ws.packedB;
-    float[] tile = ws.tile;
+    job.pb = ws.packedB;
+    int rowTiles = (m + MR - 1) / MR;
     for (int jc = 0; jc < n; jc += NC) {
       int nc = Math.min(NC, n - jc);
+      int panels = (nc + NR - 1) / NR;
       for (int pc = 0; pc < k; pc += KC) {
         int kc = Math.min(KC, k - pc);
-        packB(b, bOffset, ldb, transB, pc, jc, kc, nc, pb);
+        job.jc = jc;
+        job.nc = nc;
+        job.pc = pc;
+        job.kc = kc;
+        job.phase = MultiplyJob.PACK_B;
+        Parallel.forRange(panels, job.grain((long) kc * NR), job);
         // The first KC block writes alpha*AB + beta*D; later ones add to what C holds.
         boolean first = pc == 0;
-        int mode = first ? firstMode : ADD_ROW;
-        float addBeta = first ? beta : 1f;
-        MemorySegment d = first ? addend : c;
-        long dRs = first ? addendRowStride : ldc;
-        long dCs = first ? addendColStride : 1;
-        long dBase = first ? addendOffset + jc * dCs : cOffset + jc;
-        for (int ic = 0; ic < m; ic += MC) {
-          int mc = Math.min(MC, m - ic);
-          packA(a, aOffset, lda, transA, alpha, ic, pc, mc, kc, pa);
-          for (int jr = 0; jr < nc; jr += NR) {
-            int nr = Math.min(NR, nc - jr);
-            for (int ir = 0; ir < mc; ir += MR) {
-              int mr = Math.min(MR, mc - ir);
-              long row = ic + ir;
-              microKernel(pa, ir * kc, pb, jr * kc, kc, tile);
-              storeTile(
-                  tile, c, cOffset + row * ldc + jc + jr, ldc, mr, nr,
-                  mode, addBeta, d, dBase + row * dRs + jr * dCs, dRs, dCs);
-            }
+        job.mode = first ? firstMode : ADD_ROW;
+        job.addBeta = first ? beta : 1f;
+        job.d = first ? job.addend : job.c;
+        job.dRs = first ? job.addendRowStride : job.ldc;
+        job.dCs = first ? addendColStride : 1;
+        job.dBase = first ? job.addendOffset + jc * job.dCs : job.cOffset + jc;
+        if (rowTiles >= 2 * threads) {
+          job.phase = MultiplyJob.ROW_TILES;
+          Parallel.forRange(rowTiles, job.grain((long) MR * nc * kc), job);
+        } else {
+          job.phase = MultiplyJob.PANELS;
+          Parallel.forRange(panels, job.grain((long) m * kc * NR), job);
+        }
+      }
+    }
+  }
+
+  /** Columns per unit of work in the GEMV path: the widest strip {@link #gemvRow} computes. */
+  private static final int GEMV_STRIP = 4 * L;
+
+  /**
+   * One {@link #multiply} call's arguments and current block, shared by the threads of its
+   * regions; {@link #run} is one thread's share of the current phase. Written only by the caller,
+   * between regions.
+   */
+  private static final class MultiplyJob implements Parallel.RangeTask {
+    static final int PACK_B = 0;
+    static final int ROW_TILES = 1;
+    static final int PANELS = 2;
+    static final int GEMV_COLUMNS = 3;
+
+    boolean inUse;
+    int phase;
+    int m;
+    int n;
+    int k;
+    float alpha;
+    MemorySegment a;
+    long aOffset;
+    long lda;
+    boolean transA;
+    MemorySegment b;
+    long bOffset;
+    long ldb;
+    boolean transB;
+    float beta;
+    MemorySegment addend;
+    long addendOffset;
+    long addendRowStride;
+    long addendColStride;
+    MemorySegment c;
+    long cOffset;
+    long ldc;
+    // The current KC x NC block.
+    int jc;
+    int nc;
+    int pc;
+    int kc;
+    float[] pb;
+    int mode;
+    float addBeta;
+    MemorySegment d;
+    long dRs;
+    long dCs;
+    long dBase;
+
+    void set(
+        int m, int n, int k, float alpha, MemorySegment a, long aOffset, long lda, boolean transA,
+        MemorySegment b, long bOffset, long ldb, boolean transB, float beta, MemorySegment addend,
+        long addendOffset, long addendRowStride, long addendColStride, MemorySegment c,
+        long cOffset, long ldc) {
+      this.m = m;
+      this.n = n;
+      this.k = k;
+      this.alpha = alpha;
+      this.a = a;
+      this.aOffset = aOffset;
+      this.lda = lda;
+      this.transA = transA;
+      this.b = b;
+      this.bOffset = bOffset;
+      this.ldb = ldb;
+      this.transB = transB;
+      this.beta = beta;
+      this.addend = addend;
+      this.addendOffset = addendOffset;
+      this.addendRowStride = addendRowStride;
+      this.addendColStride = addendColStride;
+      this.c = c;
+      this.cOffset = cOffset;
+      this.ldc = ldc;
+    }
+
+    /** The pool's grain for this cost, or "stay on the caller" if an operand is thread-confined. */
+    int grain(long cost) {
+      return Parallel.shareable(a) && Parallel.shareable(b) && Parallel.shareable(addend)
+          ? Parallel.grain(cost, c, null)
+          : Integer.MAX_VALUE;
+    }
+
+    /** Drops the references to the caller's memory, so a reused job does not keep it reachable. */
+    void clear() {
+      a = null;
+      b = null;
+      addend = null;
+      c = null;
+      d = null;
+      pb = null;
+      inUse = false;
+    }
+
+    @Override
+    public void run(int from, int to) {
+      switch (phase) {
+        case PACK_B -> {
+          int jr = from * NR;
+          packB(b, bOffset, ldb, transB, pc, jc + jr, kc, Math.min(nc, to * NR) - jr, pb, jr * kc);
+        }
+        case ROW_TILES -> computeBlock(this, from * MR, Math.min(m, to * MR), 0, nc);
+        case PANELS -> computeBlock(this, 0, m, from * NR, Math.min(nc, to * NR));
+        default -> {
+          int j0 = from * GEMV_STRIP;
+          int j1 = Math.min(n, to * GEMV_STRIP);
+          for (int i = 0; i < m; i++) {
+            gemvRow(j0, j1, k, alpha, a, aOffset + (transA ? i : i * lda), transA ? lda : 1, b,
+                bOffset, ldb, transB, beta, addend, addendOffset + i * addendRowStride,
+                addendColStride, c, cOffset + i * ldc);
           }
+        }
+      }
+    }
+  }
+
+  /**
+   * Rows {@code [rowFrom, rowTo)} and packed columns {@code [jrFrom, jrTo)} of the job's current
+   * block: this thread packs its A rows in MC blocks into its own workspace and runs the tiles.
+   */
+  private static void computeBlock(MultiplyJob job, int rowFrom, int rowTo, int jrFrom, int jrTo) {
+    Workspace ws = WORKSPACE.get();
+    float[] pa = ws.packedA;
+    float[] tile = ws.tile;
+    float[] pb = job.pb;
+    int kc = job.kc;
+    int nc = job.nc;
+    long ldc = job.ldc;
+    long dRs = job.dRs;
+    long dCs = job.dCs;
+    for (int ic = rowFrom; ic < rowTo; ic += MC) {
+      int mc = Math.min(MC, rowTo - ic);
+      packA(job.a, job.aOffset, job.lda, job.transA, job.alpha, ic, job.pc, mc, kc, pa);
+      for (int jr = jrFrom; jr < jrTo; jr += NR) {
+        int nr = Math.min(NR, nc - jr);
+        for (int ir = 0; ir < mc; ir += MR) {
+          int mr = Math.min(MR, mc - ir);
+          long row = ic + ir;
+          microKernel(pa, ir * kc, pb, jr * kc, kc, tile);
+          storeTile(
+              tile, job.c, job.cOffset + row * ldc + job.jc + jr, ldc, mr, nr,
+              job.mode, job.addBeta, job.d, job.dBase + row * dRs + jr * dCs, dRs, dCs);
         }
       }
     }
@@ -191,14 +362,16 @@ final class VectorSgemm implements Sgemm {
    * scalar code, an O(n) step beside the O(nk) product.
    */
   private static void gemvRow(
-      int n, int k, float alpha, MemorySegment a, long aOffset, long aStep, MemorySegment b,
-      long bOffset, long ldb, boolean transB, float beta, MemorySegment d, long dOffset, long dCs,
+      int jFrom, int jTo, int k, float alpha, MemorySegment a, long aOffset, long aStep,
+      MemorySegment b, long bOffset, long ldb, boolean transB, float beta, MemorySegment d,
+      long dOffset, long dCs,
       MemorySegment c, long cOffset) {
     float[] tile = WORKSPACE.get().tile;
     int kv = k - k % L;
+    int n = jTo;
     if (transB) {
       long ab = aOffset * Float.BYTES;
-      int j = 0;
+      int j = jFrom;
       for (; j + 4 <= n; j += 4) {
         long r0 = (bOffset + j * ldb) * Float.BYTES;
         long r1 = r0 + ldb * Float.BYTES;
@@ -247,7 +420,7 @@ final class VectorSgemm implements Sgemm {
       }
       return;
     }
-    int j = 0;
+    int j = jFrom;
     for (; j + 4 * L <= n; j += 4 * L) {
       FloatVector s0 = FloatVector.zero(F);
       FloatVector s1 = FloatVector.zero(F);
@@ -302,15 +475,15 @@ final class VectorSgemm implements Sgemm {
 
   /**
    * Packs {@code op(B)[pc:pc+kc, jc:jc+nc]} as panels of NR columns; element (p, j) of a panel at
-   * {@code p * NR + j}, panel {@code q} at {@code q * NR * kc}. Columns past {@code nc} are zeros, so
-   * edge tiles can run the full kernel.
+   * {@code p * NR + j}, panel {@code q} at {@code pbOffset + q * NR * kc}. Columns past {@code nc}
+   * are zeros, so edge tiles can run the full kernel.
    */
   static void packB(
       MemorySegment b, long bOffset, long ldb, boolean transB, int pc, int jc, int kc, int nc,
-      float[] pb) {
+      float[] pb, int pbOffset) {
     for (int jr = 0; jr < nc; jr += NR) {
       int nr = Math.min(NR, nc - jr);
-      int base = jr * kc;
+      int base = pbOffset + jr * kc;
       if (!transB && nr == NR) {
         // Rows of B are contiguous: two vector copies per p.
         long src = (bOffset + (long) pc * ldb + jc + jr) * Float.BYTES;
@@ -536,21 +709,19 @@ final class VectorSgemm implements Sgemm {
       // A shallow k over many rows (pointwise convolutions): kernels that store their own tiles.
       // Measured: they win on mobilenet_v2's 1x1 layers (k 16-32, m in the thousands) and lose
       // badly on a linear layer's few rows (mlp, m = 8: 2.6x slower) or at k = 64 (attention's
-      // projections, m = 32: 8x slower), hence the bounds.
+      // projections, m = 32: 8x slower), hence the bounds. They run on the calling thread.
       VectorSmallGemm.multiplyPacked(m, a, aOffset, lda, b, c, cOffset, ldc, min, max);
       return;
     }
-    int k = b.k;
-    int block = rowBlock(k);
-    float[] pa = WORKSPACE.get().rowsA(block * k);
-    for (int ic = 0; ic < m; ic += block) {
-      int mc = Math.min(block, m - ic);
-      if (k > 0) {
-        for (int r = 0; r < mc; r++) {
-          MemorySegment.copy(a, FLOAT, (aOffset + (ic + r) * lda) * Float.BYTES, pa, r * k, k);
-        }
-      }
-      multiplyBlock(pa, mc, b, c, cOffset + ic * ldc, ldc, min, max);
+    PackedJob job = PackedJob.take();
+    try {
+      job.set(m, b, c, cOffset, ldc, min, max);
+      job.a = a;
+      job.aOffset = aOffset;
+      job.lda = lda;
+      job.run();
+    } finally {
+      job.clear();
     }
   }
 
@@ -572,24 +743,130 @@ final class VectorSgemm implements Sgemm {
     if (m == 0 || b.n == 0) {
       return;
     }
-    int k = b.k;
-    int block = rowBlock(k);
-    float[] pa = WORKSPACE.get().rowsA(block * k);
-    for (int ic = 0; ic < m; ic += block) {
-      int mc = Math.min(block, m - ic);
-      int e = indirectionOffset + ic * taps;
-      for (int r = 0; r < mc; r++) {
-        int dst = r * k;
-        for (int t = 0; t < taps; t++, e++, dst += channels) {
-          int row = indirection[e];
-          if (row < 0) {
-            java.util.Arrays.fill(pa, dst, dst + channels, 0f);
-          } else {
-            gather(a, (aOffset + row) * Float.BYTES, pa, dst, channels);
+    PackedJob job = PackedJob.take();
+    try {
+      job.set(m, b, c, cOffset, ldc, min, max);
+      job.a = a;
+      job.aOffset = aOffset;
+      job.indirection = indirection;
+      job.indirectionOffset = indirectionOffset;
+      job.taps = taps;
+      job.channels = channels;
+      job.run();
+    } finally {
+      job.clear();
+    }
+  }
+
+  /** Panels of B per unit of work when {@link PackedJob} splits columns: one 1-row kernel call. */
+  private static final int PANEL_GROUP = 4;
+
+  /**
+   * One {@link #multiplyPacked} or {@link #multiplyIndirect} call (the latter when {@code
+   * indirection} is set), split over the pool by row tiles, or by groups of B panels when A has
+   * too few rows to go round (a linear layer on a few tokens). Each thread copies or gathers the
+   * A rows it needs into its own workspace; B, the table and the input are only read.
+   */
+  private static final class PackedJob implements Parallel.RangeTask {
+    boolean inUse;
+    boolean byRows;
+    int m;
+    PackedMatrix b;
+    MemorySegment c;
+    long cOffset;
+    long ldc;
+    float min;
+    float max;
+    MemorySegment a;
+    long aOffset;
+    long lda;
+    int[] indirection;
+    int indirectionOffset;
+    int taps;
+    int channels;
+
+    /** This thread's job, or a fresh one if this thread is already inside a call (re-entry). */
+    static PackedJob take() {
+      PackedJob job = WORKSPACE.get().packedJob;
+      if (job.inUse) {
+        job = new PackedJob();
+      }
+      job.inUse = true;
+      return job;
+    }
+
+    void set(
+        int m, PackedMatrix b, MemorySegment c, long cOffset, long ldc, float min, float max) {
+      this.m = m;
+      this.b = b;
+      this.c = c;
+      this.cOffset = cOffset;
+      this.ldc = ldc;
+      this.min = min;
+      this.max = max;
+    }
+
+    void clear() {
+      b = null;
+      c = null;
+      a = null;
+      indirection = null;
+      inUse = false;
+    }
+
+    void run() {
+      int rowTiles = (m + MR - 1) / MR;
+      int panels = (b.n + NR - 1) / NR;
+      long k = Math.max(1, b.k);
+      byRows = rowTiles >= 2 * Parallel.threads();
+      if (byRows) {
+        Parallel.forRange(rowTiles, Parallel.grain(MR * (long) b.n * k, a, c), this);
+      } else {
+        int groups = (panels + PANEL_GROUP - 1) / PANEL_GROUP;
+        Parallel.forRange(groups, Parallel.grain((long) m * k * NR * PANEL_GROUP, a, c), this);
+      }
+    }
+
+    @Override
+    public void run(int from, int to) {
+      int panels = (b.n + NR - 1) / NR;
+      if (byRows) {
+        rows(from * MR, Math.min(m, to * MR), 0, panels);
+      } else {
+        rows(0, m, from * PANEL_GROUP, Math.min(panels, to * PANEL_GROUP));
+      }
+    }
+
+    /** Rows {@code [rowFrom, rowTo)} times panels {@code [panelFrom, panelTo)}, block by block. */
+    private void rows(int rowFrom, int rowTo, int panelFrom, int panelTo) {
+      int k = b.k;
+      int block = rowBlock(k);
+      float[] pa = WORKSPACE.get().rowsA(block * k);
+      for (int ic = rowFrom; ic < rowTo; ic += block) {
+        int mc = Math.min(block, rowTo - ic);
+        if (indirection == null) {
+          if (k > 0) {
+            for (int r = 0; r < mc; r++) {
+              MemorySegment.copy(
+                  a, FLOAT, (aOffset + (ic + r) * lda) * Float.BYTES, pa, r * k, k);
+            }
+          }
+        } else {
+          int e = indirectionOffset + ic * taps;
+          for (int r = 0; r < mc; r++) {
+            int dst = r * k;
+            for (int t = 0; t < taps; t++, e++, dst += channels) {
+              int row = indirection[e];
+              if (row < 0) {
+                java.util.Arrays.fill(pa, dst, dst + channels, 0f);
+              } else {
+                gather(a, (aOffset + row) * Float.BYTES, pa, dst, channels);
+              }
+            }
           }
         }
+        multiplyBlock(pa, mc, b, panelFrom, panelTo, c, cOffset + ic * ldc, ldc, min, max);
       }
-      multiplyBlock(pa, mc, b, c, cOffset + ic * ldc, ldc, min, max);
     }
   }
 
@@ -618,8 +895,9 @@ final class VectorSgemm implements Sgemm {
 
   /**
    * {@code C[0:mc, :] = clamp(rows x B + bias)} for {@code mc} rows held row-major in {@code pa}
-   * ({@code pa.length >= roundUp(mc, MR) * k}). Tiles of 4-7 rows run the 8-row kernel: its spare
-   * rows compute on stale buffer contents and are never stored. The 8-row tiles walk k in KC
+   * ({@code pa.length >= roundUp(mc, MR) * k}), over B's panels {@code [panelFrom, panelTo)}.
+   * Tiles of 4-7 rows run the 8-row kernel: its spare rows compute on stale buffer contents and
+   * are never stored. The 8-row tiles walk k in KC
    * slices, as BLIS does, so that a tile's A slice stays in L1 and a panel's B slice in L2 however
    * deep k is: the first slice starts from the bias, later ones from the partial sums parked in C,
    * and only the last one clamps. A tail of 1-3 rows runs a short kernel over all of k that covers
@@ -627,10 +905,10 @@ final class VectorSgemm implements Sgemm {
    * accumulator chains and as many B streams in flight.
    */
   private static void multiplyBlock(
-      float[] pa, int mc, PackedMatrix b, MemorySegment c, long cIdx, long ldc, float min,
-      float max) {
+      float[] pa, int mc, PackedMatrix b, int panelFrom, int panelTo, MemorySegment c, long cIdx,
+      long ldc, float min, float max) {
     int k = b.k;
-    int n = b.n;
+    int n = Math.min(b.n, panelTo * NR);
     int stride = b.panelStride;
     float[] pb = b.data;
     float[] tile = WORKSPACE.get().tile;
@@ -646,7 +924,7 @@ final class VectorSgemm implements Sgemm {
       boolean last = pc + kc >= k;
       float lo = last ? min : Float.NEGATIVE_INFINITY;
       float hi = last ? max : Float.POSITIVE_INFINITY;
-      for (int jr = 0, bo = 0; jr < n; jr += NR, bo += stride) {
+      for (int jr = panelFrom * NR, bo = panelFrom * stride; jr < n; jr += NR, bo += stride) {
         int nr = Math.min(NR, n - jr);
         for (int ir = 0; ir < full; ir += MR) {
           int mr = Math.min(MR, mc - ir);
@@ -667,7 +945,7 @@ final class VectorSgemm implements Sgemm {
     int panels = (n + NR - 1) / NR;
     int group = tail == 1 ? 4 : 2;
     long cTail = cIdx + full * ldc;
-    for (int q = 0; q < panels; q += group) {
+    for (int q = panelFrom; q < panels; q += group) {
       // Panels past the last alias it (as XNNPACK's short tiles alias rows): computed, not stored.
       int last = panels - 1;
       int bo0 = q * stride;

@@ -22,8 +22,10 @@ import org.et4j.kernels.gemm.WindowGemm;
  * <p>The implementation (Vector API or scalar) is {@link Sgemm#get()}'s, fixed at prepare.
  *
  * <p>Not thread-safe: the cached indirection table makes {@link #run} stateful, so each delegate or
- * method owns its instance and runs it on one thread at a time. The packed weights are private to
- * the instance and the filter memory may be released after {@link #prepare}.
+ * method owns its instance and runs it on one thread at a time. Within one call the GEMM shares
+ * output pixels out over {@link org.et4j.kernels.util.Parallel}'s pool; the table is built by the
+ * calling thread before the GEMM starts, and the pool's threads only read it. The packed weights
+ * are private to the instance and the filter memory may be released after {@link #prepare}.
  */
 public final class Conv2dNhwc {
   private final Sgemm gemm;

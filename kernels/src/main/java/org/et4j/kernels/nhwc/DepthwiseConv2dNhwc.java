@@ -21,7 +21,8 @@ import java.lang.foreign.MemorySegment;
  * IGEMM; here every multiplier shares the packing, and multipliers above 1 run the scalar loop.
  *
  * <p>Immutable after {@link #prepare}: {@link #run} allocates nothing and may be called from
- * several threads at once.
+ * several threads at once. Output rows are shared out over {@link
+ * org.et4j.kernels.util.Parallel}'s pool; each output is computed the same way on any thread.
  */
 public final class DepthwiseConv2dNhwc {
   private static final String NAME = "DepthwiseConv2d";
@@ -172,6 +173,8 @@ public final class DepthwiseConv2dNhwc {
     if (batch == 0) {
       return;
     }
-    kernels.depthwise(this, batch, inH, inW, outH, outW, in, inOff, out, outOff, min, max);
+    OutputRowsJob.run(
+        OutputRowsJob.DEPTHWISE, this, null, batch, inH, inW, outH, outW, in, inOff, out, outOff,
+        min, max, (long) outW * outChannels * kernelH * kernelW);
   }
 }

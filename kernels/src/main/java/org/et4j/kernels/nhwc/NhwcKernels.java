@@ -6,7 +6,10 @@ import java.lang.foreign.MemorySegment;
  * The compute loops of the NHWC kernels, one implementation with the Vector API and its scalar
  * twin, the oracle it is tested against. The public kernel classes validate, pack and compute
  * shapes; these methods only compute, reading the prepared parameters from the kernel object.
- * Arguments are trusted here: every bound was checked by the caller.
+ * Arguments are trusted here: every bound was checked by the caller. Kernels that take {@code
+ * rowFrom, rowTo} compute only output rows {@code [rowFrom, rowTo)} of the batch, row {@code r}
+ * being image {@code r / outH}, row {@code r % outH}: the unit {@link OutputRowsJob} shares out
+ * over the compute pool. They only read the prepared op, so any number may run at once.
  */
 interface NhwcKernels {
 
@@ -27,16 +30,16 @@ interface NhwcKernels {
   int depthwiseTile();
 
   void depthwise(
-      DepthwiseConv2dNhwc op, int batch, int inH, int inW, int outH, int outW, MemorySegment in,
-      long inOff, MemorySegment out, long outOff, float min, float max);
+      DepthwiseConv2dNhwc op, int rowFrom, int rowTo, int inH, int inW, int outH, int outW,
+      MemorySegment in, long inOff, MemorySegment out, long outOff, float min, float max);
 
   void maxPool(
-      Pooling2dNhwc op, int batch, int inH, int inW, int outH, int outW, MemorySegment in,
-      long inOff, MemorySegment out, long outOff, float min, float max);
+      Pooling2dNhwc op, int rowFrom, int rowTo, int inH, int inW, int outH, int outW,
+      MemorySegment in, long inOff, MemorySegment out, long outOff, float min, float max);
 
   void averagePool(
-      Pooling2dNhwc op, int batch, int inH, int inW, int outH, int outW, MemorySegment in,
-      long inOff, MemorySegment out, long outOff, float min, float max);
+      Pooling2dNhwc op, int rowFrom, int rowTo, int inH, int inW, int outH, int outW,
+      MemorySegment in, long inOff, MemorySegment out, long outOff, float min, float max);
 
   /** Per image and channel: sum over {@code pixels} rows, times {@code scale}, clamped. */
   void globalAverage(

@@ -27,6 +27,7 @@ import java.lang.foreign.MemorySegment;
  * </ul>
  *
  * <p>Immutable: {@link #run} allocates nothing and may be called from several threads at once.
+ * Output rows are shared out over {@link org.et4j.kernels.util.Parallel}'s pool.
  */
 public final class Pooling2dNhwc {
   final NhwcKernels kernels;
@@ -157,11 +158,9 @@ public final class Pooling2dNhwc {
     if (batch == 0) {
       return;
     }
-    if (this.max) {
-      kernels.maxPool(this, batch, inH, inW, outH, outW, in, inOff, out, outOff, min, max);
-    } else {
-      kernels.averagePool(this, batch, inH, inW, outH, outW, in, inOff, out, outOff, min, max);
-    }
+    OutputRowsJob.run(
+        this.max ? OutputRowsJob.MAX_POOL : OutputRowsJob.AVERAGE_POOL, null, this, batch, inH,
+        inW, outH, outW, in, inOff, out, outOff, min, max, (long) outW * channels * poolH * poolW);
   }
 
   /**

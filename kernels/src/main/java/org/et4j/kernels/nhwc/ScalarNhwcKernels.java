@@ -29,10 +29,11 @@ final class ScalarNhwcKernels implements NhwcKernels {
 
   @Override
   public void depthwise(
-      DepthwiseConv2dNhwc op, int batch, int inH, int inW, int outH, int outW, MemorySegment in,
-      long inOff, MemorySegment out, long outOff, float min, float max) {
-    depthwiseRange(op, 0, op.outChannels, batch, inH, inW, outH, outW, in, inOff, out, outOff,
-        min, max);
+      DepthwiseConv2dNhwc op, int rowFrom, int rowTo, int inH, int inW, int outH, int outW,
+      MemorySegment in, long inOff, MemorySegment out, long outOff, float min, float max) {
+    depthwiseRange(
+        op, 0, op.outChannels, rowFrom, rowTo, inH, inW, outH, outW, in, inOff, out, outOff, min,
+        max);
   }
 
   /**
@@ -40,8 +41,8 @@ final class ScalarNhwcKernels implements NhwcKernels {
    * implementation calls this for multipliers above 1.
    */
   static void depthwiseRange(
-      DepthwiseConv2dNhwc op, int ocFrom, int ocTo, int batch, int inH, int inW, int outH,
-      int outW, MemorySegment in, long inOff, MemorySegment out, long outOff, float min,
+      DepthwiseConv2dNhwc op, int ocFrom, int ocTo, int rowFrom, int rowTo, int inH, int inW,
+      int outH, int outW, MemorySegment in, long inOff, MemorySegment out, long outOff, float min,
       float max) {
     final int c = op.channels;
     final int oc = op.outChannels;
@@ -54,8 +55,9 @@ final class ScalarNhwcKernels implements NhwcKernels {
     final int tileStride = op.tileStride;
     final float[] w = op.packed;
     final long colStep = (long) dw * c;
-    for (int n = 0; n < batch; n++) {
-      for (int oy = 0; oy < outH; oy++) {
+    for (int n = rowFrom / outH; n * outH < rowTo; n++) {
+      int oyTo = Math.min(outH, rowTo - n * outH);
+      for (int oy = Math.max(0, rowFrom - n * outH); oy < oyTo; oy++) {
         int by = oy * op.strideH - op.padTop;
         int ky0 = NhwcChecks.firstTap(by, dh);
         int ky1 = NhwcChecks.endTap(by, dh, inH, kh);
@@ -83,28 +85,30 @@ final class ScalarNhwcKernels implements NhwcKernels {
 
   @Override
   public void maxPool(
-      Pooling2dNhwc op, int batch, int inH, int inW, int outH, int outW, MemorySegment in,
-      long inOff, MemorySegment out, long outOff, float min, float max) {
-    pool(op, true, batch, inH, inW, outH, outW, in, inOff, out, outOff, min, max);
+      Pooling2dNhwc op, int rowFrom, int rowTo, int inH, int inW, int outH, int outW,
+      MemorySegment in, long inOff, MemorySegment out, long outOff, float min, float max) {
+    pool(op, true, rowFrom, rowTo, inH, inW, outH, outW, in, inOff, out, outOff, min, max);
   }
 
   @Override
   public void averagePool(
-      Pooling2dNhwc op, int batch, int inH, int inW, int outH, int outW, MemorySegment in,
-      long inOff, MemorySegment out, long outOff, float min, float max) {
-    pool(op, false, batch, inH, inW, outH, outW, in, inOff, out, outOff, min, max);
+      Pooling2dNhwc op, int rowFrom, int rowTo, int inH, int inW, int outH, int outW,
+      MemorySegment in, long inOff, MemorySegment out, long outOff, float min, float max) {
+    pool(op, false, rowFrom, rowTo, inH, inW, outH, outW, in, inOff, out, outOff, min, max);
   }
 
   /** Max or average pooling: the maximum, or the sum times {@code 1f / count}, of the valid taps. */
   private static void pool(
-      Pooling2dNhwc op, boolean isMax, int batch, int inH, int inW, int outH, int outW,
-      MemorySegment in, long inOff, MemorySegment out, long outOff, float min, float max) {
+      Pooling2dNhwc op, boolean isMax, int rowFrom, int rowTo, int inH, int inW, int outH,
+      int outW, MemorySegment in, long inOff, MemorySegment out, long outOff, float min,
+      float max) {
     final int c = op.channels;
     final int dh = op.dilationH;
     final int dw = op.dilationW;
     final long colStep = (long) dw * c;
-    for (int n = 0; n < batch; n++) {
-      for (int oy = 0; oy < outH; oy++) {
+    for (int n = rowFrom / outH; n * outH < rowTo; n++) {
+      int oyTo = Math.min(outH, rowTo - n * outH);
+      for (int oy = Math.max(0, rowFrom - n * outH); oy < oyTo; oy++) {
         int by = oy * op.strideH - op.padTop;
         int ky0 = NhwcChecks.firstTap(by, dh);
         int ky1 = NhwcChecks.endTap(by, dh, inH, op.poolH);

@@ -50,13 +50,14 @@ final class VectorNhwcKernels implements NhwcKernels {
 
   @Override
   public void depthwise(
-      DepthwiseConv2dNhwc op, int batch, int inH, int inW, int outH, int outW, MemorySegment in,
-      long inOff, MemorySegment out, long outOff, float min, float max) {
+      DepthwiseConv2dNhwc op, int rowFrom, int rowTo, int inH, int inW, int outH, int outW,
+      MemorySegment in, long inOff, MemorySegment out, long outOff, float min, float max) {
     if (op.multiplier != 1 || op.tile != L) {
       // Multipliers above 1 read each input channel for several outputs, which contiguous vector
       // loads do not express; XNNPACK runs them as a grouped IGEMM instead of this kernel.
       ScalarNhwcKernels.depthwiseRange(
-          op, 0, op.outChannels, batch, inH, inW, outH, outW, in, inOff, out, outOff, min, max);
+          op, 0, op.outChannels, rowFrom, rowTo, inH, inW, outH, outW, in, inOff, out, outOff, min,
+          max);
       return;
     }
     final int c = op.channels;
@@ -71,8 +72,9 @@ final class VectorNhwcKernels implements NhwcKernels {
     final int oxFrom = Math.min(outW, Math.ceilDiv(pl, sw));
     final int oxTo = Math.max(
         oxFrom, Math.min(outW, Math.floorDiv(inW - 1 - (kw - 1) * dw + pl, sw) + 1));
-    for (int n = 0; n < batch; n++) {
-      for (int oy = 0; oy < outH; oy++) {
+    for (int n = rowFrom / outH; n * outH < rowTo; n++) {
+      int oyTo = Math.min(outH, rowTo - n * outH);
+      for (int oy = Math.max(0, rowFrom - n * outH); oy < oyTo; oy++) {
         int by = oy * op.strideH - op.padTop;
         int ky0 = NhwcChecks.firstTap(by, dh);
         int ky1 = NhwcChecks.endTap(by, dh, inH, kh);
@@ -319,8 +321,8 @@ final class VectorNhwcKernels implements NhwcKernels {
 
   @Override
   public void maxPool(
-      Pooling2dNhwc op, int batch, int inH, int inW, int outH, int outW, MemorySegment in,
-      long inOff, MemorySegment out, long outOff, float min, float max) {
+      Pooling2dNhwc op, int rowFrom, int rowTo, int inH, int inW, int outH, int outW,
+      MemorySegment in, long inOff, MemorySegment out, long outOff, float min, float max) {
     final int c = op.channels;
     final int sw = op.strideW;
     final int dh = op.dilationH;
@@ -330,8 +332,9 @@ final class VectorNhwcKernels implements NhwcKernels {
     // Output columns whose three taps all lie on the input: bx >= 0 and bx + 2 * dw < inW.
     final int oxFrom = Math.min(outW, Math.ceilDiv(pl, sw));
     final int oxTo = Math.max(oxFrom, Math.min(outW, Math.floorDiv(inW - 1 - 2 * dw + pl, sw) + 1));
-    for (int n = 0; n < batch; n++) {
-      for (int oy = 0; oy < outH; oy++) {
+    for (int n = rowFrom / outH; n * outH < rowTo; n++) {
+      int oyTo = Math.min(outH, rowTo - n * outH);
+      for (int oy = Math.max(0, rowFrom - n * outH); oy < oyTo; oy++) {
         int by = oy * op.strideH - op.padTop;
         int ky0 = NhwcChecks.firstTap(by, dh);
         int ky1 = NhwcChecks.endTap(by, dh, inH, op.poolH);
@@ -458,13 +461,14 @@ final class VectorNhwcKernels implements NhwcKernels {
 
   @Override
   public void averagePool(
-      Pooling2dNhwc op, int batch, int inH, int inW, int outH, int outW, MemorySegment in,
-      long inOff, MemorySegment out, long outOff, float min, float max) {
+      Pooling2dNhwc op, int rowFrom, int rowTo, int inH, int inW, int outH, int outW,
+      MemorySegment in, long inOff, MemorySegment out, long outOff, float min, float max) {
     final int c = op.channels;
     final int full = c - c % L;
     final long rowStep = (long) inW * c;
-    for (int n = 0; n < batch; n++) {
-      for (int oy = 0; oy < outH; oy++) {
+    for (int n = rowFrom / outH; n * outH < rowTo; n++) {
+      int oyTo = Math.min(outH, rowTo - n * outH);
+      for (int oy = Math.max(0, rowFrom - n * outH); oy < oyTo; oy++) {
         int by = oy * op.strideH - op.padTop;
         int ky0 = NhwcChecks.firstTap(by, 1);
         int ky1 = NhwcChecks.endTap(by, 1, inH, op.poolH);

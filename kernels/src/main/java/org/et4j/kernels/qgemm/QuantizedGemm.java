@@ -25,7 +25,8 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Output row {@code i} is written at float index {@code cOffset + i * ldc} of {@code c}.
  * Implementations allocate nothing per call and keep no state: calls on different threads are
- * independent, one call uses one thread.
+ * independent. One call shares its outputs (weight panels, or row tiles) out over {@link
+ * org.et4j.kernels.util.Parallel}'s pool; the results do not depend on the thread count.
  */
 public interface QuantizedGemm {
 

@@ -10,6 +10,7 @@ import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
+import org.et4j.kernels.util.Parallel;
 import org.et4j.kernels.util.VectorSupport;
 
 /**
@@ -76,6 +77,8 @@ final class VectorQuantizedGemm implements QuantizedGemm {
     final float[] tile = new float[NR];
     /** One row's integer sums for one panel, between {@link #chunk1} calls. */
     final int[] sums = new int[NR];
+    /** This thread's reusable call arguments, so that a parallel call allocates nothing. */
+    final MultiplyJob job = new MultiplyJob();
   }
 
   private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
@@ -104,19 +107,83 @@ final class VectorQuantizedGemm implements QuantizedGemm {
       return;
     }
     Workspace ws = WORKSPACE.get();
+    MultiplyJob job = ws.job.inUse ? new MultiplyJob() : ws.job;
+    job.inUse = true;
+    try {
+      job.a = a;
+      job.w = w;
+      job.c = c;
+      job.cOffset = cOffset;
+      job.ldc = ldc;
+      job.min = min;
+      job.max = max;
+      int rowTiles = (m + MR - 1) / MR;
+      // Panels first: they split a one-token product too. Row tiles when the panels are too few.
+      job.byRows = w.panels < 2 * Parallel.threads() && rowTiles > w.panels;
+      long k = Math.max(1, w.k);
+      if (job.byRows) {
+        Parallel.forRange(rowTiles, Parallel.grain((long) MR * NR * w.panels * k, c, null), job);
+      } else {
+        Parallel.forRange(w.panels, Parallel.grain((long) m * NR * k, c, null), job);
+      }
+    } finally {
+      job.a = null;
+      job.w = null;
+      job.c = null;
+      job.inUse = false;
+    }
+  }
+
+  /**
+   * One call's arguments, shared by the threads of its region. Every output's integer sums are
+   * exact and its epilogue is per element, so any split gives the same bits; row splits keep
+   * MR-row tiles whole so that each row runs the kernel it runs on one thread.
+   */
+  private static final class MultiplyJob implements Parallel.RangeTask {
+    boolean inUse;
+    boolean byRows;
+    QuantizedRows a;
+    QuantizedWeights w;
+    MemorySegment c;
+    long cOffset;
+    long ldc;
+    float min;
+    float max;
+
+    @Override
+    public void run(int from, int to) {
+      if (byRows) {
+        compute(this, 0, w.panels, from * MR, Math.min(a.rows(), to * MR));
+      } else {
+        compute(this, from, to, 0, a.rows());
+      }
+    }
+  }
+
+  /** Panels {@code [panelFrom, panelTo)} times rows {@code [rowFrom, rowTo)} of one call. */
+  private static void compute(
+      MultiplyJob job, int panelFrom, int panelTo, int rowFrom, int rowTo) {
+    QuantizedRows a = job.a;
+    QuantizedWeights w = job.w;
+    MemorySegment c = job.c;
+    long cOffset = job.cOffset;
+    long ldc = job.ldc;
+    float min = job.min;
+    float max = job.max;
+    Workspace ws = WORKSPACE.get();
     float[] tile = ws.tile;
-    int fullRows = m - m % MR;
+    int fullRows = rowTo - (rowTo - rowFrom) % MR;
     boolean blockwise = w.type == QuantizedWeights.Type.QB4W;
     // Panel outer, rows inner: a panel (K * NR bytes) stays in L1/L2 while every row tile uses it.
-    for (int panel = 0; panel < w.panels; panel++) {
-      for (int i = 0; i < fullRows; i += MR) {
+    for (int panel = panelFrom; panel < panelTo; panel++) {
+      for (int i = rowFrom; i < fullRows; i += MR) {
         if (blockwise) {
           blockwise4(a, w, i, panel, c, cOffset, ldc, min, max, tile);
         } else {
           perChannel4(a, w, i, panel, c, cOffset, ldc, min, max, tile);
         }
       }
-      for (int i = fullRows; i < m; i++) {
+      for (int i = fullRows; i < rowTo; i++) {
         if (blockwise && INT16_FOR_INT4) {
           blockwise1Int16(a, w, i, panel, c, cOffset, ldc, min, max, tile);
         } else if (blockwise) {
