@@ -17,7 +17,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p>The thread count is {@code -Det4j.threads=N}, by default {@link
  * Runtime#availableProcessors()}; {@code 1} turns the pool off. Workers are started lazily, on the
  * first call that splits. Calls whose work is below a grain ({@link #grain}) run on the caller
- * alone with no synchronisation at all.
+ * alone with no synchronisation at all. Two tuning properties, for benchmarking: {@code
+ * et4j.threads.grain} (multiply-adds per chunk, default 2^17) and {@code et4j.threads.spin}
+ * (nanoseconds a waiting thread spins before it parks, default 50000).
  *
  * <p>Threading contract: one parallel region runs at a time. A call made while the pool is busy
  * (from a task, i.e. a nested call, or from a second caller thread) runs its whole range serially
@@ -57,8 +59,12 @@ public final class Parallel {
    */
   private static final int CHUNKS_PER_THREAD = 4;
 
-  /** How long a worker spins for the next region before it parks (a model's ops follow closely). */
-  private static final long SPIN_NANOS = 50_000;
+  /**
+   * How long a worker spins for the next region, and the caller for the workers' chunks, before
+   * parking: a model's ops follow each other within microseconds, and waking a parked thread
+   * costs tens of them.
+   */
+  private static final long SPIN_NANOS = Math.max(0, Long.getLong("et4j.threads.spin", 50_000));
 
   /** The most chunks one region can have: they are counted in 16 bits of {@link #state}. */
   private static final int MAX_CHUNKS = 0xFFFF;
