@@ -601,8 +601,9 @@ def write_results(path, args, argv, rows, results, facts, vers, loads, sgemm, in
              "`executorch.extension.pybindings.portable_lib._unsafe_reset_threadpool(N)` sets the "
              "thread pool XNNPACK runs on (checked with `_threadpool_get_thread_count()`; "
              "`torch.set_num_threads` does not reach it); the portable kernels run on the calling thread "
-             "whatever N is. Eager: `torch.set_num_threads(N)`. et4j: `-Det4j.threads=N` is passed, "
-             "but et4j executes on one thread today, so its 1- and 2-thread rows measure the same thing.")
+             "whatever N is. Eager: `torch.set_num_threads(N)`. et4j: `-Det4j.threads=N` sizes its "
+             "compute pool (GEMM, convolutions, depthwise, pooling and quantized GEMM split their "
+             "outputs over it; elementwise and other ops stay on the calling thread).")
     L.append(f"- Per model, one Python process holds the ExecuTorch method of each variant and the eager module; "
              f"per model and thread count, one JVM per variant runs `ModelLatency --serve`. "
              f"Then {args.rounds} rounds, each runtime in turn (the order rotates every round). "
