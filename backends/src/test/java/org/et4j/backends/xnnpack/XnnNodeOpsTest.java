@@ -217,6 +217,23 @@ class XnnNodeOpsTest {
     }
   }
 
+  @Test
+  void hardswishIsXnnpacksFusedFormulaAndWithinAnUlpOfPyTorchs() {
+    for (int n : SIZES) {
+      float[] x = random(n, 3L * n, -5f, 5f);
+      x[0] = -3f;
+      float[] got = run(XnnNodeKind.HARDSWISH, b -> Node1x1.createNode1x1(b, 0, 1, 0), null, new long[][] {{n}},
+          new long[][] {{n}}, new float[][] {x}, null)[0];
+      for (int i = 0; i < n; i++) {
+        // XNNPACK's f32-vhswish, written out independently: x * clamp(fma(x, 1/6, 1/2), 0, 1).
+        float r = Math.min(Math.max(Math.fma(x[i], 0x1.555556p-3f, 0.5f), 0f), 1f);
+        assertThat(got[i]).as("hardswish(%s)", x[i]).isEqualTo(r * x[i]);
+        double pytorch = x[i] * Math.min(Math.max(x[i] + 3.0, 0.0), 6.0) / 6.0;
+        assertThat((double) got[i]).isCloseTo(pytorch, org.assertj.core.data.Offset.offset(2.0 * Math.ulp(5f)));
+      }
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(value = XnnNodeKind.class, names = {"ADD", "SUBTRACT", "MULTIPLY", "DIV", "MINIMUM", "MAXIMUM", "PRELU"})
   void binaryNodesBroadcastFromTheTrailingDim(XnnNodeKind kind) {

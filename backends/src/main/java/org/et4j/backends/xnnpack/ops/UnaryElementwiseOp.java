@@ -84,6 +84,10 @@ final class UnaryElementwiseOp extends XnnOp {
           pointwise.clamp(x, min, max, y, n);
           return;
         }
+        case HARDSWISH -> {
+          pointwise.hardswish(x, y, n);
+          return;
+        }
         default -> {}
       }
     }
@@ -111,7 +115,13 @@ final class UnaryElementwiseOp extends XnnOp {
       case LOG -> (float) Math.log(v);
       case SIN -> (float) Math.sin(v);
       case COS -> (float) Math.cos(v);
-      case HARDSWISH -> v * Math.min(Math.max(v + 3f, 0f), 6f) / 6f;
+      case HARDSWISH -> {
+        // XNNPACK's f32-vhswish, as FloatPointwise.hardswish computes the float32 case.
+        float r = Math.fma(v, 0x1.555556p-3f, 0.5f);
+        r = r > 0f ? r : 0f;
+        r = r < 1f ? r : 1f;
+        yield r * v;
+      }
       case LEAKY_RELU -> v < 0 ? v * param : v;
       case ELU -> v < 0 ? (float) (param * Math.expm1(v)) : v;
       case COPY -> v;

@@ -87,6 +87,13 @@ public interface FloatPointwise {
   /** {@code out = min(max(a, lo), hi)} with NaN inputs passing through; lo and hi are not NaN. */
   void clamp(MemorySegment a, float lo, float hi, MemorySegment out, long n);
 
+  /**
+   * Hardswish as XNNPACK's {@code f32-vhswish} kernels compute it: {@code x * min(max(fma(x, 1/6,
+   * 0.5), 0), 1)}, with 1/6 rounded to float ({@code 0x1.555556p-3}) and one fused multiply-add,
+   * so that the XNNPACK delegate's Hardswish nodes give XNNPACK's bits.
+   */
+  void hardswish(MemorySegment a, MemorySegment out, long n);
+
   /** {@code out = cond ? a : b} with a bool (one byte per element) condition. */
   void where(MemorySegment cond, MemorySegment a, MemorySegment b, MemorySegment out, long n);
 

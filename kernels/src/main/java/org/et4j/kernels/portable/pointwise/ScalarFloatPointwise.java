@@ -213,6 +213,24 @@ final class ScalarFloatPointwise implements FloatPointwise {
     where(cond, a, b, out, 0, n);
   }
 
+  /** 1/6 as XNNPACK's hardswish kernels round it. */
+  static final float SIXTH = 0x1.555556p-3f;
+
+  @Override
+  public void hardswish(MemorySegment a, MemorySegment out, long n) {
+    hardswish(a, out, 0, n);
+  }
+
+  static void hardswish(MemorySegment a, MemorySegment out, long from, long to) {
+    for (long i = from; i < to; i++) {
+      float x = a.getAtIndex(F32, i);
+      float r = Math.fma(x, SIXTH, 0.5f);
+      r = r > 0f ? r : 0f; // x86 maxps: a NaN gives the second operand
+      r = r < 1f ? r : 1f;
+      out.setAtIndex(F32, i, r * x);
+    }
+  }
+
   static void where(
       MemorySegment cond, MemorySegment a, MemorySegment b, MemorySegment out, long from, long to) {
     for (long i = from; i < to; i++) {

@@ -226,6 +226,22 @@ final class VectorFloatPointwise implements FloatPointwise {
   }
 
   @Override
+  public void hardswish(MemorySegment a, MemorySegment out, long n) {
+    long end = bound(n);
+    float sixth = ScalarFloatPointwise.SIXTH;
+    for (long i = 0, o = 0; i < end; i += STEP, o += VBYTES) {
+      FloatVector x = FloatVector.fromMemorySegment(F, a, o, LE);
+      FloatVector r = x.fma(sixth, 0.5f);
+      // Compare-and-blend, not max/min: a NaN lane becomes 0 as with x86 maxps, then NaN * 0...
+      // gives NaN again through the final multiply by x, as in the scalar twin.
+      r = r.blend(0f, r.compare(VectorOperators.GT, 0f).not());
+      r = r.blend(1f, r.compare(VectorOperators.LT, 1f).not());
+      r.mul(x).intoMemorySegment(out, o, LE);
+    }
+    ScalarFloatPointwise.hardswish(a, out, end, n);
+  }
+
+  @Override
   public void clamp(MemorySegment a, float lo, float hi, MemorySegment out, long n) {
     long end = bound(n);
     for (long i = 0, o = 0; i < end; i += STEP, o += VBYTES) {
