@@ -307,10 +307,7 @@ final class MethodLoader {
           ErrorCode.NOT_FOUND,
           "method '" + method + "' delegate " + index + ": backend " + info.backendId() + " is not available");
     }
-    MemorySegment processed =
-        info.location().equals("inline")
-            ? file.inlineDelegateData(info.dataIndex(), "delegate " + index)
-            : file.segment((int) info.dataIndex());
+    MemorySegment processed = payload(file, info);
     List<CompileSpec> specs = new ArrayList<>();
     var cs = new org.et4j.schema.program.CompileSpec();
     for (int k = 0; k < bd.compileSpecsLength(); k++) {
@@ -339,6 +336,13 @@ final class MethodLoader {
           ErrorCode.DELEGATE_INVALID_HANDLE, "backend " + info.backendId() + " returned no handle for delegate " + index);
     }
     return h;
+  }
+
+  /** A delegate's processed bytes: inline in the flatbuffer or a data segment, as its reference says. */
+  static MemorySegment payload(PteFile file, DelegateInfo info) {
+    return info.location().equals("inline")
+        ? file.inlineDelegateData(info.dataIndex(), "delegate " + info.index())
+        : file.segment((int) info.dataIndex());
   }
 
   private static Method.Step bindInstruction(

@@ -204,21 +204,14 @@ public final class Program implements AutoCloseable {
   public List<org.et4j.runtime.delegate.DelegateContents> delegateContents(String method, BackendRegistry backends) {
     checkOpen();
     Objects.requireNonNull(backends, "backends");
-    int p = planIndexOf(method);
-    var plan = file.root().executionPlan(p);
     List<org.et4j.runtime.delegate.DelegateContents> out = new ArrayList<>();
-    var bd = new org.et4j.schema.program.BackendDelegate();
     for (DelegateInfo d : methodMeta(method).delegates()) {
-      plan.delegates(bd, d.index());
       var backend = backends.lookup(d.backendId());
       if (backend == null) {
         out.add(null);
         continue;
       }
-      java.lang.foreign.MemorySegment payload = d.location().equals("inline")
-          ? file.inlineDelegateData(d.dataIndex(), "delegate " + d.index())
-          : file.segment((int) d.dataIndex());
-      out.add(backend.describe(payload.asReadOnly(), namedData));
+      out.add(backend.describe(MethodLoader.payload(file, d).asReadOnly(), namedData));
     }
     return out;
   }

@@ -95,8 +95,8 @@ public final class XnnGraph {
 
   /** Decodes {@code payload} (the delegate's processed bytes). */
   static XnnGraph decode(MemorySegment payload, NamedDataMap namedData, String where) {
-    XNNGraph g = verified(payload, where);
     XnnHeader header = XnnHeader.parse(payload, where);
+    XNNGraph g = verified(payload, header, where);
     MemorySegment constantRegion = header.legacy()
         ? null
         : payload.asSlice(header.constantDataOffset(), header.constantDataSize());
@@ -105,7 +105,7 @@ public final class XnnGraph {
 
   /** The node kinds and value datatypes of a payload, counted in first-use order, without resolving constants. */
   static void count(MemorySegment payload, String where, Map<String, Integer> nodeKinds, Map<String, Integer> datatypes) {
-    XNNGraph g = verified(payload, where);
+    XNNGraph g = verified(payload, XnnHeader.parse(payload, where), where);
     XNode xn = new XNode();
     for (int i = 0; i < g.xnodesLength(); i++) {
       g.xnodes(xn, i);
@@ -126,8 +126,7 @@ public final class XnnGraph {
     }
   }
 
-  private static XNNGraph verified(MemorySegment payload, String where) {
-    XnnHeader header = XnnHeader.parse(payload, where);
+  private static XNNGraph verified(MemorySegment payload, XnnHeader header, String where) {
     if (header.flatbufferSize() > Integer.MAX_VALUE) {
       throw invalid(where + ": XNNPACK flatbuffer of " + header.flatbufferSize() + " bytes is too large");
     }

@@ -28,7 +28,7 @@ final class ConvertOp extends XnnOp {
       if (!fin) {
         throw unsupported(in.describe() + " -> qdint8: only floating values are quantized dynamically");
       }
-      dynamic = new DynamicQuantizer(in, out, ((XnnQuant.PerToken) out.quant()).numNonbatchDims());
+      dynamic = new DynamicQuantizer(in, out, ((XnnQuant.PerToken) out.quant()).numNonbatchDims(), where);
     } else {
       dynamic = null;
       boolean staticQ = isStatic(out.type) && fin || isStatic(in.type) && fout;
@@ -42,26 +42,14 @@ final class ConvertOp extends XnnOp {
     return t == XnnDatatype.QINT8;
   }
 
-  private java.lang.foreign.MemorySegment widened;
-
-  /** The input as float32 (fp16/bf16 inputs widened into scratch first). */
-  private java.lang.foreign.MemorySegment widenedInput() {
-    if (in.type == XnnDatatype.FP32) {
-      return in.data;
-    }
-    long n = in.numel();
-    if (widened == null || widened.byteSize() < 4 * n) {
-      widened = java.lang.foreign.Arena.ofAuto().allocate(Math.max(4, 4 * n), 64);
-    }
-    for (long i = 0; i < n; i++) {
-      widened.setAtIndex(Floats.F32, i, Floats.get(in.type, in.data, i));
-    }
-    return widened;
-  }
+  private final Float32Scratch widened = new Float32Scratch(where);
 
   @Override
   public void reshape() {
     out.setDims(in.dims);
+    if (dynamic == null && Floats.isFloating(in.type) && !Floats.isFloating(out.type)) {
+      widened.reserve(in);
+    }
     if (dynamic != null) {
       dynamic.reshape();
     }
@@ -80,7 +68,7 @@ final class ConvertOp extends XnnOp {
       }
     } else if (Floats.isFloating(in.type)) {
       XnnQuant.PerTensor q = (XnnQuant.PerTensor) out.quant();
-      org.et4j.kernels.qgemm.StaticQuantizedConvert.quantize(widenedInput(), 0, out.data, 0, n, q.scale(), q.zeroPoint());
+      org.et4j.kernels.qgemm.StaticQuantizedConvert.quantize(widened.widen(in), 0, out.data, 0, n, q.scale(), q.zeroPoint());
     } else {
       XnnQuant.PerTensor q = (XnnQuant.PerTensor) in.quant();
       if (out.type == XnnDatatype.FP32) {

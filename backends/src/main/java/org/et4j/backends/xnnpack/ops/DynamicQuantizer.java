@@ -13,10 +13,10 @@ final class DynamicQuantizer {
   private final XTensor in;
   private final XTensor out;
   private final int nonBatchDims;
-  private java.lang.foreign.MemorySegment widened;
-  private final java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofAuto();
+  private final Float32Scratch widened;
 
-  DynamicQuantizer(XTensor in, XTensor out, int nonBatchDims) {
+  DynamicQuantizer(XTensor in, XTensor out, int nonBatchDims, String where) {
+    this.widened = new Float32Scratch(where);
     this.in = in;
     this.out = out;
     this.nonBatchDims = Math.min(nonBatchDims, in.rank());
@@ -38,25 +38,16 @@ final class DynamicQuantizer {
       out.zeroPoints = new int[(int) rows];
       out.scales = new float[(int) rows];
     }
-    if (in.type != XnnDatatype.FP32 && (widened == null || widened.byteSize() < 4 * n)) {
-      widened = arena.allocate(Math.max(4, 4 * n), 64);
-    }
+    widened.reserve(in);
   }
 
   void run() {
-    long n = in.numel();
     int rows = (int) in.rows(nonBatchDims);
     int k = (int) out.quantizedRowLength;
     if (rows == 0 || k == 0) {
       return;
     }
-    java.lang.foreign.MemorySegment src = in.data;
-    if (in.type != XnnDatatype.FP32) {
-      for (long i = 0; i < n; i++) {
-        widened.setAtIndex(Floats.F32, i, Floats.get(in.type, in.data, i));
-      }
-      src = widened;
-    }
+    java.lang.foreign.MemorySegment src = widened.widen(in);
     DynamicQuantization.quantizeRows(rows, k, src, 0, k, out.quantizedValues, 0, k, out.zeroPoints, out.scales);
   }
 }

@@ -37,13 +37,15 @@ final class FullyConnectedOp extends XnnOp {
   private final Arena arena = Arena.ofAuto();
   private final Sgemm gemm = Sgemm.get();
   private final FloatPointwise pointwise = FloatPointwise.instance();
-  private MemorySegment inScratch;
-  private MemorySegment outScratch;
+  private final Float32Scratch inScratch;
+  private final Float32Scratch outScratch;
   private long rows;
 
   FullyConnectedOp(XnnGraph.Node node, String where, XTensor in, XTensor filter, XTensor biasValue, XTensor out, int flags) {
     super(node, where, biasValue != null && !biasValue.isConstant() ? new XTensor[] {in, filter, biasValue}
         : new XTensor[] {in, filter}, new XTensor[] {out});
+    this.inScratch = new Float32Scratch(this.where);
+    this.outScratch = new Float32Scratch(this.where);
     this.in = in;
     this.filter = filter;
     this.out = out;
@@ -113,40 +115,15 @@ final class FullyConnectedOp extends XnnOp {
     if (rows > Integer.MAX_VALUE) {
       throw badShape("input " + in.describe() + " has too many rows");
     }
-    if (in.type != XnnDatatype.FP32 && (inScratch == null || inScratch.byteSize() < in.numel() * 4)) {
-      inScratch = arena.allocate(scratchBytes(in), 64);
-    }
-    if (out.type != XnnDatatype.FP32 && (outScratch == null || outScratch.byteSize() < out.numel() * 4)) {
-      outScratch = arena.allocate(scratchBytes(out), 64);
-    }
-  }
-
-  /**
-   * float32 scratch for an fp16/bf16 value, within the delegate's memory limit: the dims come
-   * from the payload (or a caller's input), so they may ask for more than any arena would grant.
-   */
-  private long scratchBytes(XTensor t) {
-    long bytes = Math.max(4, t.numel() * 4);
-    if (bytes > XnnGraph.maxPlannedBytes()) {
-      throw new org.et4j.runtime.ExecuTorchException(org.et4j.runtime.ErrorCode.MEMORY_ALLOCATION_FAILED, where
-          + ": float32 scratch for " + t.describe() + " needs " + bytes + " bytes, more than the limit of "
-          + XnnGraph.maxPlannedBytes() + " (set -Det4j.maxPlannedMemory to raise it)");
-    }
-    return bytes;
+    inScratch.reserve(in);
+    outScratch.reserve(out);
   }
 
   @Override
   public void run() {
     int m = (int) rows;
-    MemorySegment a = in.data;
-    if (in.type != XnnDatatype.FP32) {
-      long count = in.numel();
-      for (long i = 0; i < count; i++) {
-        inScratch.setAtIndex(Floats.F32, i, Floats.get(in.type, a, i));
-      }
-      a = inScratch;
-    }
-    MemorySegment c = out.type == XnnDatatype.FP32 ? out.data : outScratch;
+    MemorySegment a = inScratch.widen(in);
+    MemorySegment c = out.type == XnnDatatype.FP32 ? out.data : outScratch.room();
     long total = (long) m * n;
     if (packed != null) {
       gemm.multiplyPacked(m, a, 0, k, packed, c, 0, n, min, max);
