@@ -80,6 +80,9 @@ final class FullyConnectedOp extends XnnOp {
       }
     }
     // Constants widened to float32 once (a view of the file when already float32).
+    if (!filter.isConstant() && filter.type != XnnDatatype.FP32) {
+      throw unsupported("a non-constant " + filter.type + " filter is not supported");
+    }
     this.weights = filter.isConstant() ? widen(filter) : null;
     this.bias = biasValue != null && biasValue.isConstant() ? widen(biasValue) : null;
     this.dynamicBias = biasValue != null && !biasValue.isConstant() ? biasValue : null;
@@ -128,7 +131,7 @@ final class FullyConnectedOp extends XnnOp {
     if (packed != null) {
       gemm.multiplyPacked(m, a, 0, k, packed, c, 0, n, min, max);
     } else {
-      MemorySegment w = weights != null ? weights : filter.type == XnnDatatype.FP32 ? filter.data : widenNow(filter);
+      MemorySegment w = weights != null ? weights : filter.data;
       MemorySegment bv = bias != null ? bias : dynamicBias != null ? dynamicBias.data : null;
       gemm.multiply(m, n, k, 1f, a, 0, k, false, w, 0, transposed ? n : k, !transposed,
           bv == null ? 0f : 1f, bv, 0, 0, 1, c, 0, n);
@@ -141,9 +144,5 @@ final class FullyConnectedOp extends XnnOp {
         Floats.set(out.type, out.data, i, c.getAtIndex(Floats.F32, i));
       }
     }
-  }
-
-  private MemorySegment widenNow(XTensor t) {
-    throw unsupported("a non-constant " + t.type + " filter is not supported");
   }
 }
