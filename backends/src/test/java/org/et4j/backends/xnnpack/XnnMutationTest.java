@@ -113,7 +113,12 @@ class XnnMutationTest {
     Mutant m = Mutant.of(target, Long.parseLong(parts[1]));
     System.out.println("replaying " + target + ": " + m.description());
     System.setProperty("et4j.hostile.verbose", "true");
-    System.out.println(target.exercise(m.bytes()));
+    // Three times, with the CPU time of each, so that a slow case can be told from a cold JIT.
+    for (int i = 0; i < 3; i++) {
+      long t0 = Runner.cpuTime();
+      XnnPayloadHarness.Outcome outcome = target.exercise(m.bytes());
+      System.out.printf("%s in %.1f ms CPU%n", outcome, (Runner.cpuTime() - t0) / 1e6);
+    }
   }
 
   record Case(String description, java.util.function.Supplier<XnnPayloadHarness.Outcome> work) {}
@@ -146,6 +151,18 @@ class XnnMutationTest {
             }
           }
           long took = cpuTime() - cpu;
+          // A case over the limit runs twice more and keeps its fastest time: on a two-vCPU machine
+          // whose other hyperthread is busy, one case's CPU time can double; a really slow case
+          // stays slow every time.
+          for (int retry = 0; retry < 2 && took > MAX_CASE_NANOS; retry++) {
+            long again = cpuTime();
+            try {
+              c.work().get();
+            } catch (Throwable ignored) {
+              // its outcome was recorded the first time
+            }
+            took = Math.min(took, cpuTime() - again);
+          }
           if (took > maxCaseNanos) {
             maxCaseNanos = took;
             slowest = c.description();
@@ -210,7 +227,7 @@ class XnnMutationTest {
     }
 
     /** CPU time of this thread; through reflection because the test classes may be compiled into a module that does not read java.management. */
-    private static long cpuTime() {
+    static long cpuTime() {
       try {
         Class<?> f = Class.forName("java.lang.management.ManagementFactory");
         Object bean = f.getMethod("getThreadMXBean").invoke(null);
