@@ -461,7 +461,9 @@ def sgemm_jmh(java, sizes):
     with tempfile.TemporaryDirectory() as tmp:
         rff = os.path.join(tmp, "gemm.json")
         # Anchored: a bare 'GemmBenchmark.vector$' also matches PackedGemmBenchmark.vector.
-        cmd = [java, "-jar", JAR, r"^org\.et4j\.benchmarks\.GemmBenchmark\.vector$", "-p", "size=" + ",".join(map(str, sizes)),
+        # One compute thread, as numpy's OpenBLAS is limited to: et4j's pool would otherwise take
+        # every processor. JMH's forks inherit the host JVM's -D flags.
+        cmd = [java, "-Det4j.threads=1", "-jar", JAR, r"^org\.et4j\.benchmarks\.GemmBenchmark\.vector$", "-p", "size=" + ",".join(map(str, sizes)),
                "-f", "1", "-wi", "3", "-i", "5", "-rf", "json", "-rff", rff]
         # JMH takes a machine-wide lock (/tmp/jmh.lock): another engineer's benchmark may hold
         # it. Wait for it a while; then run anyway and say so, rather than lose the measurement.
