@@ -573,6 +573,74 @@ def git_head():
     return p.stdout.strip()[:100] + (" (with uncommitted changes)" if dirty else "")
 
 
+# The speed issue's targets, each judged from this run's own numbers.
+TARGET_MODELS = ["mobilenet_v2", "resnet18", "minilm", "lstm", "attention"]
+SMALL_MODELS = ["mlp", "lstm", "attention"]
+SPEEDUP_MODELS = ["mobilenet_v2", "resnet18"]
+
+
+def _ms(cell):
+    return None if not cell or cell.get("error") else cell["median_ms"]
+
+
+def target_lines(rows, sgemm, args):
+    """Rows of (target, measured, verdict) for the issue's targets that this run measures."""
+    by = {(m, v, t): (et, j) for m, v, t, et, j, e in rows}
+    out = []
+
+    def verdict(ok):
+        return "met" if ok else "**missed**"
+
+    if sgemm and sgemm.get("jmh"):
+        for n in args.sgemm_sizes:
+            j = sgemm["jmh"].get(str(n))
+            refs = [x["median"] for x in (sgemm["before"].get(str(n)), sgemm["after"].get(str(n))) if x]
+            if j and refs:
+                r = j["median"] / statistics.median(refs)
+                out.append((f"sgemm n={n}, one thread, >= 0.85 of OpenBLAS", f"{r:.2f}", verdict(r >= 0.85)))
+    for t in args.threads:
+        for m in TARGET_MODELS:
+            et, j = by.get((m, "xnnpack", t), (None, None))
+            if _ms(et) and _ms(j):
+                r = _ms(j) / _ms(et)
+                out.append((f"{m} xnnpack file, {t} thread(s): et4j <= 1.0x ExecuTorch+XNNPACK", f"{r:.2f}",
+                            verdict(r <= 1.0)))
+            _, jp = by.get((m, "portable", t), (None, None))
+            if _ms(et) and _ms(jp):
+                r = _ms(jp) / _ms(et)
+                out.append((f"{m} portable file, {t} thread(s): et4j <= 1.5x ExecuTorch+XNNPACK", f"{r:.2f}",
+                            verdict(r <= 1.5)))
+    if 1 in args.threads and 2 in args.threads:
+        for m in SPEEDUP_MODELS:
+            for v in ("xnnpack", "portable"):
+                _, j1 = by.get((m, v, 1), (None, None))
+                _, j2 = by.get((m, v, 2), (None, None))
+                et1, _ = by.get((m, v, 1), (None, None))
+                et2, _ = by.get((m, v, 2), (None, None))
+                if _ms(j1) and _ms(j2):
+                    s = _ms(j1) / _ms(j2)
+                    peer = (f" (ExecuTorch {_ms(et1) / _ms(et2):.2f}x)" if v == "xnnpack" and _ms(et1) and _ms(et2)
+                            else "")
+                    out.append((f"{m} {v} file: et4j 2-thread speed-up >= 1.7x", f"{s:.2f}x{peer}",
+                                verdict(s >= 1.7)))
+    for t in args.threads:
+        for m in SMALL_MODELS:
+            for v in ("portable", "xnnpack"):
+                et, j = by.get((m, v, t), (None, None))
+                if _ms(et) and _ms(j):
+                    out.append((f"{m} {v} file, {t} thread(s): per call from Java <= Python runtime per call",
+                                f"{_ms(j):.3f} vs {_ms(et):.3f} ms", verdict(_ms(j) <= _ms(et))))
+    for t in args.threads[:1]:
+        et, j = by.get(("mobilenet_v2", "xnnpack", t), (None, None))
+        if et and j and not et.get("error") and not j.get("error") and et.get("load_ms") is not None \
+                and j.get("load_ms") is not None:
+            a = et["load_ms"] + et["first_ms"]
+            b = j["load_ms"] + j["first_ms"]
+            out.append(("mobilenet_v2 xnnpack, load + first execute (in an already started JVM): <= 3x ExecuTorch",
+                        f"{b:.0f} vs {a:.0f} ms = {b / a:.1f}x", verdict(b <= 3 * a)))
+    return out
+
+
 def write_results(path, args, argv, rows, results, facts, vers, loads, sgemm, infos, started, elapsed):
     L = []
     L.append("# et4j against ExecuTorch and PyTorch eager, same .pte files")
@@ -617,6 +685,18 @@ def write_results(path, args, argv, rows, results, facts, vers, loads, sgemm, in
              "`execute()` (the same work: copy the inputs in, run); eager `module(*inputs)` under "
              "`torch.inference_mode()`. Eager does not depend on the variant: one measurement, shown on both rows.")
     L.append("")
+    targets = target_lines(rows, sgemm, args)
+    if targets:
+        L.append("## Targets of the speed issue, judged from this run")
+        L.append("")
+        L.append("Ratios are et4j over its peer in this run; a missed target's gap, its profile and what would "
+                 "close it are in `benchmarks/GAPS.md`.")
+        L.append("")
+        L.append("| target | measured | verdict |")
+        L.append("|---|---|---|")
+        for name, measured, v in targets:
+            L.append(f"| {name} | {measured} | {v} |")
+        L.append("")
     L.append("## Latency")
     L.append("")
     L.append("| model | variant | threads | ExecuTorch ms | et4j ms | eager ms | et4j/ExecuTorch |")
