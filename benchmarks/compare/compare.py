@@ -411,6 +411,10 @@ def measure_model(args, model, model_dir, infos):
 # ------------------------------------------------------------------------------------------
 
 
+SKINNY_M = [1, 8, 32]
+SKINNY_N = 1024
+
+
 def sgemm_numpy_main(sizes, seconds):
     """Child process: GFLOPS of numpy.matmul on float32 squares, one BLAS thread."""
     import numpy as np
@@ -438,6 +442,24 @@ def sgemm_numpy_main(sizes, seconds):
                 if rep >= 0:
                     windows.append(gf)
             out[str(n)] = {"median": statistics.median(windows), "min": min(windows), "max": max(windows)}
+        # The skinny shapes of a linear layer: M rows of activations times a transposed
+        # SKINNY_N x SKINNY_N weight, as torch.nn.Linear computes it.
+        n = SKINNY_N
+        w = rng.standard_normal((n, n), dtype=np.float32)
+        for m in SKINNY_M:
+            a = rng.standard_normal((m, n), dtype=np.float32)
+            c = np.empty((m, n), dtype=np.float32)
+            windows = []
+            for rep in range(-2, 7):
+                calls = 0
+                t0 = time.perf_counter()
+                while time.perf_counter() - t0 < seconds:
+                    np.matmul(a, w.T, out=c)
+                    calls += 1
+                gf = 2.0 * m * n * n * calls / (time.perf_counter() - t0) / 1e9
+                if rep >= 0:
+                    windows.append(gf)
+            out[f"m{m}"] = {"median": statistics.median(windows), "min": min(windows), "max": max(windows)}
     print(json.dumps(out))
     return 0
 
@@ -465,6 +487,12 @@ def sgemm_jmh(java, sizes):
         # every processor. JMH's forks inherit the host JVM's -D flags.
         cmd = [java, "-Det4j.threads=1", "-jar", JAR, r"^org\.et4j\.benchmarks\.GemmBenchmark\.vector$", "-p", "size=" + ",".join(map(str, sizes)),
                "-f", "1", "-wi", "3", "-i", "5", "-rf", "json", "-rff", rff]
+        # The linear layers' path (weights packed once at load, as the runtime does), at the skinny
+        # shapes; a second JMH run, since its parameters differ.
+        skinny_rff = os.path.join(tmp, "skinny.json")
+        skinny_cmd = [java, "-Det4j.threads=1", "-jar", JAR, r"^org\.et4j\.benchmarks\.PackedGemmBenchmark\.packed$",
+                      "-p", "m=" + ",".join(map(str, SKINNY_M)), "-p", f"size={SKINNY_N}",
+                      "-f", "1", "-wi", "3", "-i", "5", "-rf", "json", "-rff", skinny_rff]
         # JMH takes a machine-wide lock (/tmp/jmh.lock): another engineer's benchmark may hold
         # it. Wait for it a while; then run anyway and say so, rather than lose the measurement.
         for attempt in range(4):
@@ -484,6 +512,17 @@ def sgemm_jmh(java, sizes):
                 continue
             raw = [x for fork in g["rawData"] for x in fork]
             out[r["params"]["size"]] = {"median": statistics.median(raw), "min": min(raw), "max": max(raw)}
+        p = subprocess.run(skinny_cmd[:1] + (["-Djmh.ignoreLock=true"] if "-Djmh.ignoreLock=true" in cmd else [])
+                           + skinny_cmd[1:], capture_output=True, text=True)
+        out["skinny_command"] = skinny_cmd
+        if p.returncode == 0 and os.path.exists(skinny_rff):
+            for r in json.load(open(skinny_rff)):
+                g = r.get("secondaryMetrics", {}).get("gflops")
+                if g and r["benchmark"].endswith(".PackedGemmBenchmark.packed"):
+                    raw = [x for fork in g["rawData"] for x in fork]
+                    out["m" + r["params"]["m"]] = {"median": statistics.median(raw), "min": min(raw), "max": max(raw)}
+        else:
+            out["skinny_error"] = (p.stderr or p.stdout).strip()[-400:]
         return out
 
 
@@ -598,6 +637,13 @@ def target_lines(rows, sgemm, args):
             if j and refs:
                 r = j["median"] / statistics.median(refs)
                 out.append((f"sgemm n={n}, one thread, >= 0.85 of OpenBLAS", f"{r:.2f}", verdict(r >= 0.85)))
+        for m in SKINNY_M:
+            j = sgemm["jmh"].get(f"m{m}")
+            refs = [x["median"] for x in (sgemm["before"].get(f"m{m}"), sgemm["after"].get(f"m{m}")) if x]
+            if j and refs:
+                r = j["median"] / statistics.median(refs)
+                out.append((f"linear M={m} x {SKINNY_N}x{SKINNY_N} (transposed weights), one thread, >= 0.7 of OpenBLAS",
+                            f"{r:.2f}", verdict(r >= 0.7)))
     for t in args.threads:
         for m in TARGET_MODELS:
             et, j = by.get((m, "xnnpack", t), (None, None))
@@ -756,6 +802,17 @@ def write_results(path, args, argv, rows, results, facts, vers, loads, sgemm, in
                 x = sgemm["env"].get(str(n))
                 extra = f" | {x['median']:.1f}" if x else " | -"
             L.append(f"| {n} | {cells[0]} | {cells[1]} | {cells[2]} | {r}{extra} |")
+        for m in SKINNY_M:
+            b = sgemm["before"].get(f"m{m}")
+            a = sgemm["after"].get(f"m{m}")
+            j = sgemm["jmh"].get(f"m{m}")
+            if not (b or a or j):
+                continue
+            cells = [f"{x['median']:.1f} ({x['min']:.0f}-{x['max']:.0f})" if x else "-" for x in (b, j, a)]
+            ref = statistics.median([x["median"] for x in (b, a) if x]) if (a or b) else None
+            r = f"{j['median'] / ref:.2f}" if j and ref else "-"
+            L.append(f"| linear {m} x {SKINNY_N} x {SKINNY_N}, W^T (et4j: `PackedGemmBenchmark.packed`, packed once) "
+                     f"| {cells[0]} | {cells[1]} | {cells[2]} | {r}{' | -' if env_note else ''} |")
         L.append("")
         for label in ("before", "env"):
             tp = sgemm.get(label, {}).get("threadpool")
@@ -767,6 +824,8 @@ def write_results(path, args, argv, rows, results, facts, vers, loads, sgemm, in
         for label in ("before", "after", "env", "jmh"):
             if sgemm.get(label, {}).get("error"):
                 L.append(f"- {label}: error {sgemm[label]['error']}")
+        if sgemm["jmh"].get("skinny_error"):
+            L.append(f"- linear shapes, JMH: error {sgemm['jmh']['skinny_error']}")
         if sgemm["jmh"].get("command"):
             cmd = sgemm["jmh"]["command"]
             jar = cmd.index("-jar") + 1
@@ -866,6 +925,11 @@ def main(argv):
             vals = {k: sgemm[k].get(str(n), {}).get("median") for k in ("before", "jmh", "after")}
             show = {k: f"{v:.1f}" if v else "-" for k, v in vals.items()}
             print(f"sgemm n={n}: OpenBLAS {show['before']} / {show['after']} GFLOPS, et4j JMH {show['jmh']} GFLOPS")
+        for m in SKINNY_M:
+            vals = {k: sgemm[k].get(f"m{m}", {}).get("median") for k in ("before", "jmh", "after")}
+            show = {k: f"{v:.1f}" if v else "-" for k, v in vals.items()}
+            print(f"linear m={m} n=k={SKINNY_N}: OpenBLAS {show['before']} / {show['after']} GFLOPS, "
+                  f"et4j packed {show['jmh']} GFLOPS")
     dump(sgemm)
     if not args.no_results:
         write_results(args.results, args, argv, rows, results, facts, vers, loads, sgemm, infos,
