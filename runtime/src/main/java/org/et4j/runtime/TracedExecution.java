@@ -240,15 +240,17 @@ final class TracedExecution {
     }
 
     /**
-     * ExecuTorch's emitter appends a return slot to every kernel call: the out argument itself, or
-     * a tensor list of the out arguments when there are several; the generated wrappers log those.
+     * ExecuTorch's emitter appends a return slot to every kernel call: the out argument itself
+     * (a tensor, or a tensor list for an op whose one out is a list), or, for an op with several
+     * out arguments, a new tensor list of them; the generated wrappers log each out argument.
      */
     private static List<Value> kernelOutputs(Value[] args) {
       if (args.length == 0) {
         return List.of();
       }
       Value ret = args[args.length - 1];
-      if (ret.tag() == Value.Tag.TENSOR_LIST) {
+      boolean repeatsLastArgument = args.length > 1 && args[args.length - 2] == ret;
+      if (ret.tag() == Value.Tag.TENSOR_LIST && !repeatsLastArgument) {
         return List.of(ret.tensorListSlots());
       }
       return List.of(ret);

@@ -4,6 +4,8 @@ import java.util.HashMap;
 import java.util.Map;
 import org.et4j.backends.xnnpack.ops.XTensor;
 import org.et4j.backends.xnnpack.ops.XnnOp;
+import org.et4j.schema.xnnpack.NodeConv;
+import org.et4j.schema.xnnpack.XNNFullyConnected;
 
 /**
  * The names ExecuTorch's XNNPACK profiler gives its events ({@code XNNProfiler::submit_trace}):
@@ -18,11 +20,11 @@ import org.et4j.backends.xnnpack.ops.XnnOp;
 final class XnnProfileNames {
   private XnnProfileNames() {}
 
-  static String[] of(XnnOp[] ops) {
+  static String[] of(XnnOp[] ops, XnnGraph graph) {
     String[] names = new String[ops.length];
     Map<String, Integer> counts = new HashMap<>();
     for (int i = 0; i < ops.length; i++) {
-      String base = operatorName(ops[i]);
+      String base = operatorName(ops[i], graph);
       names[i] = base + " #" + counts.merge(base, 1, Integer::sum);
     }
     return names;
@@ -41,12 +43,23 @@ final class XnnProfileNames {
     };
   }
 
-  static String operatorName(XnnOp op) {
+  /** The datatype of the node's filter (weights are packed at init, so they are not among the op's inputs). */
+  private static XnnDatatype filterType(XnnOp op, XnnGraph graph) {
+    long id = switch (op.node().table()) {
+      case XNNFullyConnected fc -> fc.filterId();
+      case NodeConv conv -> conv.filterId();
+      default -> XnnValue.INVALID_ID;
+    };
+    XnnValue v = graph.byId.get(id);
+    return v == null ? XnnDatatype.FP32 : v.datatype();
+  }
+
+  static String operatorName(XnnOp op, XnnGraph graph) {
     XTensor in = op.inputs().length > 0 ? op.inputs()[0] : op.outputs()[0];
     XnnDatatype t = in.type;
     return switch (op.node().kind()) {
       case FULLY_CONNECTED -> {
-        XnnDatatype w = op.inputs()[1].type;
+        XnnDatatype w = filterType(op, graph);
         yield switch (t) {
           // seen: "Fully Connected (NC, QDU8, F32, QC8W) GEMM", "... QB4W) GEMM"
           case QDINT8 -> "Fully Connected (NC, QDU8, F32, " + weight(w) + ") GEMM";
@@ -56,18 +69,15 @@ final class XnnProfileNames {
           default -> "Fully Connected (NC, " + floatType(t) + ") GEMM";
         };
       }
-      case CONV2D, CONV_TRANSPOSE2D -> {
-        String name = op.node().kind() == XnnNodeKind.CONV2D ? "Convolution" : "Deconvolution";
-        int[] filter = op.inputs()[1].dims;
-        boolean pointwise = filter.length == 4 && filter[1] == 1 && filter[2] == 1;
-        String family = op.node().kind() == XnnNodeKind.CONV2D && pointwise ? "GEMM" : "IGEMM";
+      case CONV2D, DEPTHWISE_CONV2D, CONV_TRANSPOSE2D -> {
+        String name = op.node().kind() == XnnNodeKind.CONV_TRANSPOSE2D ? "Deconvolution" : "Convolution";
+        String family = convolutionFamily(op);
         yield switch (t) {
           case QINT8 -> name + " (NHWC, QC8) " + family; // seen: IGEMM
           case QDINT8 -> name + " (NHWC, QD8, F32, QC8W) " + family;
           default -> name + " (NHWC, " + floatType(t) + ") " + family; // seen: F32 IGEMM
         };
       }
-      case DEPTHWISE_CONV2D -> t == XnnDatatype.QINT8 ? "Convolution (NHWC, QC8) DWConv" : "Convolution (NHWC, " + floatType(t) + ") DWConv";
       case MAX_POOLING_2D -> t == XnnDatatype.QINT8 ? "Max Pooling (NHWC, S8)" : "Max Pooling (NHWC, " + floatType(t) + ")"; // seen
       case ARG_MAX_POOLING_2D -> "ArgMax Pooling (NHWC, " + floatType(t) + ")";
       case AVG_POOLING_2D -> "Average Pooling (NHWC, " + floatType(t) + ")";
@@ -109,6 +119,27 @@ final class XnnProfileNames {
       case SIN -> "Sine (NC)";
       case COS -> "Cosine (NC)";
     };
+  }
+
+  /**
+   * The microkernel family XNNPACK's convolution picks ({@code convolution-nhwc.c}): depthwise for
+   * one input and one output channel per group over several groups, a plain GEMM for an unpadded
+   * 1x1 stride-1 kernel, else the indirect GEMM. The node kind does not decide it: a
+   * "depthwise" node over one input channel (digits_cnn's first layer) runs as IGEMM.
+   */
+  private static String convolutionFamily(XnnOp op) {
+    if (!(op.node().table() instanceof NodeConv c)) {
+      return "IGEMM";
+    }
+    // The exporter writes the real groups and per-group channels for both node kinds.
+    if (op.node().kind() != XnnNodeKind.CONV_TRANSPOSE2D && c.groupInputChannels() == 1 && c.groupOutputChannels() == 1
+        && c.groups() > 1) {
+      return "DWConv";
+    }
+    boolean pointwise = c.kernelHeight() == 1 && c.kernelWidth() == 1 && c.subsamplingHeight() == 1
+        && c.subsamplingWidth() == 1 && c.paddingTop() == 0 && c.paddingBottom() == 0 && c.paddingLeft() == 0
+        && c.paddingRight() == 0;
+    return pointwise ? "GEMM" : "IGEMM";
   }
 
   private static String weight(XnnDatatype w) {

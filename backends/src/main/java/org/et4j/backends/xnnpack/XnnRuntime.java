@@ -276,7 +276,7 @@ final class XnnRuntime implements DelegateHandle {
   public void execute(Value[] args, DelegateTracer tracer) {
     bind(args);
     if (profileNames == null) {
-      profileNames = XnnProfileNames.of(ops);
+      profileNames = XnnProfileNames.of(ops, graph);
     }
     for (int i = 0; i < ops.length; i++) {
       long t0 = System.nanoTime();
