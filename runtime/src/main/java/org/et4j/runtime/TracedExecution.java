@@ -241,19 +241,36 @@ final class TracedExecution {
 
     /**
      * ExecuTorch's emitter appends a return slot to every kernel call: the out argument itself
-     * (a tensor, or a tensor list for an op whose one out is a list), or, for an op with several
-     * out arguments, a new tensor list of them; the generated wrappers log each out argument.
+     * for one tensor out, else a new tensor list of the outs (for one tensor-list out, a new list
+     * of its tensors). The generated wrappers log each out argument: one tensor, one tensor list,
+     * or each of several tensors.
      */
     private static List<Value> kernelOutputs(Value[] args) {
       if (args.length == 0) {
         return List.of();
       }
       Value ret = args[args.length - 1];
-      boolean repeatsLastArgument = args.length > 1 && args[args.length - 2] == ret;
-      if (ret.tag() == Value.Tag.TENSOR_LIST && !repeatsLastArgument) {
-        return List.of(ret.tensorListSlots());
+      if (ret.tag() != Value.Tag.TENSOR_LIST) {
+        return List.of(ret);
       }
-      return List.of(ret);
+      Value[] items = ret.tensorListSlots();
+      Value last = args.length > 1 ? args[args.length - 2] : null;
+      if (last != null && last.tag() == Value.Tag.TENSOR_LIST && sameSlots(last.tensorListSlots(), items)) {
+        return List.of(last);
+      }
+      return List.of(items);
+    }
+
+    private static boolean sameSlots(Value[] a, Value[] b) {
+      if (a.length != b.length) {
+        return false;
+      }
+      for (int i = 0; i < a.length; i++) {
+        if (a[i] != b[i]) {
+          return false;
+        }
+      }
+      return true;
     }
 
     @Override

@@ -1,9 +1,7 @@
 package org.et4j.runtime.devtools;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -158,15 +156,14 @@ public record ETDump(int version, List<RunData> runs) {
    * @throws ExecuTorchException AccessFailed when it cannot be read, InvalidArgument when malformed
    */
   public static ETDump read(Path path) {
-    try (Arena arena = Arena.ofConfined()) {
-      byte[] data = Files.readAllBytes(path);
-      MemorySegment seg = arena.allocate(Math.max(1, data.length), 8).asSlice(0, data.length);
-      MemorySegment.copy(data, 0, seg, ValueLayout.JAVA_BYTE, 0, data.length);
-      return parse(seg);
+    byte[] data;
+    try {
+      data = Files.readAllBytes(path);
     } catch (NoSuchFileException e) {
       throw new ExecuTorchException(ErrorCode.ACCESS_FAILED, "no such file: " + path);
     } catch (IOException e) {
       throw new ExecuTorchException(ErrorCode.ACCESS_FAILED, "cannot read " + path + ": " + e.getMessage(), e);
     }
+    return parse(data);
   }
 }
