@@ -167,6 +167,11 @@ final class ProfileCommand {
             theirs.share(o), "-");
       }
     }
+    long strangers = theirs.rows.stream().filter(r -> r.name().startsWith("instruction ")).count();
+    if (strangers > 0) {
+      out.println("note: " + strangers + " row(s) of the ExecuTorch ETDump name kernel calls at instructions where this"
+          + " method has none: is it an ETDump of the same file and method?");
+    }
     out.printf("%-60s %6s %9.4f %6s | %6s %9.4f %6s | %7.2f%n", "Method::execute", "", mine.executeNanos / 1e6 / Math.max(1, mine.runs), "",
         "", theirs.executeNanos / 1e6 / Math.max(1, theirs.runs), "",
         theirs.executeNanos == 0 ? Double.NaN
