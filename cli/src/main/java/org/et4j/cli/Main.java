@@ -24,8 +24,8 @@ public final class Main {
                      [--iterations N] [--warmup N] [--threads N]
             runs a method and prints its outputs and latency percentiles; --threads sets the
             kernels' compute threads (default: the processor count, as -Det4j.threads=N)
-        profile FILE.pte|FILE.bpte [--ptd F]... [--method M] [--iterations N] [--warmup N]
-                [--etdump OUT.etdp] [--debug-buffer OUT.bin] [--compare ET.etdp] [--json]
+        profile FILE.pte|FILE.bpte [--ptd F]... [--method M] [--iterations N] [--warmup N] [--case N]
+                [--input FILE.npy ...|--random SEED] [--etdump OUT.etdp] [--debug-buffer OUT.bin] [--compare ET.etdp] [--json]
             runs a method under an ETDump writer and prints the time per operator and delegate
             node, largest first; --compare puts an ExecuTorch ETDump of the same file beside it
         verify FILE.bpte [--ptd FILE.ptd]... [--rtol R] [--atol A]

@@ -30,14 +30,15 @@ import org.et4j.runtime.kernel.Value;
  * {@code --compare}, puts the same table of an ETDump ExecuTorch wrote for the same file beside
  * et4j's.
  *
- * <p>A {@code .bpte} runs its bundled test cases in turn (each run records its bundled input
- * index); a {@code .pte} runs on {@code --input} files or seeded random inputs. Warm-up runs are
- * not traced.
+ * <p>A {@code .bpte} runs its bundled test cases in turn, or only {@code --case N} (each run records
+ * its bundled input index); a {@code .pte} runs on {@code --input} files or seeded random inputs.
+ * Warm-up runs are not traced.
  */
 final class ProfileCommand {
   static final Set<String> FLAGS = Set.of("--json");
   static final Set<String> VALUED =
-      Set.of("--ptd", "--method", "--input", "--random", "--iterations", "--warmup", "--etdump", "--debug-buffer", "--compare");
+      Set.of("--ptd", "--method", "--input", "--random", "--iterations", "--warmup", "--etdump", "--debug-buffer", "--compare",
+          "--case");
 
   private final Options options;
   private final PrintStream out;
@@ -65,14 +66,26 @@ final class ProfileCommand {
       String name = options.one("--method", program.methodNames().contains("forward") ? "forward" : program.methodNames().getFirst());
       MethodMeta meta = program.methodMeta(name);
       List<List<EValue>> inputSets = new ArrayList<>();
+      List<Integer> caseIndexes = new ArrayList<>();
       if (bundled) {
-        for (BundledProgram.TestCase tc : bp.testCases(name)) {
-          inputSets.add(tc.inputs());
-        }
-        if (inputSets.isEmpty()) {
+        List<BundledProgram.TestCase> cases = bp.testCases(name);
+        if (cases.isEmpty()) {
           throw new IllegalArgumentException("the bundled program has no test case for method '" + name + "'");
         }
+        String only = options.one("--case", null);
+        for (BundledProgram.TestCase tc : cases) {
+          if (only == null || Integer.toString(tc.index()).equals(only)) {
+            inputSets.add(tc.inputs());
+            caseIndexes.add(tc.index());
+          }
+        }
+        if (inputSets.isEmpty()) {
+          throw new Main.UsageException("--case " + only + ": method '" + name + "' has test cases 0.." + (cases.size() - 1));
+        }
       } else {
+        if (options.one("--case", null) != null) {
+          throw new Main.UsageException("--case selects a test case of a .bpte");
+        }
         inputSets.add(inputs(meta));
       }
       ETDumpWriter writer = ETDumpWriter.builder()
@@ -87,7 +100,7 @@ final class ProfileCommand {
         method.setEventTracer(names);
         for (int i = 0; i < iterations; i++) {
           int k = i % inputSets.size();
-          writer.setBundledInputIndex(bundled ? k : -1);
+          writer.setBundledInputIndex(bundled ? caseIndexes.get(k) : -1);
           method.setInputs(inputSets.get(k).toArray(EValue[]::new));
           method.execute();
         }
