@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.et4j.runtime.delegate.DelegateHandle;
+import org.et4j.runtime.devtools.EventTracer;
+import org.et4j.runtime.internal.jfr.JfrEvents;
 import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.KernelContext;
 import org.et4j.runtime.kernel.TensorImpl;
@@ -56,6 +58,8 @@ public final class Method implements AutoCloseable {
   private final Value[] serializedInputs;
   private final boolean[] inputSet;
   private final Scratch scratch = new Scratch();
+  private EventTracer tracer;
+  private TracedExecution traced;
   private boolean closed;
 
   Method(
@@ -266,6 +270,21 @@ public final class Method implements AutoCloseable {
   }
 
   /**
+   * Attaches an event tracer (ExecuTorch's {@code EventTracer}) that sees every following
+   * execution, or detaches it with null. Without one, {@link #execute()} reads no clock and
+   * allocates nothing for tracing.
+   */
+  public void setEventTracer(EventTracer tracer) {
+    checkOpen();
+    this.tracer = tracer;
+  }
+
+  /** The attached event tracer, or null. */
+  public EventTracer eventTracer() {
+    return tracer;
+  }
+
+  /**
    * Runs the method: the instructions of each chain in order, with ExecuTorch's semantics for
    * kernel and delegate calls, moves, conditional jumps and frees.
    *
@@ -280,6 +299,16 @@ public final class Method implements AutoCloseable {
       if (!inputSet[i]) {
         throw ExecuTorchException.invalidArgument("method '" + name() + "' input " + i + " has not been set");
       }
+    }
+    // Observed executions run a loop of their own (TracedExecution), so this one stays free of
+    // clock reads and tracer calls.
+    boolean jfr = JfrEvents.enabled();
+    if (tracer != null || jfr) {
+      if (traced == null) {
+        traced = new TracedExecution(this, values, outputs, chains, scratch);
+      }
+      traced.run(tracer, jfr);
+      return;
     }
     long budget = MAX_INSTRUCTIONS_PER_EXECUTION;
     for (int c = 0; c < chains.length; c++) {
@@ -327,7 +356,7 @@ public final class Method implements AutoCloseable {
     }
   }
 
-  private String describeStep(int chain, int pc, Step[] steps) {
+  String describeStep(int chain, int pc, Step[] steps) {
     String base = "method '" + name() + "'" + (chains.length > 1 ? " chain " + chain : "") + " instruction " + pc;
     if (pc >= steps.length) {
       return base;
@@ -342,7 +371,7 @@ public final class Method implements AutoCloseable {
   }
 
   /** A JumpFalseCall condition: a Bool, or a bool tensor that is true only if all elements are. */
-  private static boolean isTrue(Value v) {
+  static boolean isTrue(Value v) {
     if (v.isBool()) {
       return v.toBool();
     }
