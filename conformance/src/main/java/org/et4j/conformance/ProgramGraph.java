@@ -259,6 +259,29 @@ public final class ProgramGraph {
     return out;
   }
 
+  /**
+   * The quantization step of output {@code i}: the scale of the {@code dequantize_per_tensor}
+   * that writes it, or 0 when another instruction (or a per-channel or tensor-scale dequantize)
+   * writes it.
+   */
+  public double quantizationStep(int output) {
+    int v = outputValue(output);
+    double step = 0;
+    for (int n = 0; n < nodes.size(); n++) {
+      if (contains(writes.get(n), v)) {
+        Node node = nodes.get(n);
+        boolean dequantize = node.operator().startsWith("quantized_decomposed::dequantize_per_tensor.")
+            && node.args().length > 1;
+        double scale = dequantize ? doubleValue(node.args()[1]) : Double.NaN;
+        if (!(scale > 0)) {
+          return 0;
+        }
+        step = scale;
+      }
+    }
+    return step;
+  }
+
   /** Every data-moving instruction, in program order. */
   public List<Node> allNodes() {
     return List.copyOf(nodes);

@@ -112,6 +112,7 @@ class ConformanceSuiteTest {
     String summary = String.format(Locale.ROOT, "%d passed, %d failed, %d known gaps (%d not exported)",
         passed, failed, knownGaps, notExported);
     System.out.println("conformance: " + summary);
+    System.out.println("conformance: dequantized outputs: " + ConformanceRunner.STEP_STATS.summary());
     ConformanceReport.write(ROOT.resolve("target/conformance-report.md"), ROWS, summary);
   }
 }

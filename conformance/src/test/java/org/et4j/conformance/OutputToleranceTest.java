@@ -54,6 +54,38 @@ class OutputToleranceTest {
   }
 
   @Test
+  void dequantizedOutputsAreComparedInTheirOwnQuantizationSteps() {
+    for (String model : new String[] {"mlp", "digits_cnn", "attention"}) {
+      ProgramGraph g = ProgramGraph.read(FIXTURES.resolve(model).resolve(model + ".pt2e-int8.bpte"), "forward");
+      assertThat(g.quantizationStep(0)).as(model).isPositive();
+    }
+    ProgramGraph plain = ProgramGraph.read(FIXTURES.resolve("mlp/mlp.portable.bpte"), "forward");
+    assertThat(plain.quantizationStep(0)).isZero();
+
+    double step = 0.25;
+    org.et4j.runtime.Tensor expected = org.et4j.runtime.Tensor.fromArray(new float[200], 200);
+    float[] oneOff = new float[200];
+    oneOff[3] = 0.25f;
+    oneOff[9] = -0.25f;
+    assertThat(ConformanceRunner.compareInSteps(org.et4j.runtime.Tensor.fromArray(oneOff, 200), expected, step))
+        .isNull();
+    // Two elements two steps off: 1% of 200 may be more than one step off.
+    float[] twoOff = oneOff.clone();
+    twoOff[5] = 0.5f;
+    twoOff[6] = 0.5f;
+    assertThat(ConformanceRunner.compareInSteps(org.et4j.runtime.Tensor.fromArray(twoOff, 200), expected, step))
+        .isNull();
+    twoOff[7] = 0.5f;
+    assertThat(ConformanceRunner.compareInSteps(org.et4j.runtime.Tensor.fromArray(twoOff, 200), expected, step))
+        .contains("3 of 200 elements are more than one quantization step");
+    // A whole-step bias beyond the allowance (a zero-point bug) fails on one element.
+    float[] threeOff = new float[200];
+    threeOff[0] = 0.75f;
+    assertThat(ConformanceRunner.compareInSteps(org.et4j.runtime.Tensor.fromArray(threeOff, 200), expected, step))
+        .contains("element 0").contains("3.0 quantization steps");
+  }
+
+  @Test
   void outCountFollowsTheEmittersRepeatedReturnValues() {
     assertThat(ProgramGraph.outCount(new int[] {4, 6, 7, 8, 5, 5})).isEqualTo(2);
     assertThat(ProgramGraph.outCount(new int[] {1, 2, 3, 7, 8, 9, 7, 8, 9})).isEqualTo(6);
