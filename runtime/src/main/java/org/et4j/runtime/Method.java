@@ -330,7 +330,7 @@ public final class Method implements AutoCloseable {
               pc++;
             }
             case Step.Move m -> {
-              values[m.to()].copyFrom(values[m.from()]);
+              values[m.to()].moveFrom(values[m.from()]);
               pc++;
             }
             case Step.JumpFalse j -> {

@@ -387,8 +387,10 @@ final class MethodLoader {
       }
       case InstructionArguments.MoveCall -> {
         var mc = (MoveCall) ins.instrArgs(new MoveCall());
-        return new Method.Step.Move(
-            checkIndex(mc.moveFrom(), values.length, w + " move_from"), checkIndex(mc.moveTo(), values.length, w + " move_to"));
+        int from = checkIndex(mc.moveFrom(), values.length, w + " move_from");
+        int to = checkIndex(mc.moveTo(), values.length, w + " move_to");
+        checkMove(values[from], values[to], w + " (move " + from + " -> " + to + ")");
+        return new Method.Step.Move(from, to);
       }
       case InstructionArguments.JumpFalseCall -> {
         var jf = (JumpFalseCall) ins.instrArgs(new JumpFalseCall());
@@ -403,6 +405,30 @@ final class MethodLoader {
         return new Method.Step.Free(checkIndex(fc.valueIndex(), values.length, w + " free"));
       }
       default -> throw ExecuTorchException.invalidProgram(w + " has unknown instruction type " + ins.instrArgsType());
+    }
+  }
+
+  /**
+   * A move into a tensor slot updates the slot's tensor in place ({@link Value#moveFrom}), which
+   * kernels were bound to with its dtype and rank: the moved tensor must have both. ExecuTorch's
+   * emitter moves a control-flow branch's result into the common output of the branches, whose
+   * spec has the same dtype and rank (only sizes may differ under dynamic shapes).
+   */
+  private static void checkMove(Value from, Value to, String where) {
+    if (!to.isTensor()) {
+      return;
+    }
+    if (!from.isTensor()) {
+      throw new ExecuTorchException(
+          ErrorCode.NOT_SUPPORTED, where + ": moving a " + from.tag() + " value into a tensor slot is not supported");
+    }
+    TensorImpl src = from.toTensor();
+    TensorImpl dst = to.toTensor();
+    if (src.dtype() != dst.dtype() || src.dim() != dst.dim()) {
+      throw new ExecuTorchException(
+          ErrorCode.NOT_SUPPORTED,
+          where + ": moving " + src.describe() + " into " + dst.describe()
+              + " changes dtype or rank, which kernels bound to the destination cannot follow");
     }
   }
 

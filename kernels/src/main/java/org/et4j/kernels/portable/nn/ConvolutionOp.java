@@ -448,7 +448,8 @@ public final class ConvolutionOp {
     }
   }
 
-  // ---- every dtype and dim order: ExecuTorch's direct loops ----
+  // ---- every dtype and dim order: ExecuTorch's direct loops (integers, float16 and bfloat16
+  // with its element-type arithmetic, in ElementTypeConvolution) ----
 
   private static void direct(
       TensorImpl in, TensorImpl weight, TensorImpl bias, TensorImpl out, Geometry g, int groups,
@@ -457,6 +458,13 @@ public final class ConvolutionOp {
     long[] is = strides4(in);
     long[] ws = strides4(weight);
     long[] os = strides4(out);
+    if (ElementTypeMatmul.handles(t)) {
+      ElementTypeConvolution.direct(
+          in, weight, bias, out, is, ws, os,
+          new ElementTypeConvolution.Geometry(g.sH(), g.sW(), g.pH(), g.pW(), g.dH(), g.dW()), groups, transposed,
+          n, c, h, w, kH, kW, oc, oh, ow);
+      return;
+    }
     MemorySegment x = in.data();
     MemorySegment wt = weight.data();
     MemorySegment y = out.data();
