@@ -116,7 +116,7 @@ final class TracedExecution {
                 e.commit();
               }
             }
-            case Method.Step.Move m -> values[m.to()].copyFrom(values[m.from()]);
+            case Method.Step.Move m -> values[m.to()].moveFrom(values[m.from()]);
             case Method.Step.JumpFalse j -> {
               Value condition = values[j.condition()];
               if (condition.isTensor()) {

@@ -149,6 +149,17 @@ class MoveCallTest {
   }
 
   @Test
+  void theTracedLoopMovesAsThePlainOneDoes() {
+    float[] x = {1, 2, 3, -4};
+    try (Program p = Program.load(condProgram((byte) 6));
+        Method m = load(p)) {
+      m.setEventTracer(org.et4j.runtime.devtools.ETDumpWriter.create());
+      assertThat(run(m, x, true)).containsExactly(2, 8, 18, 32);
+      assertThat(run(m, x, false)).containsExactly(1, 8, 27, -64);
+    }
+  }
+
+  @Test
   void aMovedTensorBringsItsShapeToTheKernelsThatReadTheDestination() {
     try (Program p = Program.load(condProgram((byte) 6));
         Method m = load(p)) {
