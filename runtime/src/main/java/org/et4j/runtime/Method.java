@@ -593,7 +593,7 @@ public final class Method implements AutoCloseable {
         if (byteSize > limit) {
           throw new ExecuTorchException(
               ErrorCode.MEMORY_ALLOCATION_FAILED,
-              "kernel scratch of " + byteSize + " bytes exceeds the planned-memory limit of " + limit
+              "kernel scratch of " + byteSize + " bytes exceeds the limit of " + limit
                   + " bytes (raise LoadOptions.maxPlannedMemory, the CLI's --max-planned-memory, or"
                   + " -Det4j.maxPlannedMemory)");
         }
