@@ -31,6 +31,14 @@ public final class Main {
         verify FILE.bpte [--ptd FILE.ptd]... [--rtol R] [--atol A]
             runs the test cases bundled in a BundledProgram and compares the outputs
 
+      loading options (inspect and run):
+        --ptd FILE.ptd...            external data files
+        --verification full|minimal  full (default) verifies the whole flatbuffer; minimal only
+                                     the header and offsets, for trusted files (as ExecuTorch's)
+        --max-planned-memory BYTES   the most planned memory and kernel scratch one method may
+                                     use (e.g. 8G; default 4G, or -Det4j.maxPlannedMemory)
+        --file-access map|read       map the file (default) or read it into memory
+
       common options: --verbose (stack traces on errors), --help
       """;
 

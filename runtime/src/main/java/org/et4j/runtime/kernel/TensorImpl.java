@@ -76,7 +76,7 @@ public final class TensorImpl {
     return sizes.length;
   }
 
-  /** The size of dimension {@code d} (0 ≤ d < dim()). */
+  /** The size of dimension {@code d} (0 ≤ d &lt; dim()). */
   public int size(int d) {
     return sizes[d];
   }
