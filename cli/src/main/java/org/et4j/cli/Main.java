@@ -24,6 +24,10 @@ public final class Main {
                      [--iterations N] [--warmup N] [--threads N]
             runs a method and prints its outputs and latency percentiles; --threads sets the
             kernels' compute threads (default: the processor count, as -Det4j.threads=N)
+        bench FILE.pte [--ptd FILE.ptd]... [--method NAME] [--input FILE.npy ...|--random SEED]
+                       [--iterations N] [--warmup N] [--threads N] [--json]
+            load time, first inference, steady-state latency (ExecuTorch's metric names), time to
+            steady state, peak heap and RSS, heap bytes allocated per inference
         verify FILE.bpte [--ptd FILE.ptd]... [--rtol R] [--atol A]
             runs the test cases bundled in a BundledProgram and compares the outputs
 
@@ -49,6 +53,7 @@ public final class Main {
       return switch (args[0]) {
         case "inspect" -> new InspectCommand(Options.parse(rest, InspectCommand.FLAGS, InspectCommand.VALUED), out).run();
         case "run" -> new RunCommand(Options.parse(rest, RunCommand.FLAGS, RunCommand.VALUED), out).run();
+        case "bench" -> new BenchCommand(Options.parse(rest, BenchCommand.FLAGS, BenchCommand.VALUED), out, err).run();
         case "verify" -> new VerifyCommand(Options.parse(rest, VerifyCommand.FLAGS, VerifyCommand.VALUED), out).run();
         default -> {
           err.println("error: unknown command '" + args[0] + "'");
