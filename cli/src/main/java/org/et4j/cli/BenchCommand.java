@@ -53,6 +53,9 @@ final class BenchCommand {
   }
 
   int run() {
+    // Wall-clock time at the start of the command, for a harness that timed the process's spawn
+    // (benchmarks/compare/coldstart.py): the difference is the launcher's and the JVM's start.
+    java.time.Instant entered = java.time.Instant.now();
     Path file = options.file("program");
     int iterations = options.intValue("--iterations", 50);
     int warmup = options.intValue("--warmup", 10);
@@ -149,6 +152,7 @@ final class BenchCommand {
         report.put("warmup", warmup);
         report.put("vector", System.getProperty("et4j.vector", "auto"));
         report.put("java", System.getProperty("java.vm.version"));
+        report.put("command_started_epoch_us", entered.getEpochSecond() * 1_000_000L + entered.getNano() / 1000);
         report.put("metrics", metrics);
         if (json) {
           out.print(Json.write(report));
