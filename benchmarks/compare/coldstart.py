@@ -12,6 +12,8 @@ configuration, in an order that rotates from round to round, and records:
 - load: program load + method load (ExecuTorch: `Runtime.load_program` + `load_method`;
   et4j: `Program.load` + `loadMethod`, bench's `model_load_time(ms)`);
 - first: the first `execute` after load, inputs set (bench's `first_inference_latency(ms)`);
+- process wall and CPU: the whole process, spawn to exit, and its user + system CPU time (children
+  included), which other processes' load inflates much less than wall time;
 - steady: the median of the following timed executions (`p50_inference_latency(ms)`), and for
   et4j the time from the first execute to steady state (`time_to_steady_state(ms)`).
 
@@ -70,20 +72,34 @@ def executorch_child(pte, inputs, threads, iterations):
     }))
 
 
+def spawn(argv, env=None):
+    """Runs argv to completion; returns (returncode, stdout, stderr, CPU ms of the process and its
+    children: user + system, which the machine's other load inflates far less than wall time)."""
+    import tempfile
+
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        p = subprocess.Popen(argv, stdout=out, stderr=err, text=True, env=env)
+        _, status, usage = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return p.returncode, out.read(), err.read(), (usage.ru_utime + usage.ru_stime) * 1000
+
+
 def run_executorch(args):
     argv = [args.python, os.path.abspath(__file__), "--executorch-child", args.pte,
-            "--threads", str(args.threads), "--iterations", str(min(args.iterations, 20))]
+            "--threads", str(args.threads), "--iterations", str(min(args.iterations, args.executorch_iterations))]
     for x in args.input:
         argv += ["--input", x]
-    spawn = time.time_ns()
-    p = subprocess.run(argv, capture_output=True, text=True)
-    wall = (time.time_ns() - spawn) / 1e6
-    if p.returncode != 0:
-        return {"error": p.stderr.strip()[-400:]}
-    r = json.loads(p.stdout.strip().splitlines()[-1])
-    return {"start": r["entered_epoch_us"] / 1000 - spawn / 1e6, "import": r["import_ms"],
+    t_spawn = time.time_ns()
+    code, stdout, stderr, cpu = spawn(argv)
+    wall = (time.time_ns() - t_spawn) / 1e6
+    if code != 0:
+        return {"error": stderr.strip()[-400:]}
+    r = json.loads(stdout.strip().splitlines()[-1])
+    return {"start": r["entered_epoch_us"] / 1000 - t_spawn / 1e6, "import": r["import_ms"],
             "load": r["load_ms"], "first": r["first_ms"], "steady": r["steady_ms"], "to_steady": None,
-            "wall": wall}
+            "wall": wall, "cpu": cpu}
 
 
 def run_et4j(args, env_assignments):
@@ -93,17 +109,17 @@ def run_et4j(args, env_assignments):
             "--iterations", str(args.iterations), "--threads", str(args.threads)]
     if args.input:
         argv += ["--input"] + args.input
-    spawn = time.time_ns()
-    p = subprocess.run(argv, capture_output=True, text=True, env=env)
-    wall = (time.time_ns() - spawn) / 1e6
-    if p.returncode != 0:
-        return {"error": (p.stdout + p.stderr).strip()[-400:]}
-    r = json.loads(p.stdout)
+    t_spawn = time.time_ns()
+    code, stdout, stderr, cpu = spawn(argv, env)
+    wall = (time.time_ns() - t_spawn) / 1e6
+    if code != 0:
+        return {"error": (stdout + stderr).strip()[-400:]}
+    r = json.loads(stdout)
     m = r["metrics"]
-    return {"start": r["command_started_epoch_us"] / 1000 - spawn / 1e6, "import": None,
+    return {"start": r["command_started_epoch_us"] / 1000 - t_spawn / 1e6, "import": None,
             "load": m["model_load_time(ms)"], "first": m["first_inference_latency(ms)"],
             "steady": m["p50_inference_latency(ms)"], "to_steady": m["time_to_steady_state(ms)"],
-            "wall": wall}
+            "wall": wall, "cpu": cpu}
 
 
 def loadavg():
@@ -127,6 +143,8 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--iterations", type=int, default=100)
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--executorch-iterations", type=int, default=20,
+                    help="at most this many executions after the first for ExecuTorch (its portable kernels are slow)")
     ap.add_argument("--config", nargs=2, action="append", metavar=("NAME", "ENV"), default=[])
     ap.add_argument("--no-executorch", action="store_true")
     ap.add_argument("--repo", default=REPO, help="the checkout whose ./et4j runs")
@@ -144,8 +162,10 @@ def main():
     if not args.no_executorch:
         runners.append(("ExecuTorch", lambda: run_executorch(args)))
 
-    # One untimed et4j start first: the launcher builds the CLI (and whatever it caches) if needed.
-    run_et4j(args, configs[0][1])
+    # One untimed start of each et4j configuration first: the launcher builds the CLI and trains
+    # its AOT cache if needed.
+    for _, env in configs:
+        run_et4j(args, env)
     results = {name: [] for name, _ in runners}
     loads = [loadavg()]
     for rnd in range(args.rounds):
@@ -161,14 +181,14 @@ def main():
     print(f"{os.path.basename(args.pte)}, {args.threads} thread(s), {args.rounds} rounds, "
           f"{args.iterations} executions after the first; load average per round: {', '.join(loads)}")
     print()
-    print("| runtime | start ms | import ms | load ms | first execute ms | load + first ms | steady ms | first execute to steady ms | process wall ms |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| runtime | start ms | import ms | load ms | first execute ms | load + first ms | steady ms | first execute to steady ms | process wall ms | process CPU ms |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for name, rs in results.items():
         ok = [r for r in rs if "error" not in r]
         col = lambda key: cell([r[key] for r in ok])
         both = cell([r["load"] + r["first"] for r in ok])
         print(f"| {name} | {col('start')} | {col('import')} | {col('load')} | {col('first')} | {both} | "
-              f"{col('steady')} | {col('to_steady')} | {col('wall')} |" + ("" if len(ok) == len(rs) else f" ({len(rs) - len(ok)} failed)"))
+              f"{col('steady')} | {col('to_steady')} | {col('wall')} | {col('cpu')} |" + ("" if len(ok) == len(rs) else f" ({len(rs) - len(ok)} failed)"))
     return 0
 
 
