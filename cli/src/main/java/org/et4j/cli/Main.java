@@ -28,6 +28,10 @@ public final class Main {
                 [--input FILE.npy ...|--random SEED] [--etdump OUT.etdp] [--debug-buffer OUT.bin] [--compare ET.etdp] [--json]
             runs a method under an ETDump writer and prints the time per operator and delegate
             node, largest first; --compare puts an ExecuTorch ETDump of the same file beside it
+        bench FILE.pte [--ptd FILE.ptd]... [--method NAME] [--input FILE.npy ...|--random SEED]
+                       [--iterations N] [--warmup N] [--threads N] [--json]
+            load time, first inference, steady-state latency (ExecuTorch's metric names), time to
+            steady state, peak heap and RSS, heap bytes allocated per inference
         verify FILE.bpte [--ptd FILE.ptd]... [--rtol R] [--atol A]
             runs the test cases bundled in a BundledProgram and compares the outputs
 
@@ -62,6 +66,7 @@ public final class Main {
         case "inspect" -> new InspectCommand(Options.parse(rest, InspectCommand.FLAGS, InspectCommand.VALUED), out).run();
         case "run" -> new RunCommand(Options.parse(rest, RunCommand.FLAGS, RunCommand.VALUED), out).run();
         case "profile" -> new ProfileCommand(Options.parse(rest, ProfileCommand.FLAGS, ProfileCommand.VALUED), out).run();
+        case "bench" -> new BenchCommand(Options.parse(rest, BenchCommand.FLAGS, BenchCommand.VALUED), out, err).run();
         case "verify" -> new VerifyCommand(Options.parse(rest, VerifyCommand.FLAGS, VerifyCommand.VALUED), out).run();
         default -> {
           err.println("error: unknown command '" + args[0] + "'");

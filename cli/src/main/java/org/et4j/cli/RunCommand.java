@@ -39,22 +39,14 @@ final class RunCommand {
       throw new Main.UsageException("--iterations must be at least 1 and --warmup at least 0");
     }
     String labelsFile = options.one("--labels", null);
-    String threads = options.one("--threads", null);
-    if (threads != null) {
-      // The kernels' compute pool reads et4j.threads once, when the first kernel runs; nothing
-      // has run yet, so setting it here is the same as -Det4j.threads on the JVM's command line.
-      if (!threads.matches("[1-9][0-9]{0,3}")) {
-        throw new Main.UsageException("--threads needs a positive integer, got '" + threads + "'");
-      }
-      System.setProperty("et4j.threads", threads);
-    }
-    try (Program program = Program.load(file, options.loadOptions(threads == null ? 0 : Integer.parseInt(threads)))) {
+    int threads = applyThreads(options);
+    try (Program program = Program.load(file, options.loadOptions(threads))) {
       String name = options.one("--method", program.methodNames().contains("forward") ? "forward" : program.methodNames().getFirst());
       MethodMeta meta = program.methodMeta(name);
       // Load first: a method that cannot load (a missing kernel or backend) says so before any
       // input is read or made.
       try (Method method = program.loadMethod(name)) {
-        List<EValue> inputs = inputs(meta);
+        List<EValue> inputs = inputs(options, meta);
         List<List<EValue>> batches = Batches.split(meta, inputs);
         long[] nanos = new long[iterations];
         List<EValue> outputs = new ArrayList<>();
@@ -95,12 +87,35 @@ final class RunCommand {
     return 0;
   }
 
-  private static double pct(long[] sorted, int p) {
+  /**
+   * Applies {@code --threads N}. The kernels' compute pool reads et4j.threads once, when the first
+   * kernel runs; nothing has run yet, so setting it here is the same as -Det4j.threads on the
+   * JVM's command line.
+   */
+  /**
+   * Reads {@code --threads}: sets {@code et4j.threads} (the compute pool reads it once, when the
+   * first kernel runs, and nothing has run yet, so this is the same as {@code -Det4j.threads} on
+   * the JVM's command line) and returns the count for the load options, or 0 when not given.
+   */
+  static int applyThreads(Options options) {
+    String threads = options.one("--threads", null);
+    if (threads == null) {
+      return 0;
+    }
+    if (!threads.matches("[1-9][0-9]{0,3}")) {
+      throw new Main.UsageException("--threads needs a positive integer, got '" + threads + "'");
+    }
+    System.setProperty("et4j.threads", threads);
+    return Integer.parseInt(threads);
+  }
+
+  static double pct(long[] sorted, int p) {
     int idx = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
     return sorted[Math.max(0, Math.min(sorted.length - 1, idx))] / 1e6;
   }
 
-  private List<EValue> inputs(MethodMeta meta) {
+  /** The method's inputs from {@code --input} files, else seeded random ones ({@code --random}, default seed 0). */
+  static List<EValue> inputs(Options options, MethodMeta meta) {
     List<String> files = options.all("--input");
     String seed = options.one("--random", null);
     if (!files.isEmpty() && seed != null) {

@@ -149,78 +149,93 @@ public final class Method implements AutoCloseable {
     checkInputIndex(i);
     Objects.requireNonNull(value, "value");
     Value slot = values[inputs[i]];
-    String where = "method '" + name() + "' input " + i;
     switch (slot.tag()) {
       case TENSOR -> {
         if (!(value instanceof EValue.TensorValue(Tensor t))) {
-          throw mismatch(where, "a tensor", value);
+          throw mismatch(inputWhere(i), "a tensor", value);
         }
         TensorImpl impl = slot.toTensor();
         if (t.dtype() != impl.dtype()) {
           throw ExecuTorchException.invalidArgument(
-              where + " expects dtype " + impl.dtype().displayName() + " but got " + t.dtype().displayName());
+              inputWhere(i) + " expects dtype " + impl.dtype().displayName() + " but got " + t.dtype().displayName());
         }
-        long[] shape = t.shape();
-        int[] sizes = new int[shape.length];
-        for (int d = 0; d < shape.length; d++) {
-          if (shape[d] > Integer.MAX_VALUE) {
-            throw ExecuTorchException.invalidArgument(where + ": size " + shape[d] + " is too large");
+        // Setting an input of the shape it already has is the steady state of a static-shape
+        // model: it must not allocate (no shape copy, no sizes array, no read-only view).
+        boolean sameShape = t.dim() == impl.dim();
+        for (int d = 0; d < t.dim(); d++) {
+          long size = t.sizeAt(d);
+          if (size > Integer.MAX_VALUE) {
+            throw ExecuTorchException.invalidArgument(inputWhere(i) + ": size " + size + " is too large");
           }
-          sizes[d] = (int) shape[d];
+          sameShape &= d < impl.dim() && size == impl.size(d);
         }
-        if (sizes.length != impl.dim()) {
+        if (t.dim() != impl.dim()) {
           throw new ExecuTorchException(
               ErrorCode.NOT_SUPPORTED,
-              where + " expects rank " + impl.dim() + " (" + impl.describe() + ") but got " + t.describe());
+              inputWhere(i) + " expects rank " + impl.dim() + " (" + impl.describe() + ") but got " + t.describe());
         }
-        impl.resize(sizes);
-        MemorySegment src = t.data();
-        // Copied into planned memory; otherwise the caller's data is shared, as ExecuTorch does
-        // for inputs that are not memory-planned. That includes a constant of the file named as
-        // an input: its data is a read-only view of the program, which must never be written.
+        if (!sameShape) {
+          long[] shape = t.shape();
+          int[] sizes = new int[shape.length];
+          for (int d = 0; d < shape.length; d++) {
+            sizes[d] = (int) shape[d];
+          }
+          impl.resize(sizes);
+        }
+        // Copied into planned memory (read from the caller's segment directly: a read-only view
+        // would be one more object per call); otherwise the caller's data is shared, read-only,
+        // as ExecuTorch does for inputs that are not memory-planned. That includes a constant of
+        // the file named as an input: its data is a read-only view of the program, which must
+        // never be written.
+        MemorySegment src = t.segment();
         if (impl.hasData() && !isUnplannedInput(impl) && !impl.data().isReadOnly()
             && impl.data().byteSize() >= src.byteSize()) {
           copyInto(impl, src);
         } else {
           if (!impl.isContiguous()) {
             throw new ExecuTorchException(
-                ErrorCode.NOT_SUPPORTED, where + ": an unplanned input with a non-contiguous dim order is not supported");
+                ErrorCode.NOT_SUPPORTED, inputWhere(i) + ": an unplanned input with a non-contiguous dim order is not supported");
           }
-          impl.setData(src);
+          impl.setData(t.data());
         }
       }
       case INT -> {
         if (!(value instanceof EValue.Int(long v)) || v != serializedInputs[i].toInt()) {
-          throw constantMismatch(where, value, serializedInputs[i]);
+          throw constantMismatch(inputWhere(i), value, serializedInputs[i]);
         }
       }
       case BOOL -> {
         if (!(value instanceof EValue.Bool(boolean v)) || v != serializedInputs[i].toBool()) {
-          throw constantMismatch(where, value, serializedInputs[i]);
+          throw constantMismatch(inputWhere(i), value, serializedInputs[i]);
         }
       }
       case DOUBLE -> {
         double expected = serializedInputs[i].toDouble();
         if (!(value instanceof EValue.Double(double v))
             || !(Math.abs(v - expected) <= 1e-4 + 1e-5 * Math.abs(expected) || v == expected)) {
-          throw constantMismatch(where, value, serializedInputs[i]);
+          throw constantMismatch(inputWhere(i), value, serializedInputs[i]);
         }
       }
       case STRING -> {
         if (!(value instanceof EValue.Str(String v)) || !v.equals(serializedInputs[i].toStringValue())) {
-          throw constantMismatch(where, value, serializedInputs[i]);
+          throw constantMismatch(inputWhere(i), value, serializedInputs[i]);
         }
       }
       case NONE -> {
         if (!(value instanceof EValue.None)) {
-          throw mismatch(where, "None", value);
+          throw mismatch(inputWhere(i), "None", value);
         }
       }
       default ->
           throw new ExecuTorchException(
-              ErrorCode.NOT_SUPPORTED, where + ": setting a " + slot.tag() + " input is not supported");
+              ErrorCode.NOT_SUPPORTED, inputWhere(i) + ": setting a " + slot.tag() + " input is not supported");
     }
     inputSet[i] = true;
+  }
+
+  /** Where an input error happened, for its message (built only when one is thrown). */
+  private String inputWhere(int i) {
+    return "method '" + name() + "' input " + i;
   }
 
   /** True for an input tensor the program left unplanned: its memory is the caller's. */

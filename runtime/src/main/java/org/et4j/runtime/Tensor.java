@@ -330,6 +330,11 @@ public final class Tensor {
     return shape.length;
   }
 
+  /** Size of dimension {@code d}, without copying the shape (for {@link Method#setInput}). */
+  long sizeAt(int d) {
+    return shape[d];
+  }
+
   public long numel() {
     return numelOf(shape);
   }
@@ -352,6 +357,14 @@ public final class Tensor {
   /** The elements as little-endian bytes; read-only. A view for outputs, so copy what you keep. */
   public MemorySegment data() {
     return data.asReadOnly();
+  }
+
+  /**
+   * The elements without a read-only wrapper, for {@link Method#setInput} to copy from without
+   * allocating a view per call; never written through.
+   */
+  MemorySegment segment() {
+    return data;
   }
 
   /** An owned copy (of a view or of an owned tensor). */
