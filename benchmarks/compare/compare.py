@@ -834,8 +834,19 @@ def write_results(path, args, argv, rows, results, facts, vers, loads, sgemm, in
                      + (" (another JMH run held /tmp/jmh.lock for 90 s: ran beside it)"
                         if "-Djmh.ignoreLock=true" in cmd else ""))
         L.append("")
+    # Sections measured by other harnesses (serving throughput, cold start) follow this marker and
+    # are kept as they are: this command does not measure them.
+    kept = ""
+    if os.path.exists(path):
+        with open(path) as f:
+            old = f.read()
+        if KEPT_MARKER in old:
+            kept = old[old.index(KEPT_MARKER):]
     with open(path, "w") as f:
-        f.write("\n".join(L) + "\n")
+        f.write("\n".join(L) + "\n" + ("\n" + kept if kept else ""))
+
+
+KEPT_MARKER = "<!-- Measured by other harnesses; benchmarks/compare/run.sh keeps everything below this line. -->"
 
 
 # ------------------------------------------------------------------------------------------
