@@ -2,7 +2,9 @@ package org.et4j.kernels.portable.shape;
 
 import org.et4j.kernels.util.KernelChecks;
 import org.et4j.kernels.util.Shapes;
+import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.KernelRegistry;
+import org.et4j.runtime.kernel.OpKernel;
 import org.et4j.runtime.kernel.TensorImpl;
 
 /** {@code aten::permute_copy.out(Tensor self, int[] dims, *, Tensor(a!) out)}. */
@@ -12,8 +14,7 @@ public final class PermuteCopy {
   private PermuteCopy() {}
 
   public static void register(KernelRegistry.Builder r) {
-    r.register(
-        OP,
+    OpKernel copy =
         ViewCopy.kernel(
             OP,
             4,
@@ -36,7 +37,19 @@ public final class PermuteCopy {
                 strides[i] = self.stride(d);
               }
               return new StridedView(sizes, 0, strides);
-            }));
+            });
+    r.register(
+        OP,
+        args -> {
+          KernelCall call = copy.bind(args);
+          int n = args[0].toTensor().dim();
+          int[] dims = new int[n];
+          for (int i = 0; i < n; i++) {
+            dims[i] = Shapes.wrapDim(OP, args[1].intListItem(i), n);
+          }
+          ConstantPermutation.record(args[0].toTensor(), dims, args[2].toTensor());
+          return call;
+        });
   }
 
   /** The view of self with dimensions {@code a} and {@code b} swapped. */
