@@ -42,12 +42,23 @@ public final class PermuteCopy {
         OP,
         args -> {
           KernelCall call = copy.bind(args);
-          int n = args[0].toTensor().dim();
-          int[] dims = new int[n];
-          for (int i = 0; i < n; i++) {
-            dims[i] = Shapes.wrapDim(OP, args[1].intListItem(i), n);
+          TensorImpl self = args[0].toTensor();
+          int n = self.dim();
+          if (self.isProgramConstant() && args[1].intListLength() == n) {
+            // Invalid dims are left to the copy, which reports them when it runs.
+            int[] dims = new int[n];
+            boolean[] seen = new boolean[n];
+            for (int i = 0; i < n; i++) {
+              long d = args[1].intListItem(i);
+              d = d < 0 ? d + n : d;
+              if (d < 0 || d >= n || seen[(int) d]) {
+                return call;
+              }
+              seen[(int) d] = true;
+              dims[i] = (int) d;
+            }
+            ConstantPermutation.record(self, dims, args[2].toTensor());
           }
-          ConstantPermutation.record(args[0].toTensor(), dims, args[2].toTensor());
           return call;
         });
   }
