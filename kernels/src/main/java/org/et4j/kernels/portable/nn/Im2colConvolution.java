@@ -21,6 +21,7 @@ final class Im2colConvolution {
 
   private Im2colConvolution() {}
 
+  /** Default dim order: per batch and group, {@code out_g = W_g @ col + bias}. */
   static void runNchw(KernelContext ctx, ConvolutionShape g) {
     TensorImpl in = g.in;
     TensorImpl weight = g.weight;
