@@ -165,8 +165,12 @@ def _int4_quantize(module: torch.nn.Module, group_size: Optional[int]) -> torch.
     return module
 
 
-def export_variant(case: CaseSpec, methods: Dict[str, MethodSpec], variant: str):
-    """Returns (ExecutorchProgramManager, {method: quantized eager module or None})."""
+def export_variant(
+    case: CaseSpec, methods: Dict[str, MethodSpec], variant: str, generate_etrecord: bool = False
+):
+    """Returns (ExecutorchProgramManager, {method: quantized eager module or None}).
+
+    generate_etrecord: also record the ETRecord (``et.get_etrecord()``) for the devtools."""
     from executorch.backends.xnnpack.partition.xnnpack_partitioner import (
         XnnpackPartitioner,
     )
@@ -223,10 +227,14 @@ def export_variant(case: CaseSpec, methods: Dict[str, MethodSpec], variant: str)
             partitioner=[XnnpackPartitioner()],
             constant_methods=case.constant_methods,
             compile_config=compile_config,
+            generate_etrecord=generate_etrecord,
         )
     else:
         edge = to_edge(
-            eps, constant_methods=case.constant_methods, compile_config=compile_config
+            eps,
+            constant_methods=case.constant_methods,
+            compile_config=compile_config,
+            generate_etrecord=generate_etrecord,
         )
 
     passes = []

@@ -115,6 +115,121 @@ def build_cond():
     return {"forward": MethodSpec(CondModel().eval(), tests[0], tests)}
 
 
+# ---------------------------------------------------------------- cond_kernels
+
+
+class CondFeedsKernels(nn.Module):
+    """A torch.cond with two results that later kernels read: a convolution, a Linear
+    (addmm on the 2-D result) and a softmax. ExecuTorch moves each branch's results into the
+    cond's output values (MoveCall), which those kernels were bound to."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(2, 3, 3)
+        self.lin = nn.Linear(6, 4)
+
+    def forward(self, img, vec):
+        def positive(i, v):
+            return i * 2.0, v + 1.0
+
+        def negative(i, v):
+            return i - 1.0, v * 0.5
+
+        a, b = torch.cond(vec.sum() > 0, positive, negative, (img, vec))
+        return self.conv(a), self.lin(b), torch.softmax(b, dim=-1)
+
+
+def build_cond_kernels():
+    img = torch.rand(1, 2, 6, 6)
+    vec = torch.rand(3, 6) + 0.1
+    tests = [(img, vec), (-img, -vec), (img * 3, vec * 2), (img * 0.5, -vec * 0.5)]
+    return {"forward": MethodSpec(CondFeedsKernels().eval(), tests[0], tests)}
+
+
+# ---------------------------------------------------------------- integer_matmul
+
+
+class IntegerMatmul(nn.Module):
+    """mm, bmm, addmm and convolution over int64 and int32 whose sums pass 2^53 (int64) and
+    overflow (both): ExecuTorch's portable kernels accumulate in the element type and wrap."""
+
+    def forward(self, a64, b64, c64, x64, w64, a32, b32, x32, w32):
+        return (
+            torch.mm(a64, b64),
+            torch.bmm(a64.unsqueeze(0), b64.unsqueeze(0)),
+            torch.addmm(c64, a64, b64),
+            F.conv2d(x64, w64, c64[0, :2]),
+            F.conv_transpose2d(x64, w64.transpose(0, 1).contiguous()),
+            torch.mm(a32, b32),
+            torch.addmm(b32[0], a32, b32),
+            F.conv2d(x32, w32),
+        )
+
+
+def build_integer_matmul():
+    def case(big):
+        i64 = torch.int64
+        i32 = torch.int32
+        return (
+            torch.randint(-big, big, (3, 4), dtype=i64),
+            torch.randint(-2**22, 2**22, (4, 2), dtype=i64),
+            torch.randint(-2**62, 2**62, (3, 2), dtype=i64),
+            torch.randint(-big, big, (1, 2, 4, 4), dtype=i64),
+            torch.randint(-2**22, 2**22, (2, 2, 3, 3), dtype=i64),
+            torch.randint(-2**20, 2**20, (3, 4), dtype=i32),
+            torch.randint(-2**20, 2**20, (4, 2), dtype=i32),
+            torch.randint(-2**20, 2**20, (1, 2, 4, 4), dtype=i32),
+            torch.randint(-2**20, 2**20, (2, 2, 3, 3), dtype=i32),
+        )
+
+    # 2^41 * 2^22 products: sums beyond 2^53, and beyond 2^63 where they wrap.
+    tests = [case(2**41), case(2**40), case(2**38)]
+    return {"forward": MethodSpec(IntegerMatmul().eval(), tests[0], tests)}
+
+
+# ---------------------------------------------------------------- half_matmul
+
+
+class HalfMatmul(nn.Module):
+    """float16 and bfloat16 mm, bmm, addmm and convolution: ExecuTorch's portable kernels round
+    each product and each partial sum to the element type as they go."""
+
+    def forward(self, a16, b16, c16, x16, w16, abf, bbf, xbf, wbf):
+        return (
+            torch.mm(a16, b16),
+            torch.bmm(a16.unsqueeze(0), b16.unsqueeze(0)),
+            torch.addmm(c16, a16, b16),
+            F.conv2d(x16, w16, c16[0, :3]),
+            torch.mm(abf, bbf),
+            torch.addmm(bbf[0], abf, bbf),
+            F.conv2d(xbf, wbf),
+        )
+
+
+def build_half_matmul():
+    def case():
+        def mats(dtype):
+            # A large first term, then many small ones: a partial sum rounded to 11 (8) bits
+            # stops growing where one rounded at the end does not.
+            a = torch.randn(4, 96)
+            a[:, 0] *= 256
+            b = torch.rand(96, 3) + 0.25
+            return a.to(dtype), b.to(dtype)
+
+        a16, b16 = mats(torch.float16)
+        abf, bbf = mats(torch.bfloat16)
+        x = torch.randn(1, 8, 5, 5)
+        x[:, 0] *= 64
+        w = torch.rand(3, 8, 3, 3) + 0.25
+        return (
+            a16, b16, torch.randn(4, 3).to(torch.float16), x.to(torch.float16),
+            w.to(torch.float16), abf, bbf, x.to(torch.bfloat16), w.to(torch.bfloat16),
+        )
+
+    tests = [case() for _ in range(3)]
+    return {"forward": MethodSpec(HalfMatmul().eval(), tests[0], tests)}
+
+
 # ---------------------------------------------------------------- dynamic_shapes
 
 
@@ -236,6 +351,12 @@ CASES = [
     ),
     CaseSpec("cond", "torch.cond on x.sum() > 0 with two Linear branches", build_cond,
              ["portable", "xnnpack"]),
+    CaseSpec("cond_kernels", "torch.cond whose results feed a convolution, a Linear and a softmax",
+             build_cond_kernels, ["portable"]),
+    CaseSpec("integer_matmul", "int64 / int32 mm, bmm, addmm, convolution that pass 2^53 and wrap",
+             build_integer_matmul, ["portable"]),
+    CaseSpec("half_matmul", "float16 / bfloat16 mm, bmm, addmm, convolution rounded as they go",
+             build_half_matmul, ["portable"]),
     CaseSpec("dynamic_shapes", "dynamic sequence length T in 1..64 over [1, T, 16]",
              build_dynamic_shapes, ["portable", "xnnpack"]),
     CaseSpec("scalar_inputs", "int, bool and float inputs (compile-time constants)",

@@ -5,6 +5,7 @@
  */
 module org.et4j.conformance {
   requires org.et4j.runtime;
+  requires org.et4j.schema;
 
   exports org.et4j.conformance;
 }

@@ -23,7 +23,7 @@ import org.et4j.runtime.ValueInfo;
  */
 final class InspectCommand {
   static final Set<String> FLAGS = Set.of("--json");
-  static final Set<String> VALUED = Set.of("--ptd");
+  static final Set<String> VALUED = Options.withLoadOptions(Set.of());
 
   private final Options options;
   private final PrintStream out;
@@ -35,7 +35,7 @@ final class InspectCommand {
 
   int run() {
     Path file = options.file("program");
-    try (Program program = Program.load(file, options.ptds())) {
+    try (Program program = Program.load(file, options.loadOptions(0))) {
       ProgramLayout layout = program.layout();
       if (options.flag("--json")) {
         out.print(Json.write(model(file, program, layout)));

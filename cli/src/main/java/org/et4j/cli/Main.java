@@ -24,8 +24,20 @@ public final class Main {
                      [--iterations N] [--warmup N] [--threads N]
             runs a method and prints its outputs and latency percentiles; --threads sets the
             kernels' compute threads (default: the processor count, as -Det4j.threads=N)
+        profile FILE.pte|FILE.bpte [--ptd F]... [--method M] [--iterations N] [--warmup N] [--case N]
+                [--input FILE.npy ...|--random SEED] [--etdump OUT.etdp] [--debug-buffer OUT.bin] [--compare ET.etdp] [--json]
+            runs a method under an ETDump writer and prints the time per operator and delegate
+            node, largest first; --compare puts an ExecuTorch ETDump of the same file beside it
         verify FILE.bpte [--ptd FILE.ptd]... [--rtol R] [--atol A]
             runs the test cases bundled in a BundledProgram and compares the outputs
+
+      loading options (inspect and run):
+        --ptd FILE.ptd...            external data files
+        --verification full|minimal  full (default) verifies the whole flatbuffer; minimal only
+                                     the header and offsets, for trusted files (as ExecuTorch's)
+        --max-planned-memory BYTES   the most planned memory and kernel scratch one method may
+                                     use (e.g. 8G; default 4G, or -Det4j.maxPlannedMemory)
+        --file-access map|read       map the file (default) or read it into memory
 
       common options: --verbose (stack traces on errors), --help
       """;
@@ -49,6 +61,7 @@ public final class Main {
       return switch (args[0]) {
         case "inspect" -> new InspectCommand(Options.parse(rest, InspectCommand.FLAGS, InspectCommand.VALUED), out).run();
         case "run" -> new RunCommand(Options.parse(rest, RunCommand.FLAGS, RunCommand.VALUED), out).run();
+        case "profile" -> new ProfileCommand(Options.parse(rest, ProfileCommand.FLAGS, ProfileCommand.VALUED), out).run();
         case "verify" -> new VerifyCommand(Options.parse(rest, VerifyCommand.FLAGS, VerifyCommand.VALUED), out).run();
         default -> {
           err.println("error: unknown command '" + args[0] + "'");

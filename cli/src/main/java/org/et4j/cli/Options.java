@@ -8,6 +8,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
+import org.et4j.runtime.LoadOptions;
 
 /**
  * Parsed command-line options: positional arguments, boolean flags, and options with values (an
@@ -91,6 +93,60 @@ final class Options {
       throw new Main.UsageException("expected one " + what + " file, got " + positional);
     }
     return existing(positional.get(0));
+  }
+
+  /** The options of {@link #loadOptions()}: every command that loads a program takes them. */
+  static final Set<String> LOAD_VALUED = Set.of("--ptd", "--verification", "--max-planned-memory", "--file-access");
+
+  /** {@code known} plus {@link #LOAD_VALUED}. */
+  static Set<String> withLoadOptions(Set<String> known) {
+    return Set.copyOf(Stream.concat(known.stream(), LOAD_VALUED.stream()).toList());
+  }
+
+  /**
+   * The program's {@link LoadOptions} from {@code --ptd FILE...}, {@code --verification
+   * full|minimal}, {@code --max-planned-memory BYTES} (a plain number, or with a K, M or G suffix
+   * for KiB, MiB, GiB) and {@code --file-access map|read}; {@code threads} (0: the default).
+   */
+  LoadOptions loadOptions(int threads) {
+    LoadOptions.Builder b = LoadOptions.builder().externalData(ptds()).threads(threads);
+    String verification = one("--verification", null);
+    if (verification != null) {
+      b.verification(LoadOptions.Verification.parse(verification));
+    }
+    String access = one("--file-access", null);
+    if (access != null) {
+      b.fileAccess(LoadOptions.FileAccess.parse(access));
+    }
+    String cap = one("--max-planned-memory", null);
+    if (cap != null) {
+      b.maxPlannedMemory(bytes("--max-planned-memory", cap));
+    }
+    return b.build();
+  }
+
+  /** {@code 1048576}, {@code 512K}, {@code 64M}, {@code 8G}. */
+  static long bytes(String option, String value) {
+    String v = value.trim().toUpperCase(java.util.Locale.ROOT);
+    long unit = 1;
+    if (v.endsWith("K") || v.endsWith("M") || v.endsWith("G")) {
+      unit = switch (v.charAt(v.length() - 1)) {
+        case 'K' -> 1L << 10;
+        case 'M' -> 1L << 20;
+        default -> 1L << 30;
+      };
+      v = v.substring(0, v.length() - 1);
+    }
+    try {
+      long n = Long.parseLong(v);
+      if (n > 0 && n <= Long.MAX_VALUE / unit) {
+        return n * unit;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new Main.UsageException(
+        option + " needs a positive number of bytes (e.g. 1073741824, 512M, 8G), got '" + value + "'");
   }
 
   /** The paths given to {@code --ptd}, which must exist. */

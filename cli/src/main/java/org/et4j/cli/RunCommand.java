@@ -20,9 +20,8 @@ import org.et4j.runtime.ValueInfo;
 final class RunCommand {
   static final Set<String> FLAGS = Set.of();
   static final Set<String> VALUED =
-      Set.of(
-          "--ptd", "--method", "--input", "--random", "--iterations", "--warmup", "--labels",
-          "--threads");
+      Options.withLoadOptions(
+          Set.of("--method", "--input", "--random", "--iterations", "--warmup", "--labels", "--threads"));
 
   private final Options options;
   private final PrintStream out;
@@ -49,7 +48,7 @@ final class RunCommand {
       }
       System.setProperty("et4j.threads", threads);
     }
-    try (Program program = Program.load(file, options.ptds())) {
+    try (Program program = Program.load(file, options.loadOptions(threads == null ? 0 : Integer.parseInt(threads)))) {
       String name = options.one("--method", program.methodNames().contains("forward") ? "forward" : program.methodNames().getFirst());
       MethodMeta meta = program.methodMeta(name);
       // Load first: a method that cannot load (a missing kernel or backend) says so before any

@@ -18,6 +18,8 @@ import java.util.Map;
  * @param delegates backend ids used
  * @param eagerVsExecuTorchAbs per method, the largest |eager PyTorch - ExecuTorch| over outputs
  * @param referenceMaxAbs per method, the largest |ExecuTorch output| (the scale of the values)
+ * @param eagerErrorPerScale per method and output index, the largest |eager PyTorch - ExecuTorch|
+ *     divided by max(1, largest |output|): for a quantized output, what a rounding flip costs
  */
 public record FixtureCase(
     String model,
@@ -29,7 +31,8 @@ public record FixtureCase(
     List<String> operators,
     List<String> delegates,
     Map<String, Double> eagerVsExecuTorchAbs,
-    Map<String, Double> referenceMaxAbs) {
+    Map<String, Double> referenceMaxAbs,
+    Map<String, double[]> eagerErrorPerScale) {
 
   /** {@code model.variant}, the name used in the known-gaps list and the report. */
   public String id() {

@@ -30,6 +30,7 @@ public final class Manifest {
       Set<String> ops = new LinkedHashSet<>();
       Map<String, Double> err = new LinkedHashMap<>();
       Map<String, Double> scale = new LinkedHashMap<>();
+      Map<String, double[]> perOutput = new LinkedHashMap<>();
       for (Object mo : (List<Object>) c.getOrDefault("methods", List.of())) {
         Map<String, Object> m = (Map<String, Object>) mo;
         for (Object op : (List<Object>) m.getOrDefault("operators", List.of())) {
@@ -37,11 +38,15 @@ public final class Manifest {
         }
         double e = 0;
         double s = 0;
-        for (Object eo : (List<Object>) m.getOrDefault("error_vs_eager", List.of())) {
-          Map<String, Object> em = (Map<String, Object>) eo;
+        List<Object> errors = (List<Object>) m.getOrDefault("error_vs_eager", List.of());
+        double[] own = new double[errors.size()];
+        for (int i = 0; i < own.length; i++) {
+          Map<String, Object> em = (Map<String, Object>) errors.get(i);
           e = Math.max(e, number(em.get("max_abs")));
           s = Math.max(s, number(em.get("ref_max_abs")));
+          own[i] = number(em.get("max_abs")) / Math.max(1.0, number(em.get("ref_max_abs")));
         }
+        perOutput.put((String) m.get("name"), own);
         err.put((String) m.get("name"), e);
         scale.put((String) m.get("name"), s);
       }
@@ -61,7 +66,8 @@ public final class Manifest {
           List.copyOf(ops),
           delegates,
           err,
-          scale));
+          scale,
+          perOutput));
     }
     return out;
   }

@@ -1,5 +1,6 @@
 package org.et4j.conformance;
 
+import java.util.Arrays;
 import java.util.List;
 import org.et4j.runtime.ScalarType;
 
@@ -83,6 +84,124 @@ public record Tolerance(double rtol, double atolPerScale) {
       atol = Math.max(atol, eagerVsExecuTorchAbs / Math.max(1.0, scale));
     }
     return new Tolerance(rtol, atol);
+  }
+
+  /** float32's unit roundoff, 2^-24: the relative error of one rounded operation. */
+  static final double FLOAT32_UNIT_ROUNDOFF = 0x1p-24;
+
+  /**
+   * A matrix product's error bound for a reduction of length {@code k}: each of the two runtimes
+   * sums {@code k} products, in its own order, within {@code k u} of the exact sum (relative to the
+   * sum of |products|, which the output's scale stands for).
+   */
+  static double reductionBound(long k) {
+    return 2.0 * Math.max(1, k) * FLOAT32_UNIT_ROUNDOFF;
+  }
+
+  /**
+   * The tolerance of one output, from the instructions that feed it ({@link ProgramGraph#feeding}):
+   * the loosest family among their operators, except that matrix products contribute the bound of
+   * their own reduction lengths, summed along the path ({@link #reductionBound}), instead of the
+   * blanket {@link Family#MATMUL} numbers. {@code delegateOperators} gives, per delegate index,
+   * the portable operators equivalent to the nodes inside and {@code delegateReduction} a bound
+   * on their reduction length (a delegate's shapes are not read here). When the output depends on
+   * quantization, {@code quantizedAtolPerScale} is the absolute tolerance per unit of scale that
+   * quantized outputs get.
+   */
+  public static Tolerance forOutput(
+      List<ProgramGraph.Node> feeding, ProgramGraph graph, java.util.function.IntFunction<List<String>> delegateOperators,
+      java.util.function.IntToLongFunction delegateReduction, double quantizedAtolPerScale) {
+    double rtol = 0;
+    double atol = 0;
+    double matmul = 0;
+    boolean quantized = false;
+    for (ProgramGraph.Node n : feeding) {
+      List<String> ops = n.delegate() >= 0 ? delegateOperators.apply(n.delegate()) : List.of(n.operator());
+      for (String op : ops) {
+        if (op.equals("move")) {
+          continue;
+        }
+        Family f = familyOf(op);
+        if (f == Family.MATMUL) {
+          long k = n.delegate() >= 0 ? delegateReduction.applyAsLong(n.delegate()) : reductionLength(op, n, graph);
+          matmul += reductionBound(k);
+          continue;
+        }
+        rtol = Math.max(rtol, f.rtol);
+        atol = Math.max(atol, f.atol);
+        quantized |= f == Family.QUANTIZED;
+      }
+    }
+    rtol = Math.max(rtol, matmul);
+    atol = Math.max(atol, matmul);
+    if (quantized) {
+      atol = Math.max(atol, quantizedAtolPerScale);
+    }
+    return new Tolerance(rtol, atol);
+  }
+
+  /**
+   * How many products one output element of a matrix-family call sums, from the serialized sizes
+   * of its arguments (upper bounds for dynamic shapes).
+   */
+  static long reductionLength(String op, ProgramGraph.Node n, ProgramGraph g) {
+    String name = op.substring(op.indexOf("::") + 2);
+    String base = name.contains(".") ? name.substring(0, name.indexOf('.')) : name;
+    int[] a = n.args();
+    int[] s0 = a.length > 0 ? g.sizes(a[0]) : null;
+    int[] s1 = a.length > 1 ? g.sizes(a[1]) : null;
+    long k =
+        switch (base) {
+          case "mm", "linear" -> last(s0, 0);
+          case "bmm" -> last(s0, 0);
+          case "addmm", "baddbmm" -> last(s1, 0);
+          case "convolution" -> convolutionTaps(s0, s1);
+          case "_scaled_dot_product_attention", "scaled_dot_product_attention" ->
+              Math.max(last(s0, 0), s1 == null || s1.length < 2 ? 0 : s1[s1.length - 2]);
+          case "avg_pool2d" -> a.length > 1 && g.intList(a[1]) != null ? product(g.intList(a[1])) : 0;
+          case "_adaptive_avg_pool2d" -> s0 == null || s0.length < 2 ? 0 : (long) s0[s0.length - 1] * s0[s0.length - 2];
+          case "_cdist_forward", "_pdist_forward" -> last(s0, 0);
+          case "mixed_mm", "mixed_linear" -> last(s0, 0);
+          default -> 4; // interpolations and samplers mix a few neighbours; embeddings look up
+        };
+    return k;
+  }
+
+  /**
+   * The products one convolution output sums: weight {@code [OC, C/groups, kH, kW]} gives
+   * {@code C/groups * kH * kW}; a transposed weight {@code [C, OC/groups, kH, kW]} (recognised by
+   * its first dim matching the input's channels) is bounded by {@code C * kH * kW}.
+   */
+  private static long convolutionTaps(int[] in, int[] w) {
+    if (w == null || w.length < 3) {
+      return 0;
+    }
+    long taps = product(Arrays.copyOfRange(w, 2, w.length));
+    long k = w[1] * taps;
+    if (in != null && in.length > 1 && w[0] == in[1]) {
+      k = Math.max(k, w[0] * taps);
+    }
+    return k;
+  }
+
+  private static long last(int[] s, long ifNone) {
+    return s == null || s.length == 0 ? ifNone : s[s.length - 1];
+  }
+
+  private static long product(int[] s) {
+    long p = 1;
+    for (int x : s) {
+      p *= x;
+    }
+    return p;
+  }
+
+  private static long product(long[] s) {
+    long p = 1;
+    for (long x : s) {
+      p *= x;
+    }
+    return p;
   }
 
   /**

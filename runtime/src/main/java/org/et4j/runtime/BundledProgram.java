@@ -219,7 +219,13 @@ public final class BundledProgram implements AutoCloseable {
     return new CaseResult(m.name(), tc.index(), ok, cmp, null);
   }
 
-  /** Compares one actual output with the expected one. */
+  /**
+   * Compares one actual output with the expected one. Integer and bool tensors must be equal
+   * element by element, compared as integers (int64 and uint64 never pass through double). Floating
+   * elements pass when {@code |a - e| <= atol + rtol * |e|}, an infinity only equals the same
+   * infinity, and NaN matches NaN only at the same position. A failure names the worst element:
+   * the one furthest outside its allowance (for integers, the largest difference).
+   */
   public static OutputComparison compare(int index, EValue actual, EValue expected, double rtol, double atol) {
     if (expected instanceof EValue.TensorValue(Tensor e)) {
       if (!(actual instanceof EValue.TensorValue(Tensor a))) {
@@ -229,48 +235,137 @@ public final class BundledProgram implements AutoCloseable {
         return new OutputComparison(
             index, false, Double.NaN, Double.NaN, "expected " + e.describe() + ", got " + a.describe());
       }
-      boolean exact = !e.dtype().isFloatingPoint();
-      double maxAbs = 0;
-      double maxRel = 0;
-      boolean ok = true;
-      long worst = -1;
-      long n = e.numel();
-      for (long k = 0; k < n; k++) {
-        double x = a.elementAsDouble(k);
-        double y = e.elementAsDouble(k);
-        if (Double.isNaN(x) && Double.isNaN(y)) {
-          continue;
-        }
-        double abs = Math.abs(x - y);
-        if (Double.isNaN(abs)) {
-          abs = Double.POSITIVE_INFINITY;
-        } else if (x == y) {
-          abs = 0;
-        }
-        double rel = y == 0 ? (abs == 0 ? 0 : Double.POSITIVE_INFINITY) : abs / Math.abs(y);
-        boolean good = exact ? abs == 0 : abs <= atol + rtol * Math.abs(y);
-        if (!good && ok) {
-          worst = k;
-        }
-        ok &= good;
-        if (abs > maxAbs) {
-          maxAbs = abs;
-        }
-        if (rel > maxRel) {
-          maxRel = rel;
-        }
-      }
-      String detail =
-          ok ? "" : "element " + worst + ": got " + a.elementAsDouble(worst) + ", expected " + e.elementAsDouble(worst);
-      return new OutputComparison(index, ok, maxAbs, maxRel, detail);
+      return e.dtype().isFloatingPoint() ? compareFloats(index, a, e, rtol, atol) : compareIntegers(index, a, e);
     }
     boolean ok =
         switch (expected) {
           case EValue.Double(double y) ->
-              actual instanceof EValue.Double(double x) && (Math.abs(x - y) <= atol + rtol * Math.abs(y) || x == y);
+              actual instanceof EValue.Double(double x) && floatsMatch(x, y, rtol, atol);
           default -> expected.equals(actual);
         };
     return new OutputComparison(index, ok, 0, 0, ok ? "" : "expected " + expected + ", got " + actual);
+  }
+
+  /** One floating value against the expected one, with the rules of {@link #compare}. */
+  private static boolean floatsMatch(double x, double y, double rtol, double atol) {
+    if (Double.isNaN(x) || Double.isNaN(y)) {
+      return Double.isNaN(x) && Double.isNaN(y);
+    }
+    if (x == y) {
+      return true;
+    }
+    if (Double.isInfinite(x) || Double.isInfinite(y)) {
+      return false;
+    }
+    return Math.abs(x - y) <= atol + rtol * Math.abs(y);
+  }
+
+  private static OutputComparison compareFloats(int index, Tensor a, Tensor e, double rtol, double atol) {
+    double maxAbs = 0;
+    double maxRel = 0;
+    long worst = -1;
+    double worstScore = -1;
+    long outside = 0;
+    long n = e.numel();
+    for (long k = 0; k < n; k++) {
+      double x = a.elementAsDouble(k);
+      double y = e.elementAsDouble(k);
+      boolean good = floatsMatch(x, y, rtol, atol);
+      double abs;
+      if (Double.isNaN(x) && Double.isNaN(y) || x == y) {
+        abs = 0;
+      } else if (Double.isNaN(x) || Double.isNaN(y) || Double.isInfinite(x) || Double.isInfinite(y)) {
+        abs = Double.POSITIVE_INFINITY;
+      } else {
+        abs = Math.abs(x - y);
+      }
+      double rel = abs == 0 ? 0 : (y == 0 || Double.isInfinite(y) ? Double.POSITIVE_INFINITY : abs / Math.abs(y));
+      maxAbs = Math.max(maxAbs, abs);
+      maxRel = Math.max(maxRel, rel);
+      if (!good) {
+        outside++;
+        double allowed = atol + rtol * Math.abs(y);
+        double score = allowed > 0 && Double.isFinite(allowed) ? abs / allowed : abs;
+        if (score > worstScore) {
+          worstScore = score;
+          worst = k;
+        }
+      }
+    }
+    if (outside == 0) {
+      return new OutputComparison(index, true, maxAbs, maxRel, "");
+    }
+    double x = a.elementAsDouble(worst);
+    double y = e.elementAsDouble(worst);
+    String detail = "element " + worst + ": got " + x + ", expected " + y + " (|difference| "
+        + Math.abs(x - y) + " > allowed " + (atol + rtol * Math.abs(y)) + "); " + outside + " of " + n
+        + " elements outside";
+    return new OutputComparison(index, false, maxAbs, maxRel, detail);
+  }
+
+  private static OutputComparison compareIntegers(int index, Tensor a, Tensor e) {
+    ScalarType t = e.dtype();
+    long n = e.numel();
+    long worst = -1;
+    double worstDiff = -1;
+    long differing = 0;
+    for (long k = 0; k < n; k++) {
+      long x = integerElement(a, k);
+      long y = integerElement(e, k);
+      if (x != y) {
+        differing++;
+        double diff = Math.abs(asDouble(t, x) - asDouble(t, y));
+        if (diff > worstDiff) {
+          worstDiff = diff;
+          worst = k;
+        }
+      }
+    }
+    if (differing == 0) {
+      return new OutputComparison(index, true, 0, 0, "");
+    }
+    String detail = "element " + worst + ": got " + integerText(t, integerElement(a, worst)) + ", expected "
+        + integerText(t, integerElement(e, worst)) + "; " + differing + " of " + n + " elements differ";
+    return new OutputComparison(index, false, worstDiff, Double.POSITIVE_INFINITY, detail);
+  }
+
+  private static final java.lang.foreign.ValueLayout.OfShort LE_I16 =
+      java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+  private static final java.lang.foreign.ValueLayout.OfInt LE_I32 =
+      java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+  private static final java.lang.foreign.ValueLayout.OfLong LE_I64 =
+      java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+
+  /** Element {@code k} of an integer or bool tensor: its value, sign- or zero-extended by dtype. */
+  private static long integerElement(Tensor t, long k) {
+    MemorySegment d = t.data();
+    return switch (t.dtype()) {
+      case BOOL -> d.get(java.lang.foreign.ValueLayout.JAVA_BYTE, k) != 0 ? 1 : 0;
+      case BYTE -> d.get(java.lang.foreign.ValueLayout.JAVA_BYTE, k) & 0xFF;
+      case CHAR -> d.get(java.lang.foreign.ValueLayout.JAVA_BYTE, k);
+      case SHORT -> d.getAtIndex(LE_I16, k);
+      case UINT16 -> d.getAtIndex(LE_I16, k) & 0xFFFF;
+      case INT -> d.getAtIndex(LE_I32, k);
+      case UINT32 -> d.getAtIndex(LE_I32, k) & 0xFFFFFFFFL;
+      case LONG, UINT64 -> d.getAtIndex(LE_I64, k);
+      default -> {
+        // Quantized and bit types: compared as raw bytes of the element.
+        int es = t.dtype().elementSize();
+        long v = 0;
+        for (int b = es - 1; b >= 0; b--) {
+          v = (v << 8) | (d.get(java.lang.foreign.ValueLayout.JAVA_BYTE, k * es + b) & 0xFF);
+        }
+        yield v;
+      }
+    };
+  }
+
+  private static double asDouble(ScalarType t, long v) {
+    return t == ScalarType.UINT64 && v < 0 ? (double) (v >>> 1) * 2.0 : (double) v;
+  }
+
+  private static String integerText(ScalarType t, long v) {
+    return t == ScalarType.UINT64 ? Long.toUnsignedString(v) : Long.toString(v);
   }
 
   @Override

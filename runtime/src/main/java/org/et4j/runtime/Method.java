@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.et4j.runtime.delegate.DelegateHandle;
+import org.et4j.runtime.devtools.EventTracer;
+import org.et4j.runtime.internal.jfr.JfrEvents;
+import org.et4j.runtime.kernel.ComputeThreads;
 import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.KernelContext;
 import org.et4j.runtime.kernel.TensorImpl;
@@ -55,7 +58,10 @@ public final class Method implements AutoCloseable {
   private final Map<String, TensorImpl> attributes;
   private final Value[] serializedInputs;
   private final boolean[] inputSet;
-  private final Scratch scratch = new Scratch();
+  private final Scratch scratch;
+  private final int threads;
+  private EventTracer tracer;
+  private TracedExecution traced;
   private boolean closed;
 
   Method(
@@ -68,8 +74,12 @@ public final class Method implements AutoCloseable {
       Step[][] chains,
       DelegateHandle[] delegates,
       Map<String, TensorImpl> attributes,
-      Value[] serializedInputs) {
+      Value[] serializedInputs,
+      long maxPlannedBytes,
+      int threads) {
     this.program = program;
+    this.scratch = new Scratch(maxPlannedBytes);
+    this.threads = threads;
     this.meta = meta;
     this.arena = arena;
     this.values = values;
@@ -266,6 +276,21 @@ public final class Method implements AutoCloseable {
   }
 
   /**
+   * Attaches an event tracer (ExecuTorch's {@code EventTracer}) that sees every following
+   * execution, or detaches it with null. Without one, {@link #execute()} reads no clock and
+   * allocates nothing for tracing.
+   */
+  public void setEventTracer(EventTracer tracer) {
+    checkOpen();
+    this.tracer = tracer;
+  }
+
+  /** The attached event tracer, or null. */
+  public EventTracer eventTracer() {
+    return tracer;
+  }
+
+  /**
    * Runs the method: the instructions of each chain in order, with ExecuTorch's semantics for
    * kernel and delegate calls, moves, conditional jumps and frees.
    *
@@ -280,6 +305,17 @@ public final class Method implements AutoCloseable {
       if (!inputSet[i]) {
         throw ExecuTorchException.invalidArgument("method '" + name() + "' input " + i + " has not been set");
       }
+    }
+    ComputeThreads.use(threads);
+    // Observed executions run a loop of their own (TracedExecution), so this one stays free of
+    // clock reads and tracer calls.
+    boolean jfr = JfrEvents.enabled();
+    if (tracer != null || jfr) {
+      if (traced == null) {
+        traced = new TracedExecution(this, values, outputs, chains, scratch);
+      }
+      traced.run(tracer, jfr);
+      return;
     }
     long budget = MAX_INSTRUCTIONS_PER_EXECUTION;
     for (int c = 0; c < chains.length; c++) {
@@ -301,7 +337,7 @@ public final class Method implements AutoCloseable {
               pc++;
             }
             case Step.Move m -> {
-              values[m.to()].copyFrom(values[m.from()]);
+              values[m.to()].moveFrom(values[m.from()]);
               pc++;
             }
             case Step.JumpFalse j -> {
@@ -327,7 +363,7 @@ public final class Method implements AutoCloseable {
     }
   }
 
-  private String describeStep(int chain, int pc, Step[] steps) {
+  String describeStep(int chain, int pc, Step[] steps) {
     String base = "method '" + name() + "'" + (chains.length > 1 ? " chain " + chain : "") + " instruction " + pc;
     if (pc >= steps.length) {
       return base;
@@ -342,7 +378,7 @@ public final class Method implements AutoCloseable {
   }
 
   /** A JumpFalseCall condition: a Bool, or a bool tensor that is true only if all elements are. */
-  private static boolean isTrue(Value v) {
+  static boolean isTrue(Value v) {
     if (v.isBool()) {
       return v.toBool();
     }
@@ -370,6 +406,71 @@ public final class Method implements AutoCloseable {
           "output index " + i + " out of range: method '" + name() + "' has " + outputs.length + " outputs");
     }
     return toApi(values[outputs[i]], new Views("method '" + name() + "' output " + i));
+  }
+
+  /**
+   * Copies tensor output {@code i} into {@code into}, a tensor the caller owns (made with {@code
+   * Tensor.wrap} over a writable array, buffer or segment, or with {@code Tensor.zeros}), and
+   * returns it. Allocates nothing, so a serving loop that reuses its input and output tensors
+   * allocates nothing per call.
+   *
+   * @throws IllegalArgumentException for an index out of range, an output that is not a tensor,
+   *     or an {@code into} whose dtype or shape differs from the output's (the message gives it),
+   *     or that is read-only or a view of a method's memory
+   */
+  public Tensor output(int i, Tensor into) {
+    checkOpen();
+    Objects.requireNonNull(into, "into");
+    if (i < 0 || i >= outputs.length) {
+      throw new IllegalArgumentException(
+          "output index " + i + " out of range: method '" + name() + "' has " + outputs.length + " outputs");
+    }
+    Value v = values[outputs[i]];
+    if (!v.isTensor()) {
+      throw new IllegalArgumentException(
+          "method '" + name() + "' output " + i + " is " + v.tag() + ", not a tensor: read it with output(" + i + ")");
+    }
+    TensorImpl t = v.toTensor();
+    boolean sameShape = t.dtype() == into.dtype() && t.dim() == into.dim();
+    for (int d = 0; sameShape && d < t.dim(); d++) {
+      sameShape = t.size(d) == into.shapeAt(d);
+    }
+    if (!sameShape) {
+      throw new IllegalArgumentException(
+          "method '" + name() + "' output " + i + " is " + t.describe() + ", into is " + into.describe());
+    }
+    MemorySegment dst = into.storage();
+    if (into.isView() || dst.isReadOnly()) {
+      throw new IllegalArgumentException(
+          "method '" + name() + "' output " + i + ": into must be writable memory the caller owns, got " + into);
+    }
+    if (t.isContiguous()) {
+      MemorySegment.copy(t.data(), 0, dst, 0, t.nbytes());
+    } else {
+      stridedCopy(t, dst, false);
+    }
+    return into;
+  }
+
+  /**
+   * Input {@code i} as the method holds it now, a view: for an input the program did not plan,
+   * the caller's own memory; for a planned one, the method's copy. ExecuTorch's {@code
+   * Method::get_input}.
+   *
+   * @throws IllegalArgumentException for an index out of range or an input that is not a tensor
+   * @throws IllegalStateException when the input has not been set
+   */
+  public Tensor input(int i) {
+    checkOpen();
+    checkInputIndex(i);
+    Value v = values[inputs[i]];
+    if (!v.isTensor()) {
+      throw new IllegalArgumentException("method '" + name() + "' input " + i + " is " + v.tag() + ", not a tensor");
+    }
+    if (!inputSet[i]) {
+      throw new IllegalStateException("method '" + name() + "' input " + i + " has not been set");
+    }
+    return tensorView(v.toTensor());
   }
 
   /** Output {@code i}, with tensors copied so that they survive the next execution. */
@@ -503,22 +604,27 @@ public final class Method implements AutoCloseable {
   /** Kernel scratch memory, grown on demand and reused across instructions. */
   private static final class Scratch implements KernelContext {
     private final Arena arena = Arena.ofAuto();
+    private final long limit;
     private MemorySegment buffer = MemorySegment.NULL;
+
+    Scratch(long limit) {
+      this.limit = limit;
+    }
 
     /**
      * Kernels size scratch from shapes and arguments, which a hostile program controls: a
-     * request beyond the planned-memory limit ({@code et4j.maxPlannedMemory}), or one the
+     * request beyond the planned-memory cap ({@link LoadOptions#maxPlannedMemory()}), or one the
      * machine cannot meet, fails as MemoryAllocationFailed instead of an OutOfMemoryError.
      */
     @Override
     public MemorySegment scratch(long byteSize) {
       if (buffer.byteSize() < byteSize) {
-        long limit = MethodLoader.maxPlannedBytes();
         if (byteSize > limit) {
           throw new ExecuTorchException(
               ErrorCode.MEMORY_ALLOCATION_FAILED,
               "kernel scratch of " + byteSize + " bytes exceeds the limit of " + limit
-                  + " bytes (set -Det4j.maxPlannedMemory to raise it)");
+                  + " bytes (raise LoadOptions.maxPlannedMemory, the CLI's --max-planned-memory, or"
+                  + " -Det4j.maxPlannedMemory)");
         }
         try {
           buffer = arena.allocate(Math.min(limit, Math.max(byteSize, 2 * buffer.byteSize())), 64);

@@ -44,12 +44,11 @@ import org.et4j.schema.program.MoveCall;
  */
 final class MethodLoader {
   /**
-   * Upper bound on the planned memory of one method, a guard against hostile plans: the system
-   * property {@code et4j.maxPlannedMemory} (bytes), read at every load so that setting it takes
-   * effect whenever it is set; 16 GiB by default.
+   * The process-wide planned-memory cap ({@link LoadOptions#defaultMaxPlannedMemory()}): for
+   * programs loaded without an explicit cap.
    */
   static long maxPlannedBytes() {
-    return Long.getLong("et4j.maxPlannedMemory", 16L * 1024 * 1024 * 1024);
+    return LoadOptions.defaultMaxPlannedMemory();
   }
 
   private MethodLoader() {}
@@ -60,18 +59,29 @@ final class MethodLoader {
       ExecutionPlan plan,
       NamedDataMap namedData,
       KernelRegistry kernels,
-      BackendRegistry backends) {
+      BackendRegistry backends,
+      LoadOptions options) {
     String name = plan.name();
     String where = "method '" + name + "'";
     long planned = 0;
-    long limit = maxPlannedBytes();
+    long limit = options.plannedMemoryCap();
     for (int i = 1; i < plan.nonConstBufferSizesLength(); i++) {
       long s = plan.nonConstBufferSizes(i);
       if (s < 0 || s > limit - planned) {
-        throw new ExecuTorchException(
-            ErrorCode.MEMORY_ALLOCATION_FAILED,
-            where + " needs more planned memory than the limit of " + limit
-                + " bytes (set -Det4j.maxPlannedMemory to raise it)");
+        String needs = where + " needs more planned memory than the limit of " + limit + " bytes ("
+            + (s < 0 ? "buffer " + i + " has size " + Long.toUnsignedString(s) : "at least " + (planned + s)) + ")";
+        if (s >= 0 && options.maxPlannedMemory().isPresent()) {
+          // The caller chose this cap: a bad option, named, with the value the plan needs.
+          long total = planned;
+          for (int k = i; k < plan.nonConstBufferSizesLength(); k++) {
+            long more = plan.nonConstBufferSizes(k);
+            total = more < 0 || total > Long.MAX_VALUE - more ? Long.MAX_VALUE : total + more;
+          }
+          throw new IllegalArgumentException(
+              "maxPlannedMemory: " + where + " plans " + total + " bytes, more than the maxPlannedMemory of " + limit
+                  + " bytes; allowed values are at least " + total + " (" + options.howToRaiseCap() + ")");
+        }
+        throw new ExecuTorchException(ErrorCode.MEMORY_ALLOCATION_FAILED, needs + " (" + options.howToRaiseCap() + ")");
       }
       planned += s;
     }
@@ -130,7 +140,7 @@ final class MethodLoader {
       }
       return new Method(
           program, program.methodMeta(name), arena, values, inputs, outputs, chains, delegates, attributes,
-          serializedInputs(values, inputs));
+          serializedInputs(values, inputs), options.plannedMemoryCap(), options.threads());
     } catch (RuntimeException e) {
       for (DelegateHandle h : handles) {
         if (h != null) {
@@ -393,8 +403,10 @@ final class MethodLoader {
       }
       case InstructionArguments.MoveCall -> {
         var mc = (MoveCall) ins.instrArgs(new MoveCall());
-        return new Method.Step.Move(
-            checkIndex(mc.moveFrom(), values.length, w + " move_from"), checkIndex(mc.moveTo(), values.length, w + " move_to"));
+        int from = checkIndex(mc.moveFrom(), values.length, w + " move_from");
+        int to = checkIndex(mc.moveTo(), values.length, w + " move_to");
+        checkMove(values[from], values[to], w + " (move " + from + " -> " + to + ")");
+        return new Method.Step.Move(from, to);
       }
       case InstructionArguments.JumpFalseCall -> {
         var jf = (JumpFalseCall) ins.instrArgs(new JumpFalseCall());
@@ -409,6 +421,30 @@ final class MethodLoader {
         return new Method.Step.Free(checkIndex(fc.valueIndex(), values.length, w + " free"));
       }
       default -> throw ExecuTorchException.invalidProgram(w + " has unknown instruction type " + ins.instrArgsType());
+    }
+  }
+
+  /**
+   * A move into a tensor slot updates the slot's tensor in place ({@link Value#moveFrom}), which
+   * kernels were bound to with its dtype and rank: the moved tensor must have both. ExecuTorch's
+   * emitter moves a control-flow branch's result into the common output of the branches, whose
+   * spec has the same dtype and rank (only sizes may differ under dynamic shapes).
+   */
+  private static void checkMove(Value from, Value to, String where) {
+    if (!to.isTensor()) {
+      return;
+    }
+    if (!from.isTensor()) {
+      throw new ExecuTorchException(
+          ErrorCode.NOT_SUPPORTED, where + ": moving a " + from.tag() + " value into a tensor slot is not supported");
+    }
+    TensorImpl src = from.toTensor();
+    TensorImpl dst = to.toTensor();
+    if (src.dtype() != dst.dtype() || src.dim() != dst.dim()) {
+      throw new ExecuTorchException(
+          ErrorCode.NOT_SUPPORTED,
+          where + ": moving " + src.describe() + " into " + dst.describe()
+              + " changes dtype or rank, which kernels bound to the destination cannot follow");
     }
   }
 

@@ -17,6 +17,11 @@ import java.util.List;
  * @param numValues entries of the value table
  * @param mutableBufferNames fully-qualified names of planned tensors that carry one (named
  *     mutable buffers such as KV caches)
+ * @param inputNames the inputs' names, in order, when the program names every one (the method was
+ *     exported with keyword arguments only: the pytree spec in the plan's {@code
+ *     container_meta_type} gives their keys); empty when the inputs are positional only
+ * @param outputNames the outputs' names, in order, when the method returns a flat dict; empty
+ *     when the outputs are positional only
  */
 public record MethodMeta(
     String name,
@@ -27,14 +32,61 @@ public record MethodMeta(
     List<DelegateInfo> delegates,
     int numInstructions,
     int numValues,
-    List<String> mutableBufferNames) {
+    List<String> mutableBufferNames,
+    List<String> inputNames,
+    List<String> outputNames) {
   public MethodMeta {
+    inputNames = List.copyOf(inputNames);
+    outputNames = List.copyOf(outputNames);
+    if (!inputNames.isEmpty() && inputNames.size() != inputs.size()
+        || !outputNames.isEmpty() && outputNames.size() != outputs.size()) {
+      throw new IllegalArgumentException("names must be absent or one per input and output");
+    }
     inputs = List.copyOf(inputs);
     outputs = List.copyOf(outputs);
     plannedBufferSizes = List.copyOf(plannedBufferSizes);
     operators = List.copyOf(operators);
     delegates = List.copyOf(delegates);
     mutableBufferNames = List.copyOf(mutableBufferNames);
+  }
+
+  /** True when every input has a name ({@link #inputNames()}), so inputs can be given by name. */
+  public boolean hasNamedInputs() {
+    return !inputNames.isEmpty();
+  }
+
+  /** True when every output has a name ({@link #outputNames()}). */
+  public boolean hasNamedOutputs() {
+    return !outputNames.isEmpty();
+  }
+
+  /**
+   * The position of the input called {@code name}.
+   *
+   * @throws IllegalArgumentException when the inputs have no names (positional only) or none is
+   *     called {@code name}, listing the names there are
+   */
+  public int inputIndex(String name) {
+    return indexOf(inputNames, name, "input", inputs.size());
+  }
+
+  /** The position of the output called {@code name}; as {@link #inputIndex}. */
+  public int outputIndex(String name) {
+    return indexOf(outputNames, name, "output", outputs.size());
+  }
+
+  private int indexOf(List<String> names, String name, String what, int count) {
+    if (names.isEmpty()) {
+      throw new IllegalArgumentException(
+          "method '" + this.name + "' has positional " + what + "s only (" + count + "): the program does not name"
+              + " them (export with keyword arguments, or a dict output, to name them)");
+    }
+    int i = names.indexOf(name);
+    if (i < 0) {
+      throw new IllegalArgumentException(
+          "unknown " + what + " name '" + name + "' of method '" + this.name + "', expected one of " + names);
+    }
+    return i;
   }
 
   /** Sum of the planned arena sizes. */

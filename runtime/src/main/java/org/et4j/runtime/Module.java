@@ -11,13 +11,14 @@ import org.et4j.runtime.kernel.KernelRegistry;
 
 /**
  * The simple way to run a model, in the spirit of ExecuTorch's {@code Module} (C++ and Android):
- * load a file, call {@link #forward} or {@link #execute}. Methods are loaded on first use and
- * kept.
+ * load a file, call {@link #forward} or {@link #execute}. Methods are loaded on first use (or at
+ * load, {@link LoadOptions.Builder#preload}) and kept.
  *
- * <p>Thread-safe: calls are serialised by a lock, as in ExecuTorch's Android {@code Module}. For
- * concurrent inference, load one {@link Program} and a {@link Method} per thread instead.
- * Outputs returned here are copies, safe to keep; {@link #method(String)} gives the underlying
- * method for zero-copy use.
+ * <p>Thread-safe: calls are serialised by one lock, as in ExecuTorch's Android {@code Module},
+ * and the module's methods never leave it (so no caller can run one outside the lock). Outputs
+ * returned here are copies, safe to keep. To serve one model from many threads at once use a
+ * {@link ModelPool}; for zero-copy loops, load one {@link Program} and a {@link Method} per
+ * thread.
  */
 public final class Module implements AutoCloseable {
   private final Program program;
@@ -35,6 +36,27 @@ public final class Module implements AutoCloseable {
   /** Loads a .pte (or .bpte) with optional external data files, using the discovered kernels and backends. */
   public static Module load(Path pte, Path... ptd) {
     return new Module(Program.load(pte, ptd), KernelRegistry.defaultRegistry(), BackendRegistry.defaultRegistry());
+  }
+
+  /**
+   * Loads a .pte (or .bpte) with {@code options} (external data, verification, planned-memory cap,
+   * thread count, file access), then loads the methods the options preload, so that a missing
+   * operator or backend fails here rather than on the first call.
+   *
+   * @throws IllegalArgumentException for a bad option, naming it (see {@link Program#load(Path,
+   *     LoadOptions)})
+   */
+  public static Module load(Path pte, LoadOptions options) {
+    Module m = new Module(Program.load(pte, options), KernelRegistry.defaultRegistry(), BackendRegistry.defaultRegistry());
+    try {
+      for (String name : options.preloadAllMethods() ? m.program.methodNames() : options.preloadMethods()) {
+        m.loadMethod(name);
+      }
+    } catch (RuntimeException e) {
+      m.close();
+      throw e;
+    }
+    return m;
   }
 
   /** Wraps an already loaded program with explicit registries. The module closes the program. */
@@ -61,13 +83,23 @@ public final class Module implements AutoCloseable {
     return program.methodMeta(name);
   }
 
-  /** The program behind this module. */
+  /** The program behind this module (immutable and shareable: load more methods from it freely). */
   public Program program() {
     return program;
   }
 
-  /** Loads {@code name} now, if it is not loaded yet. */
-  public synchronized Method method(String name) {
+  /** Loads {@code name} now, if it is not loaded yet (ExecuTorch's {@code Module::load_method}). */
+  public synchronized void loadMethod(String name) {
+    method(name);
+  }
+
+  /** True when {@code name} has been loaded. */
+  public synchronized boolean isMethodLoaded(String name) {
+    return methods.containsKey(name);
+  }
+
+  /** The loaded method; only ever used under this module's lock. */
+  private Method method(String name) {
     checkOpen();
     Method m = methods.get(name);
     if (m == null) {
@@ -79,6 +111,13 @@ public final class Module implements AutoCloseable {
 
   /** Runs {@code forward}. */
   public List<EValue> forward(EValue... inputs) {
+    return execute("forward", inputs);
+  }
+
+  /**
+   * Runs {@code forward} with its inputs given by name; see {@link #execute(String, Map)}.
+   */
+  public Map<String, EValue> forward(Map<String, Tensor> inputs) {
     return execute("forward", inputs);
   }
 
@@ -97,6 +136,37 @@ public final class Module implements AutoCloseable {
       out.add(m.outputCopy(i));
     }
     return out;
+  }
+
+  /**
+   * Runs a method whose program names its inputs ({@link MethodMeta#inputNames()}), with every
+   * input given by name, and returns copies of the outputs by name: the program's output names
+   * ({@link MethodMeta#outputNames()}), or, when it does not name its outputs, their positions
+   * ({@code "0"}, {@code "1"}, ...), in order.
+   *
+   * @throws IllegalArgumentException when the method's inputs are positional only (use {@link
+   *     #execute(String, EValue...)}), for an unknown name (listing the names there are), or when
+   *     a name is missing
+   */
+  public synchronized Map<String, EValue> execute(String method, Map<String, Tensor> inputs) {
+    Objects.requireNonNull(inputs, "inputs");
+    MethodMeta meta = methodMeta(method);
+    EValue[] ordered = new EValue[meta.inputs().size()];
+    for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
+      ordered[meta.inputIndex(e.getKey())] = EValue.from(Objects.requireNonNull(e.getValue(), e.getKey()));
+    }
+    for (int i = 0; i < ordered.length; i++) {
+      if (ordered[i] == null) {
+        throw new IllegalArgumentException(
+            "method '" + method + "' input '" + meta.inputNames().get(i) + "' is missing; it takes " + meta.inputNames());
+      }
+    }
+    List<EValue> out = execute(method, ordered);
+    Map<String, EValue> named = new LinkedHashMap<>();
+    for (int i = 0; i < out.size(); i++) {
+      named.put(meta.hasNamedOutputs() ? meta.outputNames().get(i) : Integer.toString(i), out.get(i));
+    }
+    return named;
   }
 
   /** Closes the loaded methods and the program. Idempotent. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -29,9 +30,11 @@ import org.et4j.schema.program.ExecutionPlan;
  * methods are bound later with {@link #loadMethod}.
  *
  * <p>Immutable and thread-safe: any number of threads may read metadata and load methods from one
- * program at once. Files are memory-mapped, not read: constants stay views of the mapping. The
- * mapping lives until {@link #close()}; methods loaded from a closed program fail on their next
- * access to constant data.
+ * program at once. Files are memory-mapped by default (or read into memory, {@link
+ * LoadOptions.FileAccess#READ}): constants stay views of that memory, which lives until {@link
+ * #close()}; methods loaded from a closed program fail on their next access to constant data.
+ * {@link LoadOptions} also sets the verification level, the planned-memory cap and the thread
+ * count of the methods it loads.
  *
  * <p>A BundledProgram (.bpte) is accepted too: the program inside it is loaded (see
  * {@link BundledProgram} for its test cases).
@@ -45,10 +48,13 @@ public final class Program implements AutoCloseable {
   private final Map<String, Integer> planIndex;
   private final Map<String, MethodMeta> metaCache = new java.util.concurrent.ConcurrentHashMap<>();
   private final long dataBytes;
+  private final LoadOptions options;
   private volatile boolean closed;
 
-  private Program(Arena arena, MemorySegment pte, List<MemorySegment> ptds, List<String> ptdNames) {
+  private Program(
+      Arena arena, MemorySegment pte, List<MemorySegment> ptds, List<String> ptdNames, LoadOptions options) {
     this.arena = arena;
+    this.options = options;
     long bytes = pte.byteSize();
     for (MemorySegment ptd : ptds) {
       bytes += ptd.byteSize();
@@ -57,7 +63,10 @@ public final class Program implements AutoCloseable {
     boolean isBundled = BundledProgramFile.isBundled(pte);
     MemorySegment programBytes = isBundled ? BundledProgramFile.parse(pte).program() : pte;
     this.bundled = isBundled;
-    this.file = PteFile.parse(programBytes);
+    this.file =
+        options.verification() == LoadOptions.Verification.FULL
+            ? PteFile.parse(programBytes)
+            : PteFile.parseTrusted(programBytes);
     List<FlatTensorFile> ext = new ArrayList<>();
     for (int i = 0; i < ptds.size(); i++) {
       ext.add(FlatTensorFile.parse(ptds.get(i), ptdNames.get(i)));
@@ -82,27 +91,89 @@ public final class Program implements AutoCloseable {
 
   /**
    * Maps and loads a program, with optional external data files (.ptd) whose named tensors the
-   * program refers to.
+   * program refers to; the other options are the defaults ({@link LoadOptions#defaults()}).
    *
    * @throws ExecuTorchException InvalidProgram / InvalidExternalData for malformed files,
    *     AccessFailed when a file cannot be read
    */
   public static Program load(Path pte, Path... ptd) {
+    for (Path p : ptd) {
+      Objects.requireNonNull(p, "ptd");
+    }
+    return loadFiles(pte, LoadOptions.builder().externalData(ptd).build(), false);
+  }
+
+  /**
+   * Loads a program with {@code options}: its external data files, how the files are read, how
+   * much is verified, the planned-memory cap and thread count its methods get, the methods whose
+   * metadata is read at once.
+   *
+   * @throws IllegalArgumentException naming the option, for an external data file that does not
+   *     exist or a preloaded method the program does not have
+   * @throws ExecuTorchException InvalidProgram / InvalidExternalData for malformed files,
+   *     AccessFailed when a file cannot be read
+   */
+  public static Program load(Path pte, LoadOptions options) {
+    Objects.requireNonNull(options, "options");
+    for (Path p : options.externalData()) {
+      if (!Files.isRegularFile(p)) {
+        throw new IllegalArgumentException("externalData: no such file " + p + " (give existing .ptd files)");
+      }
+    }
+    Program program = loadFiles(pte, options, true);
+    try {
+      List<String> preload = options.preloadAllMethods() ? program.methodNames() : options.preloadMethods();
+      for (String name : preload) {
+        if (!program.planIndex.containsKey(name)) {
+          throw new IllegalArgumentException(
+              "preload: the program has no method '" + name + "'; it has " + program.planIndex.keySet());
+        }
+        program.methodMeta(name);
+      }
+    } catch (RuntimeException e) {
+      program.close();
+      throw e;
+    }
+    return program;
+  }
+
+  private static Program loadFiles(Path pte, LoadOptions options, boolean viaOptions) {
     Objects.requireNonNull(pte, "pte");
     Arena arena = Arena.ofShared();
     try {
-      MemorySegment main = map(pte, arena);
+      MemorySegment main = open(pte, arena, options.fileAccess());
       List<MemorySegment> ext = new ArrayList<>();
       List<String> names = new ArrayList<>();
-      for (Path p : ptd) {
-        Objects.requireNonNull(p, "ptd");
-        ext.add(map(p, arena));
+      for (Path p : options.externalData()) {
+        ext.add(open(p, arena, options.fileAccess()));
         names.add(p.getFileName().toString());
       }
-      return new Program(arena, main, ext, names);
+      return trusting(options, () -> new Program(arena, main, ext, names, options));
     } catch (RuntimeException e) {
       arena.close();
       throw e;
+    }
+  }
+
+  /**
+   * Runs a step that reads the flatbuffer. With full verification nothing it reads can be out of
+   * bounds; with minimal verification a corrupt table shows as an accessor's exception, reported
+   * as InvalidProgram (with ExecuTorch's code) instead of escaping as an IndexOutOfBoundsException.
+   */
+  private static <T> T trusting(LoadOptions options, java.util.function.Supplier<T> step) {
+    if (options.verification() == LoadOptions.Verification.FULL) {
+      return step.get();
+    }
+    try {
+      return step.get();
+    } catch (ExecuTorchException | IllegalArgumentException | IllegalStateException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new ExecuTorchException(
+          ErrorCode.INVALID_PROGRAM,
+          "the program's flatbuffer is corrupt (" + e + "); it was loaded with minimal verification,"
+              + " load it with full verification to find where",
+          e);
     }
   }
 
@@ -117,7 +188,7 @@ public final class Program implements AutoCloseable {
       Objects.requireNonNull(ptd[i], "ptd");
       names.add("external data " + i);
     }
-    return new Program(null, pte.asReadOnly(), List.of(ptd), names);
+    return new Program(null, pte.asReadOnly(), List.of(ptd), names, LoadOptions.defaults());
   }
 
   /** Loads a program held in a byte array (not copied: do not modify it while the program is used). */
@@ -132,12 +203,36 @@ public final class Program implements AutoCloseable {
 
   /** Maps a whole file read-only into {@code arena}; AccessFailed when it cannot be read. */
   static MemorySegment map(Path path, Arena arena) {
+    return open(path, arena, LoadOptions.FileAccess.MAP);
+  }
+
+  /**
+   * Maps a whole file read-only into {@code arena}, or reads it into memory of the arena;
+   * AccessFailed when it cannot be read.
+   */
+  static MemorySegment open(Path path, Arena arena, LoadOptions.FileAccess access) {
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
       long size = ch.size();
       if (size == 0) {
         return MemorySegment.ofArray(new byte[0]);
       }
-      return ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+      if (access == LoadOptions.FileAccess.MAP) {
+        return ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+      }
+      MemorySegment copy = arena.allocate(size, 64);
+      long done = 0;
+      while (done < size) {
+        // A ByteBuffer view holds at most 2 GiB: read larger files in slices.
+        long chunk = Math.min(size - done, 1L << 30);
+        var buffer = copy.asSlice(done, chunk).asByteBuffer();
+        while (buffer.hasRemaining()) {
+          if (ch.read(buffer, done + buffer.position()) < 0) {
+            throw new IOException("file ended at byte " + (done + buffer.position()) + " of " + size);
+          }
+        }
+        done += chunk;
+      }
+      return copy.asReadOnly();
     } catch (NoSuchFileException e) {
       throw new ExecuTorchException(ErrorCode.ACCESS_FAILED, "no such file: " + path);
     } catch (IOException e) {
@@ -166,7 +261,12 @@ public final class Program implements AutoCloseable {
   public MethodMeta methodMeta(String name) {
     checkOpen();
     Integer i = planIndexOf(name);
-    return metaCache.computeIfAbsent(name, n -> MethodMetaReader.read(file, file.root().executionPlan(i)));
+    MethodMeta cached = metaCache.get(name);
+    if (cached != null) {
+      return cached;
+    }
+    return metaCache.computeIfAbsent(
+        name, n -> trusting(options, () -> MethodMetaReader.read(file, file.root().executionPlan(i))));
   }
 
   private Integer planIndexOf(String name) {
@@ -194,7 +294,8 @@ public final class Program implements AutoCloseable {
     Objects.requireNonNull(backends, "backends");
     int i = planIndexOf(name);
     methodMeta(name);
-    return MethodLoader.load(this, file, file.root().executionPlan(i), namedData, kernels, backends);
+    return trusting(
+        options, () -> MethodLoader.load(this, file, file.root().executionPlan(i), namedData, kernels, backends, options));
   }
 
   /**
@@ -219,6 +320,11 @@ public final class Program implements AutoCloseable {
   /** {@link #delegateContents(String, BackendRegistry)} with the discovered backends. */
   public List<org.et4j.runtime.delegate.DelegateContents> delegateContents(String method) {
     return delegateContents(method, BackendRegistry.defaultRegistry());
+  }
+
+  /** The options the program was loaded with. */
+  public LoadOptions options() {
+    return options;
   }
 
   /** Bytes of the program file and its external data files together. */

@@ -18,10 +18,23 @@ import java.util.Objects;
  * A dense tensor handed to or returned from a method: a dtype, a shape, and contiguous
  * little-endian data in a {@link MemorySegment}.
  *
- * <p>Tensors made by the factories own a copy of the caller's data. Tensors returned as method
- * outputs are <em>views</em> of the method's memory: the next execution overwrites them; call
- * {@link #copy()} to keep one. Immutable in shape and dtype; the data of an owned tensor can be
- * read from any thread.
+ * <p>Who owns the memory, by factory:
+ *
+ * <ul>
+ *   <li>{@code fromArray}, {@code fromBuffer}, {@code fromSegment}, {@code zeros}: the tensor owns
+ *       a copy of the caller's data (freed by the garbage collector).
+ *   <li>{@code wrap}: the caller keeps owning the array, buffer or segment; the tensor is a window
+ *       on it, nothing is copied, and writes on either side are seen on the other. Keep the memory
+ *       alive and unchanged while a method that was given the tensor runs; a method input that the
+ *       program did not memory-plan runs on it directly, a planned one is copied once into the
+ *       method's memory by {@link Method#setInput}. A wrapped tensor can receive outputs ({@link
+ *       Method#output(int, Tensor)}).
+ *   <li>Method outputs ({@link Method#output(int)}): <em>views</em> of the method's memory that
+ *       the next execution overwrites; call {@link #copy()} to keep one.
+ * </ul>
+ *
+ * Immutable in shape and dtype. An owned tensor's data can be read from any thread; a wrapped
+ * one follows its memory's rules (a segment of a confined arena only on its thread).
  */
 public final class Tensor {
   private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -34,12 +47,18 @@ public final class Tensor {
   private final long[] shape;
   private final MemorySegment data;
   private final boolean view;
+  private final boolean wrapped;
 
   private Tensor(ScalarType dtype, long[] shape, MemorySegment data, boolean view) {
+    this(dtype, shape, data, view, false);
+  }
+
+  private Tensor(ScalarType dtype, long[] shape, MemorySegment data, boolean view, boolean wrapped) {
     this.dtype = dtype;
     this.shape = shape;
     this.data = data;
     this.view = view;
+    this.wrapped = wrapped;
   }
 
   private static long numelOf(long[] shape) {
@@ -188,6 +207,106 @@ public final class Tensor {
     return allocate(dtype, shape);
   }
 
+  /**
+   * Wraps the caller's memory, not copied: {@code bytes} holds exactly the tensor's elements,
+   * little-endian, row-major. The caller owns the segment (see the class comment); a read-only
+   * segment makes a tensor that can be an input but cannot receive outputs.
+   *
+   * @throws IllegalArgumentException when the segment's size does not match the shape
+   */
+  public static Tensor wrap(ScalarType dtype, MemorySegment bytes, long... shape) {
+    Objects.requireNonNull(dtype, "dtype");
+    Objects.requireNonNull(bytes, "bytes");
+    long[] s = Objects.requireNonNull(shape, "shape").clone();
+    long needed = Math.multiplyExact(numelOf(s), (long) dtype.elementSize());
+    if (bytes.byteSize() != needed) {
+      throw new IllegalArgumentException(
+          "data has " + bytes.byteSize() + " bytes but " + dtype.displayName() + Arrays.toString(s) + " needs " + needed);
+    }
+    return new Tensor(dtype, s, bytes, false, true);
+  }
+
+  /**
+   * Wraps the remaining bytes of a buffer (direct or heap), not copied, as little-endian elements
+   * of {@code dtype} whatever the buffer's own byte order; the buffer's position is not changed.
+   * The caller owns the buffer (see the class comment).
+   */
+  public static Tensor wrap(ScalarType dtype, ByteBuffer buffer, long... shape) {
+    return wrap(dtype, MemorySegment.ofBuffer(Objects.requireNonNull(buffer, "buffer")), shape);
+  }
+
+  /**
+   * Wraps the remaining elements of a {@link FloatBuffer} (float32), {@link DoubleBuffer}, {@link
+   * IntBuffer}, {@link LongBuffer} or {@link ShortBuffer} (int16), direct or heap, not copied. A
+   * direct buffer must be little-endian (a view of a little-endian {@code ByteBuffer}); a heap
+   * buffer is in the platform's order, which must be little-endian.
+   */
+  public static Tensor wrap(Buffer buffer, long... shape) {
+    Objects.requireNonNull(buffer, "buffer");
+    ScalarType dtype =
+        switch (buffer) {
+          case FloatBuffer b -> ScalarType.FLOAT;
+          case DoubleBuffer b -> ScalarType.DOUBLE;
+          case IntBuffer b -> ScalarType.INT;
+          case LongBuffer b -> ScalarType.LONG;
+          case ShortBuffer b -> ScalarType.SHORT;
+          case ByteBuffer b -> throw new IllegalArgumentException(
+              "a ByteBuffer has no element type: use wrap(ScalarType, ByteBuffer, shape)");
+          default -> throw new IllegalArgumentException("unsupported buffer type " + buffer.getClass().getName());
+        };
+    ByteOrder order =
+        switch (buffer) {
+          case FloatBuffer b -> b.order();
+          case DoubleBuffer b -> b.order();
+          case IntBuffer b -> b.order();
+          case LongBuffer b -> b.order();
+          case ShortBuffer b -> b.order();
+          default -> ByteOrder.LITTLE_ENDIAN;
+        };
+    if (order != ByteOrder.LITTLE_ENDIAN) {
+      throw new IllegalArgumentException(
+          "buffer is " + order + "; et4j tensors are little-endian: wrap a little-endian buffer or copy with fromBuffer");
+    }
+    return wrap(dtype, MemorySegment.ofBuffer(buffer), shape);
+  }
+
+  /** Wraps a float array as float32, not copied: the caller owns it (see the class comment). */
+  public static Tensor wrap(float[] data, long... shape) {
+    requireLittleEndianPlatform();
+    return wrap(ScalarType.FLOAT, MemorySegment.ofArray(Objects.requireNonNull(data, "data")), shape);
+  }
+
+  /** Wraps a double array as float64, not copied: the caller owns it (see the class comment). */
+  public static Tensor wrap(double[] data, long... shape) {
+    requireLittleEndianPlatform();
+    return wrap(ScalarType.DOUBLE, MemorySegment.ofArray(Objects.requireNonNull(data, "data")), shape);
+  }
+
+  /** Wraps an int array as int32, not copied: the caller owns it (see the class comment). */
+  public static Tensor wrap(int[] data, long... shape) {
+    requireLittleEndianPlatform();
+    return wrap(ScalarType.INT, MemorySegment.ofArray(Objects.requireNonNull(data, "data")), shape);
+  }
+
+  /** Wraps a long array as int64, not copied: the caller owns it (see the class comment). */
+  public static Tensor wrap(long[] data, long... shape) {
+    requireLittleEndianPlatform();
+    return wrap(ScalarType.LONG, MemorySegment.ofArray(Objects.requireNonNull(data, "data")), shape);
+  }
+
+  /** Wraps a byte array as int8, not copied: the caller owns it (see the class comment). */
+  public static Tensor wrap(byte[] data, long... shape) {
+    return wrap(ScalarType.CHAR, MemorySegment.ofArray(Objects.requireNonNull(data, "data")), shape);
+  }
+
+  /** Java arrays hold elements in the platform's order; et4j's tensors are little-endian. */
+  private static void requireLittleEndianPlatform() {
+    if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+      throw new UnsupportedOperationException(
+          "wrapping a Java array needs a little-endian platform; use fromArray, which copies");
+    }
+  }
+
   /** A view of memory owned by someone else (method outputs). Not copied. */
   static Tensor view(ScalarType dtype, long[] shape, MemorySegment data) {
     return new Tensor(dtype, shape, data, true);
@@ -202,6 +321,11 @@ public final class Tensor {
     return shape.clone();
   }
 
+  /** Size of dimension {@code d}, without copying the shape. */
+  public long shapeAt(int d) {
+    return shape[d];
+  }
+
   public int dim() {
     return shape.length;
   }
@@ -213,6 +337,16 @@ public final class Tensor {
   /** True when this tensor is a view of a method's memory (overwritten by its next execution). */
   public boolean isView() {
     return view;
+  }
+
+  /** True when this tensor wraps the caller's memory ({@code wrap}): nothing was copied. */
+  public boolean isWrapped() {
+    return wrapped;
+  }
+
+  /** The memory itself, writable for wrapped tensors: what {@link Method#output(int, Tensor)} fills. */
+  MemorySegment storage() {
+    return data;
   }
 
   /** The elements as little-endian bytes; read-only. A view for outputs, so copy what you keep. */
@@ -330,6 +464,6 @@ public final class Tensor {
 
   @Override
   public String toString() {
-    return "Tensor(" + describe() + (view ? ", view" : "") + ")";
+    return "Tensor(" + describe() + (view ? ", view" : wrapped ? ", wrapped" : "") + ")";
   }
 }

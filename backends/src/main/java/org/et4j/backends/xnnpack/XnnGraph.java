@@ -69,10 +69,12 @@ public final class XnnGraph {
 
   /**
    * Bytes one delegate may allocate for its intermediate values and scratch: the runtime's
-   * {@code et4j.maxPlannedMemory}, read at every use as the method loader reads it.
+   * default planned-memory cap ({@code LoadOptions.defaultMaxPlannedMemory()}: 4 GiB or {@code
+   * et4j.maxPlannedMemory}), read at every use. A program's own {@code LoadOptions} cap does not
+   * reach delegates yet.
    */
   public static long maxPlannedBytes() {
-    return Long.getLong("et4j.maxPlannedMemory", 16L * 1024 * 1024 * 1024);
+    return org.et4j.runtime.LoadOptions.defaultMaxPlannedMemory();
   }
 
   /** The value that {@code id} names, for {@code node}'s {@code role}; InvalidProgram if none. */

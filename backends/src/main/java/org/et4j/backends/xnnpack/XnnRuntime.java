@@ -17,6 +17,7 @@ import org.et4j.runtime.ErrorCode;
 import org.et4j.runtime.ExecuTorchException;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.delegate.DelegateHandle;
+import org.et4j.runtime.delegate.DelegateTracer;
 import org.et4j.runtime.kernel.TensorImpl;
 import org.et4j.runtime.kernel.Value;
 
@@ -48,10 +49,13 @@ final class XnnRuntime implements DelegateHandle {
   private boolean shapesKnown;
   /**
    * Time per operator, when {@code -Det4j.xnnpack.profile=true}: a table of the slowest nodes is
-   * printed to stderr when the delegate closes. A developer's tool until ETDump profiles land.
+   * printed to stderr when the delegate closes. Under an event tracer (ETDump, {@code et4j profile})
+   * every node is reported instead, with no warm-up skipped.
    */
   private final long[] opNanos;
   private long profiledRuns;
+  /** Each node's profile event name under an event tracer, made on the first traced run. */
+  private String[] profileNames;
   private long warmupRuns;
   /** Runs left out of the profile: the first ones measure the JIT, not the kernels. */
   private static final int PROFILE_WARMUP = 20;
@@ -247,6 +251,44 @@ final class XnnRuntime implements DelegateHandle {
 
   @Override
   public void execute(Value[] args) {
+    bind(args);
+    if (opNanos == null || warmupRuns++ < PROFILE_WARMUP) {
+      for (XnnOp op : ops) {
+        op.run();
+      }
+    } else {
+      for (int i = 0; i < ops.length; i++) {
+        long t0 = System.nanoTime();
+        ops[i].run();
+        opNanos[i] += System.nanoTime() - t0;
+      }
+      profiledRuns++;
+    }
+    convertOutputs(args);
+  }
+
+  /**
+   * Runs the delegate with one profile event per node, named as ExecuTorch's XNNPACK profiler
+   * names XNNPACK's operators ({@code "Fully Connected (NC, F32) GEMM #1"}, see
+   * {@link XnnProfileNames}), with each node's own start and end time.
+   */
+  @Override
+  public void execute(Value[] args, DelegateTracer tracer) {
+    bind(args);
+    if (profileNames == null) {
+      profileNames = XnnProfileNames.of(ops, graph);
+    }
+    for (int i = 0; i < ops.length; i++) {
+      long t0 = System.nanoTime();
+      ops[i].run();
+      long t1 = System.nanoTime();
+      tracer.event(profileNames[i], -1, t0, t1, null);
+    }
+    convertOutputs(args);
+  }
+
+  /** Binds the DelegateCall's tensors, re-propagates shapes if an input shape changed, resizes the outputs. */
+  private void bind(Value[] args) {
     if (closed) {
       throw new IllegalStateException(where + ": the delegate was closed");
     }
@@ -303,18 +345,9 @@ final class XnnRuntime implements DelegateHandle {
       }
       x.data = data;
     }
-    if (opNanos == null || warmupRuns++ < PROFILE_WARMUP) {
-      for (XnnOp op : ops) {
-        op.run();
-      }
-    } else {
-      for (int i = 0; i < ops.length; i++) {
-        long t0 = System.nanoTime();
-        ops[i].run();
-        opNanos[i] += System.nanoTime() - t0;
-      }
-      profiledRuns++;
-    }
+  }
+
+  private void convertOutputs(Value[] args) {
     for (int i = 0; i < outputs.length; i++) {
       TensorImpl t = args[outputs[i].def.externalIndex()].toTensor();
       if (t.dtype() == ScalarType.LONG && outputs[i].type == XnnDatatype.INT32) {

@@ -16,7 +16,7 @@ import java.lang.foreign.MemorySegment;
  * <pre>
  *   bias[g*OCG + ocg] + sum over taps (ky, kx) and cg of
  *       in[iy, ix, g*CG + cg] * filter[g*OCG + ocg, ky, kx, cg]
- *   where iy * strideH = oy + padTop - ky * dilationH (and likewise ix), 0 <= iy < IH
+ *   where iy * strideH = oy + padTop - ky * dilationH (and likewise ix), 0 &lt;= iy &lt; IH
  * </pre>
  *
  * i.e. the scatter of XNNPACK's deconvolution written as a gather, so that each output is written

@@ -15,7 +15,9 @@ import java.util.concurrent.locks.LockSupport;
  * and the results are bit-identical with 1 or N threads.
  *
  * <p>The thread count is {@code -Det4j.threads=N}, by default {@link
- * Runtime#availableProcessors()}; {@code 1} turns the pool off. Workers are started lazily, on the
+ * Runtime#availableProcessors()}; {@code 1} turns the pool off. A method whose program was loaded
+ * with a thread count ({@code LoadOptions.threads}) uses that count instead, on its own thread
+ * ({@link org.et4j.runtime.kernel.ComputeThreads}). Workers are started lazily, on the
  * first call that splits. Calls whose work is below a grain ({@link #grain}) run on the caller
  * alone with no synchronisation at all. Two tuning properties, for benchmarking: {@code
  * et4j.threads.grain} (multiply-adds per chunk, default 2^17) and {@code et4j.threads.spin}
@@ -166,7 +168,8 @@ public final class Parallel {
     if (count <= 0) {
       return;
     }
-    int n = threads;
+    // A method loaded with LoadOptions.threads asks for its own count on its thread.
+    int n = org.et4j.runtime.kernel.ComputeThreads.requestedOr(threads);
     long byGrain = (count + (long) Math.max(1, minChunk) - 1) / Math.max(1, minChunk);
     int chunks = (int) Math.min(Math.min(byGrain, (long) n * CHUNKS_PER_THREAD), MAX_CHUNKS);
     if (n <= 1 || chunks <= 1 || !BUSY.compareAndSet(false, true)) {

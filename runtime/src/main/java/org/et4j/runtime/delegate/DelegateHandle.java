@@ -11,6 +11,16 @@ public interface DelegateHandle extends AutoCloseable {
    */
   void execute(Value[] args);
 
+  /**
+   * Runs the delegate under an event tracer: a backend that can time its own operations reports
+   * them to {@code tracer}, as ExecuTorch's backends report to the event tracer of their
+   * execution context. Called instead of {@link #execute(Value[])} only while a tracer is
+   * attached; the default runs the delegate untraced.
+   */
+  default void execute(Value[] args, DelegateTracer tracer) {
+    execute(args);
+  }
+
   /** Frees what {@code init} allocated. Idempotent. */
   @Override
   default void close() {}

@@ -140,8 +140,14 @@ public final class MethodMetaReader {
         }
       }
     }
+    var container = plan.containerMetaType();
+    List<String> inputNames =
+        container == null ? List.of() : PytreeSpec.inputNames(container.encodedInpStr(), inputs.size());
+    List<String> outputNames =
+        container == null ? List.of() : PytreeSpec.outputNames(container.encodedOutStr(), outputs.size());
     return new MethodMeta(
-        name, inputs, outputs, buffers, ops, delegates, instructions, plan.valuesLength(), mutableNames);
+        name, inputs, outputs, buffers, ops, delegates, instructions, plan.valuesLength(), mutableNames,
+        inputNames, outputNames);
   }
 
   public static DelegateInfo delegateInfo(PteFile file, BackendDelegate bd, int i, String where) {

@@ -8,10 +8,11 @@ import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.ShapeDynamism;
 
 /**
- * A tensor as kernels and delegates see it: ExecuTorch's {@code TensorImpl}. The dtype, rank and
- * dim order are fixed; the sizes change only through {@link #resize}, within the bound the memory
- * plan allows; the data is a {@link MemorySegment} view (of a planned arena, of the mapped file
- * for constants, or of memory the caller provided).
+ * A tensor as kernels and delegates see it: ExecuTorch's {@code TensorImpl}. The dtype and rank
+ * are fixed; the sizes change through {@link #resize}, within the bound the memory plan allows;
+ * the data is a {@link MemorySegment} view (of a planned arena, of the mapped file for constants,
+ * or of memory the caller provided). A {@code MoveCall} into the tensor's slot replaces sizes,
+ * dim order and data at once ({@link #assignFrom}).
  *
  * <p>Strides are in elements and derived from the dim order, never stored in the file. Not
  * thread-safe: a tensor belongs to one {@code Method}, which is used by one thread at a time.
@@ -24,8 +25,8 @@ public final class TensorImpl {
   private final int[] sizes;
   private final int[] dimOrder;
   private final long[] strides;
-  private final ShapeDynamism dynamism;
-  private final long capacityBytes;
+  private ShapeDynamism dynamism;
+  private long capacityBytes;
   private final boolean programConstant;
   private ConstantDerivation derivation;
   private long numel;
@@ -145,7 +146,7 @@ public final class TensorImpl {
     return sizes.length;
   }
 
-  /** The size of dimension {@code d} (0 ≤ d < dim()). */
+  /** The size of dimension {@code d} (0 ≤ d &lt; dim()). */
   public int size(int d) {
     return sizes[d];
   }
@@ -235,6 +236,39 @@ public final class TensorImpl {
   /** Points this tensor at other memory (unplanned inputs, {@code et_view}, FreeCall). */
   public void setData(MemorySegment data) {
     this.data = data;
+  }
+
+  /**
+   * Makes this tensor show what {@code source} holds now: its data, sizes, dim order, dynamism and
+   * capacity. This is ExecuTorch's {@code MoveCall} for a tensor slot. ExecuTorch copies the
+   * {@code EValue}, so the destination slot then names the source's {@code TensorImpl}, and its
+   * kernels read the slot at every call. et4j's kernels may hold the tensor they were bound to
+   * (a prepared convolution, a linear, a reduction plan), so the move updates that tensor in place
+   * instead of replacing it, and every bound kernel sees the moved value. The shape version moves
+   * when sizes or dim order changed, so shape-dependent preparation is redone.
+   *
+   * @throws ExecuTorchException InvalidProgram when dtype or rank differ (the loader rejects such
+   *     a move before the method runs)
+   */
+  public void assignFrom(TensorImpl source) {
+    if (source == this) {
+      return;
+    }
+    if (source.dtype != dtype || source.sizes.length != sizes.length) {
+      throw new ExecuTorchException(
+          ErrorCode.INVALID_PROGRAM, "cannot move " + source.describe() + " into " + describe());
+    }
+    boolean reshaped = !Arrays.equals(sizes, source.sizes) || !Arrays.equals(dimOrder, source.dimOrder);
+    System.arraycopy(source.sizes, 0, sizes, 0, sizes.length);
+    System.arraycopy(source.dimOrder, 0, dimOrder, 0, dimOrder.length);
+    System.arraycopy(source.strides, 0, strides, 0, strides.length);
+    numel = source.numel;
+    data = source.data;
+    dynamism = source.dynamism;
+    capacityBytes = source.capacityBytes;
+    if (reshaped) {
+      shapeVersion++;
+    }
   }
 
   /** Same sizes as {@code other}. */

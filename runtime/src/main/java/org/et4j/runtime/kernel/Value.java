@@ -289,7 +289,21 @@ public final class Value {
     set(Tag.OPTIONAL_TENSOR_LIST, 0, 0, items);
   }
 
-  /** Makes this slot hold what {@code other} holds (ExecuTorch's MoveCall; tensors are shared). */
+  /**
+   * ExecuTorch's {@code MoveCall}: this slot takes the value {@code source} holds. A tensor moved
+   * into a tensor slot updates the slot's own tensor in place ({@link TensorImpl#assignFrom}), so
+   * that kernels bound to that tensor at load see the moved data and shape; any other value is
+   * copied into the slot, where every argument array that holds the slot sees it.
+   */
+  public void moveFrom(Value source) {
+    if (tag == Tag.TENSOR && source.tag == Tag.TENSOR) {
+      ((TensorImpl) ref).assignFrom((TensorImpl) source.ref);
+    } else {
+      copyFrom(source);
+    }
+  }
+
+  /** Makes this slot hold what {@code other} holds; a tensor or list is shared, not copied. */
   public void copyFrom(Value other) {
     set(other.tag, other.longValue, other.doubleValue, other.ref);
   }

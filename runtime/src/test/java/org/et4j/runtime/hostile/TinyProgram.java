@@ -32,14 +32,14 @@ import org.et4j.schema.program.Tensor;
  * with every tensor planned in buffer 1, that loads and runs with the dummy kernels; tests then
  * change one field.
  */
-final class TinyProgram {
+public final class TinyProgram {
   /** One serialized tensor; fields as in program.fbs. */
-  static final class T {
+  public static final class T {
     byte scalarType = 6; // float32
     int[] sizes = {2};
     byte[] dimOrder = {0};
     int dataBufferIdx;
-    Long memoryId = 1L; // null: no allocation_info
+    public Long memoryId = 1L; // null: no allocation_info
     long memoryOffset;
     byte dynamism;
     String fqn;
@@ -73,7 +73,7 @@ final class TinyProgram {
   int[] outputs = {3};
   List<String[]> operators = new ArrayList<>();
   List<Object> instructions = new ArrayList<>();
-  long[] bufferSizes = {0, 24};
+  public long[] bufferSizes = {0, 24};
   /** Segment payloads, laid out one after the other behind the program (16-aligned). */
   List<byte[]> segments = new ArrayList<>();
   long[] constantOffsets = {0};
@@ -81,7 +81,7 @@ final class TinyProgram {
   /** Extended header: written when true, or when there are segments. */
   boolean extendedHeader;
 
-  static TinyProgram add() {
+  public static TinyProgram add() {
     TinyProgram p = new TinyProgram();
     p.values.add(new T().offset(0));
     p.values.add(new T().offset(8));
@@ -92,12 +92,12 @@ final class TinyProgram {
     return p;
   }
 
-  T tensor(int valueIndex) {
+  public T tensor(int valueIndex) {
     return (T) values.get(valueIndex);
   }
 
   /** The .pte bytes. */
-  byte[] build() {
+  public byte[] build() {
     FlatBufferBuilder b = new FlatBufferBuilder(1024);
     int[] vals = new int[values.size()];
     for (int i = 0; i < vals.length; i++) {
@@ -334,7 +334,7 @@ final class TinyProgram {
       return this;
     }
 
-    byte[] build() {
+    public byte[] build() {
       FlatBufferBuilder b = new FlatBufferBuilder(512);
       int[] segs = new int[blobs.size()];
       long[] offsets = new long[blobs.size()];

@@ -57,6 +57,11 @@ public final class BmmOp {
       MemorySegment b = mat2.data();
       MemorySegment c = out.data();
       for (int i = 0; i < batch; i++) {
+        if (ElementTypeMatmul.handles(t)) {
+          ElementTypeMatmul.cpublas(
+              t, m, n, k, a, (long) i * m * k, k, false, b, (long) i * k * n, n, false, null, c, (long) i * m * n, n);
+          continue;
+        }
         NnArgs.gemm(
             t, m, n, k, 1, a, (long) i * m * k, k, false, b, (long) i * k * n, n, false, 0, null,
             0, 0, 0, c, (long) i * m * n, n);

@@ -46,7 +46,7 @@ public final class LinearOp {
     KernelChecks.allSameDtype(NAME, input, weight, bias, out);
     KernelChecks.allContiguous(NAME, input, weight, bias, out);
     ScalarType t = input.dtype();
-    if (!t.isFloatingPoint()) {
+    if (!t.isFloatingPoint() && !ElementTypeMatmul.handles(t)) {
       throw KernelChecks.invalid(NAME, "unsupported dtype " + t.displayName());
     }
     int[] outSizes = input.sizes();
@@ -95,6 +95,12 @@ public final class LinearOp {
       }
       outSizes[rank - 1] = n;
       NnArgs.resize(NAME, out, outSizes);
+      if (ElementTypeMatmul.handles(t)) {
+        ElementTypeMatmul.cpublas(
+            t, (int) rows, n, k, input.data(), 0, k, false, weight.data(), 0, k, true,
+            bias == null ? null : bias.data(), out.data(), 0, n);
+        return;
+      }
       NnArgs.gemm(
           t, (int) rows, n, k, 1, input.data(), 0, k, false, weight.data(), 0, k, true,
           bias == null ? 0 : 1, bias == null ? null : bias.data(), 0, 0, 1, out.data(), 0, n);

@@ -75,6 +75,10 @@ public final class MmOp {
       outSizes[0] = m;
       outSizes[1] = n;
       NnArgs.resize(NAME, out, outSizes);
+      if (ElementTypeMatmul.handles(t)) {
+        ElementTypeMatmul.cpublas(t, m, n, k, self.data(), 0, k, false, mat2.data(), 0, n, false, null, out.data(), 0, n);
+        return;
+      }
       NnArgs.gemm(
           t, m, n, k, 1, self.data(), 0, k, false, mat2.data(), 0, n, false, 0, null, 0, 0, 0,
           out.data(), 0, n);

@@ -30,9 +30,9 @@ final class NnArgs {
 
   /**
    * {@code C = alpha * op(A) op(B) + beta * D} in any dtype, with {@link Sgemm}'s argument
-   * conventions: float32 goes to the chosen {@link Sgemm}; other dtypes are summed in double and
-   * rounded once to the output dtype (float16/bfloat16 as ExecuTorch's portable kernels, which
-   * accumulate in float, would round at each step: results agree within their precision).
+   * conventions: float32 goes to the chosen {@link Sgemm}; integers, float16 and bfloat16 are
+   * computed as ExecuTorch's portable kernels do ({@link ElementTypeMatmul}); float64 is summed in
+   * order in double, as there.
    */
   static void gemm(
       ScalarType t,
@@ -61,6 +61,11 @@ final class NnArgs {
           .multiply(
               m, n, k, (float) alpha, a, aOff, lda, ta, b, bOff, ldb, tb, (float) beta, d, dOff,
               dRs, dCs, c, cOff, ldc);
+      return;
+    }
+    if (ElementTypeMatmul.handles(t)) {
+      ElementTypeMatmul.portable(
+          t, m, n, k, alpha, a, aOff, lda, ta, b, bOff, ldb, tb, beta, d, dOff, dRs, dCs, c, cOff, ldc);
       return;
     }
     for (int i = 0; i < m; i++) {

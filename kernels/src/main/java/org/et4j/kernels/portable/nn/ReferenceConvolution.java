@@ -8,7 +8,8 @@ import org.et4j.runtime.kernel.TensorImpl;
 /**
  * ExecuTorch's direct convolution loops ({@code op_convolution.cpp}'s {@code conv2d_impl}), for
  * every dtype and dim order, transposed or not: each tensor is indexed through its strides and
- * each output summed in double. The scalar reference of this package's convolution algorithms, and
+ * each output summed in double (integers, float16 and bfloat16 in their element type, by
+ * {@link ElementTypeConvolution}). The scalar reference of this package's convolution algorithms, and
  * the path of everything they do not cover (other dtypes, mixed dim orders, transposed
  * channels-last).
  */
@@ -35,6 +36,15 @@ final class ReferenceConvolution {
     long[] is = strides4(in);
     long[] ws = strides4(weight);
     long[] os = strides4(out);
+    if (ElementTypeMatmul.handles(t)) {
+      // integers, float16 and bfloat16 with their element-type arithmetic
+      ElementTypeConvolution.direct(
+          in, weight, bias, out, is, ws, os,
+          new ElementTypeConvolution.Geometry(
+              g.strideH, g.strideW, g.padH, g.padW, g.dilationH, g.dilationW),
+          groups, transposed, n, c, h, w, kH, kW, oc, oh, ow);
+      return;
+    }
     MemorySegment x = in.data();
     MemorySegment wt = weight.data();
     MemorySegment y = out.data();

@@ -33,7 +33,7 @@ public final class PteFile {
   private final MemorySegment constantSegment;
   private final Map<String, Integer> namedData;
 
-  private PteFile(MemorySegment file) {
+  private PteFile(MemorySegment file, boolean verifyFlatbuffer) {
     this.file = file;
     long size = file.byteSize();
     if (size < MIN_SIZE) {
@@ -56,7 +56,11 @@ public final class PteFile {
       throw ExecuTorchException.invalidProgram(
           "root table offset " + rootOffset + " at byte 0 is invalid for program size " + programSize);
     }
-    new FlatbufferVerifier(flatbuffer, "program", ErrorCode.INVALID_PROGRAM).verifyRoot(0, Schemas.PROGRAM);
+    // ExecuTorch's Verification::Minimal stops at the root-offset check above; InternalConsistency
+    // also runs the flatbuffer verifier over every table, vector and string.
+    if (verifyFlatbuffer) {
+      new FlatbufferVerifier(flatbuffer, "program", ErrorCode.INVALID_PROGRAM).verifyRoot(0, Schemas.PROGRAM);
+    }
     Program root = root();
     if (root.executionPlanVector() == null) {
       throw ExecuTorchException.invalidProgram("program has no execution_plan");
@@ -113,7 +117,16 @@ public final class PteFile {
 
   /** Parses and validates a .pte held in {@code file}. */
   public static PteFile parse(MemorySegment file) {
-    return new PteFile(file);
+    return new PteFile(file, true);
+  }
+
+  /**
+   * Parses a .pte with ExecuTorch's minimal verification: the header, the root offset and the
+   * segment bounds are checked, the flatbuffer's tables are not. For trusted files only: a
+   * corrupt table then fails later, in an accessor.
+   */
+  public static PteFile parseTrusted(MemorySegment file) {
+    return new PteFile(file, false);
   }
 
   private MemorySegment loadConstantSegment(Program root) {

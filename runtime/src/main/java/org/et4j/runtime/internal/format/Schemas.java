@@ -136,4 +136,58 @@ public final class Schemas {
           .scalar("version", 4)
           .tableVector("method_test_suites", B_TEST_SUITE)
           .vector("program", 1);
+
+  // ---- etdump.fbs ----
+  static final TableSpec D_TENSOR =
+      table("Tensor").scalar("scalar_type", 1).vector("sizes", 8).vector("strides", 8).scalar("offset", 8);
+  static final TableSpec D_INT = table("Int").scalar("int_val", 8);
+  static final TableSpec D_BOOL = table("Bool").scalar("bool_val", 1);
+  static final TableSpec D_FLOAT = table("Float").scalar("float_val", 4);
+  static final TableSpec D_DOUBLE = table("Double").scalar("double_val", 8);
+  static final TableSpec D_TENSOR_LIST = table("TensorList").tableVector("tensors", D_TENSOR);
+  static final TableSpec D_VALUE =
+      table("Value")
+          .scalar("val", 1)
+          .table("tensor", D_TENSOR)
+          .table("tensor_list", D_TENSOR_LIST)
+          .table("int_value", D_INT)
+          .table("float_value", D_FLOAT)
+          .table("double_value", D_DOUBLE)
+          .table("bool_value", D_BOOL)
+          .table("output", D_BOOL);
+  static final TableSpec DEBUG_EVENT =
+      table("DebugEvent")
+          .scalar("chain_index", 8)
+          .scalar("instruction_id", 4)
+          .table("debug_entry", D_VALUE)
+          .scalar("delegate_debug_id_int", 4)
+          .string("delegate_debug_id_str")
+          .string("name");
+  static final TableSpec ALLOCATION_EVENT =
+      table("AllocationEvent").scalar("allocator_id", 4).scalar("allocation_size", 8);
+  static final TableSpec PROFILE_EVENT =
+      table("ProfileEvent")
+          .string("name")
+          .scalar("chain_index", 4)
+          .scalar("instruction_id", 4)
+          .scalar("delegate_debug_id_int", 4)
+          .string("delegate_debug_id_str")
+          .vector("delegate_debug_metadata", 1)
+          .scalar("start_time", 8)
+          .scalar("end_time", 8);
+  static final TableSpec EVENT =
+      table("Event")
+          .table("profile_event", PROFILE_EVENT)
+          .table("allocation_event", ALLOCATION_EVENT)
+          .table("debug_event", DEBUG_EVENT);
+  static final TableSpec ALLOCATOR = table("Allocator").string("name");
+  static final TableSpec RUN_DATA =
+      table("RunData")
+          .string("name")
+          .scalar("bundled_input_index", 4)
+          .tableVector("allocators", ALLOCATOR)
+          .tableVector("events", EVENT);
+
+  /** Root of an ETDump (.etdp), after its 4-byte size prefix. */
+  public static final TableSpec ETDUMP = table("ETDump").scalar("version", 4).tableVector("run_data", RUN_DATA);
 }
