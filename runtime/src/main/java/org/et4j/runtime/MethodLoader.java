@@ -271,6 +271,12 @@ final class MethodLoader {
           ErrorCode.NOT_SUPPORTED, where + ": DYNAMIC_UNBOUND tensors are not supported (as in ExecuTorch)");
     }
     TensorDataResolver.Resolved r = TensorDataResolver.resolve(t, d, file, memory, namedData, where);
+    if (r.origin() == TensorDataResolver.Origin.CONSTANT
+        || r.origin() == TensorDataResolver.Origin.EXTERNAL_CONSTANT) {
+      if (d.dynamism() == ShapeDynamism.STATIC) {
+        return TensorImpl.programConstant(d.dtype(), d.sizes(), d.dimOrder(), r.data());
+      }
+    }
     long capacity = r.data() == null ? -1 : r.data().byteSize();
     return new TensorImpl(d.dtype(), d.sizes(), d.dimOrder(), d.dynamism(), r.data(), capacity);
   }

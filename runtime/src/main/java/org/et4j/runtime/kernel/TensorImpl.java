@@ -27,6 +27,8 @@ public final class TensorImpl {
   private final long[] strides;
   private ShapeDynamism dynamism;
   private long capacityBytes;
+  private final boolean programConstant;
+  private ConstantDerivation derivation;
   private long numel;
   private MemorySegment data;
   private int shapeVersion;
@@ -44,6 +46,17 @@ public final class TensorImpl {
       ShapeDynamism dynamism,
       MemorySegment data,
       long capacityBytes) {
+    this(dtype, sizes, dimOrder, dynamism, data, capacityBytes, false);
+  }
+
+  private TensorImpl(
+      ScalarType dtype,
+      int[] sizes,
+      int[] dimOrder,
+      ShapeDynamism dynamism,
+      MemorySegment data,
+      long capacityBytes,
+      boolean programConstant) {
     if (sizes.length > MAX_RANK || dimOrder.length != sizes.length) {
       throw new IllegalArgumentException(
           "rank " + sizes.length + " with dim order of length " + dimOrder.length);
@@ -55,7 +68,64 @@ public final class TensorImpl {
     this.dynamism = dynamism;
     this.capacityBytes = capacityBytes;
     this.data = data;
+    this.programConstant = programConstant;
     recomputeStrides();
+  }
+
+  /**
+   * A tensor over the program's constant data (the constant segment or a named-data blob):
+   * ExecuTorch's constant tensors, whose {@code allocation_info} is null and {@code
+   * data_buffer_idx} positive. Its shape is static and its bytes never change while the method
+   * lives, so kernels may precompute from them at bind (pack a weight once).
+   */
+  public static TensorImpl programConstant(
+      ScalarType dtype, int[] sizes, int[] dimOrder, MemorySegment data) {
+    return new TensorImpl(
+        dtype, sizes, dimOrder, ShapeDynamism.STATIC, data, data.byteSize(), true);
+  }
+
+  /**
+   * True for a tensor made by {@link #programConstant}: its data and shape are fixed for the
+   * method's life. Planned tensors, inputs and outputs are never program constants.
+   */
+  public boolean isProgramConstant() {
+    return programConstant;
+  }
+
+  /**
+   * What this planned tensor holds whenever a later instruction reads it, if that is a pure
+   * function of a program constant; null otherwise. See {@link #deriveFromConstant}.
+   */
+  public ConstantDerivation constantDerivation() {
+    return derivation;
+  }
+
+  /**
+   * Called at bind by the kernel that writes this tensor, when what it writes is only a
+   * rearrangement of a program constant (ExecuTorch programs keep a linear layer's weight
+   * transpose as {@code permute_copy(weight, [1, 0])} before {@code addmm}). The kernel promises
+   * that every execution writes exactly that before any later instruction reads this tensor, so a
+   * consumer may pack from the constant once at bind instead of from this tensor on every call.
+   *
+   * @throws IllegalArgumentException if the source is not a program constant or the permutation
+   *     does not match this tensor's shape
+   */
+  public void deriveFromConstant(ConstantDerivation derivation) {
+    TensorImpl source = derivation.constant();
+    if (!source.isProgramConstant() || derivation.permutation().length != dim()
+        || source.dim() != dim()) {
+      throw new IllegalArgumentException(
+          describe() + " cannot be derived from " + source.describe() + " by "
+              + Arrays.toString(derivation.permutation()));
+    }
+    for (int d = 0; d < dim(); d++) {
+      if (source.size(derivation.permutation()[d]) != sizes[d]) {
+        throw new IllegalArgumentException(
+            describe() + " is not " + source.describe() + " permuted by "
+                + Arrays.toString(derivation.permutation()));
+      }
+    }
+    this.derivation = derivation;
   }
 
   /** A contiguous tensor over {@code data}. */

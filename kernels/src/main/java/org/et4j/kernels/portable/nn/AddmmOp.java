@@ -1,6 +1,8 @@
 package org.et4j.kernels.portable.nn;
 
 import java.lang.foreign.MemorySegment;
+import org.et4j.kernels.gemm.PackedMatrix;
+import org.et4j.kernels.gemm.Sgemm;
 import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelCall;
@@ -13,7 +15,9 @@ import org.et4j.runtime.kernel.Value;
  * Tensor(a!) out)}: {@code beta * self + alpha * (mat1 @ mat2)}, with {@code self} broadcast to
  * {@code [m, n]}, as ExecuTorch's {@code op_addmm.cpp}. The broadcast is expressed as strides of
  * the GEMM's addend (0 along broadcast dims), so {@code self} is read in the GEMM's epilogue and
- * never copied. When {@code beta} is 0, {@code self} is not read (NaNs in it do not propagate).
+ * never copied. When {@code beta} is 0, {@code self} is not read (NaNs in it do not propagate). A constant
+ * float32 {@code mat2} (or the transpose of one) is packed once at bind with a constant bias row
+ * ({@link PackedRightOperand}).
  */
 public final class AddmmOp {
   static final String NAME = "aten::addmm.out";
@@ -48,6 +52,30 @@ public final class AddmmOp {
     }
 
     int[] outSizes = new int[2];
+
+    // alpha = 1 with a constant mat2 (or the transpose of one) and a constant bias row or beta = 0,
+    // as every linear layer exports: packed here, once, bias included; see PackedRightOperand.
+    Sgemm gemm = Sgemm.get();
+    PackedMatrix packed =
+        t == ScalarType.FLOAT && alpha == 1 && (beta == 0 || beta == 1)
+            ? PackedRightOperand.rightOperand(gemm, mat2, beta == 0 ? null : self)
+            : null;
+    if (packed != null) {
+      return ctx -> {
+        int m = mat1.size(0);
+        int k = mat1.size(1);
+        if (k != packed.k()) {
+          throw KernelChecks.invalid(
+              NAME, "cannot multiply " + mat1.describe() + " by " + mat2.describe());
+        }
+        outSizes[0] = m;
+        outSizes[1] = packed.n();
+        NnArgs.resize(NAME, out, outSizes);
+        gemm.multiplyPacked(
+            m, mat1.data(), 0, k, packed, out.data(), 0, packed.n(), Float.NEGATIVE_INFINITY,
+            Float.POSITIVE_INFINITY);
+      };
+    }
 
     return ctx -> {
       int m = mat1.size(0);

@@ -1,5 +1,7 @@
 package org.et4j.kernels.portable.nn;
 
+import org.et4j.kernels.gemm.PackedMatrix;
+import org.et4j.kernels.gemm.Sgemm;
 import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelCall;
@@ -12,6 +14,7 @@ import org.et4j.runtime.kernel.Value;
  * {@code input @ weight^T + bias} over the last dim of {@code input} ({@code [..., k]}, weight
  * {@code [n, k]}, bias {@code [n]}), as ExecuTorch's optimized {@code op_linear.cpp}. The weight is
  * read transposed by the GEMM's packing and the bias is added in its epilogue: nothing is copied.
+ * A constant weight is packed once at bind ({@link PackedRightOperand}).
  */
 public final class LinearOp {
   static final String NAME = "aten::linear.out";
@@ -47,6 +50,35 @@ public final class LinearOp {
       throw KernelChecks.invalid(NAME, "unsupported dtype " + t.displayName());
     }
     int[] outSizes = input.sizes();
+
+    // A constant weight (and bias) is packed here, once; see PackedRightOperand.
+    Sgemm gemm = Sgemm.get();
+    PackedMatrix packed =
+        t == ScalarType.FLOAT ? PackedRightOperand.linearWeight(gemm, weight, bias) : null;
+    if (packed != null) {
+      if (bias != null && bias.size(0) != packed.n()) {
+        throw KernelChecks.invalid(
+            NAME, "shapes do not match: " + KernelChecks.describe(input, weight, bias));
+      }
+      return ctx -> {
+        int rank = input.dim();
+        int k = input.size(rank - 1);
+        if (k != packed.k()) {
+          throw KernelChecks.invalid(
+              NAME, "shapes do not match: " + KernelChecks.describe(input, weight, bias));
+        }
+        long rows = 1;
+        for (int d = 0; d < rank - 1; d++) {
+          outSizes[d] = input.size(d);
+          rows *= input.size(d);
+        }
+        outSizes[rank - 1] = packed.n();
+        NnArgs.resize(NAME, out, outSizes);
+        gemm.multiplyPacked(
+            (int) rows, input.data(), 0, k, packed, out.data(), 0, packed.n(),
+            Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+      };
+    }
 
     return ctx -> {
       int rank = input.dim();

@@ -1,5 +1,7 @@
 package org.et4j.kernels.portable.nn;
 
+import org.et4j.kernels.gemm.PackedMatrix;
+import org.et4j.kernels.gemm.Sgemm;
 import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.kernel.KernelCall;
@@ -9,7 +11,8 @@ import org.et4j.runtime.kernel.Value;
 
 /**
  * {@code aten::mm.out(Tensor self, Tensor mat2, *, Tensor(a!) out)}: {@code [m, k] @ [k, n]}, as
- * ExecuTorch's {@code op_mm.cpp} (one dtype for all three tensors, real or reduced float).
+ * ExecuTorch's {@code op_mm.cpp} (one dtype for all three tensors, real or reduced float). A constant float32 {@code mat2}, or
+ * the transpose of one, is packed once at bind ({@link PackedRightOperand}).
  */
 public final class MmOp {
   static final String NAME = "aten::mm.out";
@@ -38,6 +41,27 @@ public final class MmOp {
     }
 
     int[] outSizes = new int[2];
+
+    // A constant mat2 (or the transpose of one) is packed here, once; see PackedRightOperand.
+    Sgemm gemm = Sgemm.get();
+    PackedMatrix packed =
+        t == ScalarType.FLOAT ? PackedRightOperand.rightOperand(gemm, mat2, null) : null;
+    if (packed != null) {
+      return ctx -> {
+        int m = self.size(0);
+        int k = self.size(1);
+        if (k != packed.k()) {
+          throw KernelChecks.invalid(
+              NAME, "cannot multiply " + self.describe() + " by " + mat2.describe());
+        }
+        outSizes[0] = m;
+        outSizes[1] = packed.n();
+        NnArgs.resize(NAME, out, outSizes);
+        gemm.multiplyPacked(
+            m, self.data(), 0, k, packed, out.data(), 0, packed.n(), Float.NEGATIVE_INFINITY,
+            Float.POSITIVE_INFINITY);
+      };
+    }
 
     return ctx -> {
       // Sizes are read per call: dynamic shapes may have moved since bind.

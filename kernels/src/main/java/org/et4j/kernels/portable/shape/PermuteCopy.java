@@ -2,7 +2,9 @@ package org.et4j.kernels.portable.shape;
 
 import org.et4j.kernels.util.KernelChecks;
 import org.et4j.kernels.util.Shapes;
+import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.KernelRegistry;
+import org.et4j.runtime.kernel.OpKernel;
 import org.et4j.runtime.kernel.TensorImpl;
 
 /** {@code aten::permute_copy.out(Tensor self, int[] dims, *, Tensor(a!) out)}. */
@@ -12,8 +14,7 @@ public final class PermuteCopy {
   private PermuteCopy() {}
 
   public static void register(KernelRegistry.Builder r) {
-    r.register(
-        OP,
+    OpKernel copy =
         ViewCopy.kernel(
             OP,
             4,
@@ -36,7 +37,30 @@ public final class PermuteCopy {
                 strides[i] = self.stride(d);
               }
               return new StridedView(sizes, 0, strides);
-            }));
+            });
+    r.register(
+        OP,
+        args -> {
+          KernelCall call = copy.bind(args);
+          TensorImpl self = args[0].toTensor();
+          int n = self.dim();
+          if (self.isProgramConstant() && args[1].intListLength() == n) {
+            // Invalid dims are left to the copy, which reports them when it runs.
+            int[] dims = new int[n];
+            boolean[] seen = new boolean[n];
+            for (int i = 0; i < n; i++) {
+              long d = args[1].intListItem(i);
+              d = d < 0 ? d + n : d;
+              if (d < 0 || d >= n || seen[(int) d]) {
+                return call;
+              }
+              seen[(int) d] = true;
+              dims[i] = (int) d;
+            }
+            ConstantPermutation.record(self, dims, args[2].toTensor());
+          }
+          return call;
+        });
   }
 
   /** The view of self with dimensions {@code a} and {@code b} swapped. */

@@ -1,0 +1,60 @@
+package org.et4j.kernels.portable.nn;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import org.et4j.kernels.util.Elements;
+
+/**
+ * Moves float32 images between the default dim order {@code [N, C, H*W]} and channels-last {@code
+ * [N, H*W, C]}, so that a convolution in the default dim order can run XNNPACK's channels-last
+ * kernels ({@link org.et4j.kernels.nhwc}). Both directions walk square tiles, so that reads and
+ * writes each stay within a few cache lines. Offsets count floats.
+ */
+final class ChannelsLastCopy {
+  private static final ValueLayout.OfFloat F32 = Elements.F32;
+  private static final int TILE = 16;
+
+  private ChannelsLastCopy() {}
+
+  /** {@code dst[b, p, c] = src[b, c, p]} for {@code p < pixels}. */
+  static void toChannelsLast(
+      MemorySegment src, long srcOff, MemorySegment dst, long dstOff, int batch, int channels,
+      int pixels) {
+    long image = (long) channels * pixels;
+    for (int b = 0; b < batch; b++) {
+      transpose(src, srcOff + b * image, dst, dstOff + b * image, channels, pixels);
+    }
+  }
+
+  /** {@code dst[b, c, p] = src[b, p, c]} for {@code p < pixels}. */
+  static void toDefaultOrder(
+      MemorySegment src, long srcOff, MemorySegment dst, long dstOff, int batch, int channels,
+      int pixels) {
+    long image = (long) channels * pixels;
+    for (int b = 0; b < batch; b++) {
+      transpose(src, srcOff + b * image, dst, dstOff + b * image, pixels, channels);
+    }
+  }
+
+  /** {@code dst[j, i] = src[i, j]} for a row-major {@code rows x cols} source. */
+  private static void transpose(
+      MemorySegment src, long srcOff, MemorySegment dst, long dstOff, int rows, int cols) {
+    if (rows == 1 || cols == 1) {
+      MemorySegment.copy(
+          src, srcOff * Float.BYTES, dst, dstOff * Float.BYTES, (long) rows * cols * Float.BYTES);
+      return;
+    }
+    for (int i0 = 0; i0 < rows; i0 += TILE) {
+      int i1 = Math.min(rows, i0 + TILE);
+      for (int j0 = 0; j0 < cols; j0 += TILE) {
+        int j1 = Math.min(cols, j0 + TILE);
+        for (int i = i0; i < i1; i++) {
+          long from = srcOff + (long) i * cols;
+          for (int j = j0; j < j1; j++) {
+            dst.setAtIndex(F32, dstOff + (long) j * rows + i, src.getAtIndex(F32, from + j));
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package org.et4j.kernels.portable.nn;
+
+import java.lang.foreign.MemorySegment;
+import org.et4j.kernels.nhwc.Conv2dNhwc;
+import org.et4j.runtime.kernel.KernelContext;
+import org.et4j.runtime.kernel.TensorImpl;
+
+/**
+ * float32 convolution with a constant weight: the XNNPACK delegate's {@link Conv2dNhwc}, the same
+ * code. Its filter is packed once here, at bind, and each call is an indirect GEMM (IGEMM) that
+ * reads the input's pixels in place through an indirection table, with no im2col copy (a 1x1
+ * unit-stride kernel is a plain GEMM over the input). The kernel works channels-last: an input in
+ * the default dim order is first moved into channels-last order in the call's scratch memory, and
+ * the output moved back ({@link ChannelsLastCopy}); a channels-last call reads and writes its
+ * tensors in place. The moves cost O(input + output), the product O(output * K).
+ *
+ * <p>Not thread-safe (the indirection table is cached per input size); one instance per call site.
+ */
+final class IndirectConvolution {
+  private final Conv2dNhwc conv;
+  private final boolean channelsLast;
+
+  private IndirectConvolution(Conv2dNhwc conv, boolean channelsLast) {
+    this.conv = conv;
+    this.channelsLast = channelsLast;
+  }
+
+  /**
+   * Packs {@code s.weight} ({@code [OC, CG, KH, KW]} in either dim order, a program constant) and
+   * the constant bias, if any.
+   */
+  static IndirectConvolution prepare(ConvolutionShape s, boolean channelsLast) {
+    TensorImpl weight = s.weight;
+    int oc = weight.size(0);
+    int cg = weight.size(1);
+    int kh = s.oneD ? 1 : weight.size(2);
+    int kw = weight.size(weight.dim() - 1);
+    int ocg = oc / s.groups;
+    MemorySegment filter = ConstantFilters.ohwi(weight, s.oneD);
+    Conv2dNhwc conv =
+        Conv2dNhwc.prepare(
+            s.groups, cg, ocg, kh, kw, s.strideH, s.strideW, s.dilationH, s.dilationW, s.padH,
+            s.padW, s.padH, s.padW, filter, 0, s.bias == null ? null : s.bias.data(), 0);
+    return new IndirectConvolution(conv, channelsLast);
+  }
+
+  void run(KernelContext ctx, ConvolutionShape s) {
+    if (channelsLast) {
+      conv.run(
+          s.batch, s.height, s.width, s.in.data(), 0, s.out.data(), 0, Float.NEGATIVE_INFINITY,
+          Float.POSITIVE_INFINITY);
+      return;
+    }
+    long inFloats = (long) s.batch * s.channels * s.height * s.width;
+    long outFloats = (long) s.batch * s.outChannels * s.outH * s.outW;
+    MemorySegment scratch = ctx.scratch((inFloats + outFloats) * Float.BYTES);
+    ChannelsLastCopy.toChannelsLast(
+        s.in.data(), 0, scratch, 0, s.batch, s.channels, s.height * s.width);
+    conv.run(
+        s.batch, s.height, s.width, scratch, 0, scratch, inFloats, Float.NEGATIVE_INFINITY,
+        Float.POSITIVE_INFINITY);
+    ChannelsLastCopy.toDefaultOrder(
+        scratch, inFloats, s.out.data(), 0, s.batch, s.outChannels, s.outH * s.outW);
+  }
+}

@@ -1,0 +1,134 @@
+package org.et4j.kernels.portable.nn;
+
+import java.lang.foreign.MemorySegment;
+import org.et4j.kernels.util.Elements;
+import org.et4j.runtime.ScalarType;
+import org.et4j.runtime.kernel.TensorImpl;
+
+/**
+ * ExecuTorch's direct convolution loops ({@code op_convolution.cpp}'s {@code conv2d_impl}), for
+ * every dtype and dim order, transposed or not: each tensor is indexed through its strides and
+ * each output summed in double (integers, float16 and bfloat16 in their element type, by
+ * {@link ElementTypeConvolution}). The scalar reference of this package's convolution algorithms, and
+ * the path of everything they do not cover (other dtypes, mixed dim orders, transposed
+ * channels-last).
+ */
+final class ReferenceConvolution {
+  private ReferenceConvolution() {}
+
+  static void run(ConvolutionShape g) {
+    boolean transposed = g.transposed;
+    TensorImpl in = g.in;
+    TensorImpl weight = g.weight;
+    TensorImpl bias = g.bias;
+    TensorImpl out = g.out;
+    int groups = g.groups;
+    int n = g.batch;
+    int c = g.channels;
+    int h = g.height;
+    int w = g.width;
+    int kH = g.kernelH;
+    int kW = g.kernelW;
+    int oc = g.outChannels;
+    int oh = g.outH;
+    int ow = g.outW;
+    ScalarType t = in.dtype();
+    long[] is = strides4(in);
+    long[] ws = strides4(weight);
+    long[] os = strides4(out);
+    if (ElementTypeMatmul.handles(t)) {
+      // integers, float16 and bfloat16 with their element-type arithmetic
+      ElementTypeConvolution.direct(
+          in, weight, bias, out, is, ws, os,
+          new ElementTypeConvolution.Geometry(
+              g.strideH, g.strideW, g.padH, g.padW, g.dilationH, g.dilationW),
+          groups, transposed, n, c, h, w, kH, kW, oc, oh, ow);
+      return;
+    }
+    MemorySegment x = in.data();
+    MemorySegment wt = weight.data();
+    MemorySegment y = out.data();
+    int cg = c / groups;
+    int ocg = oc / groups;
+    if (transposed) {
+      // The output accumulates scattered products: start from the bias (or 0).
+      for (int bi = 0; bi < n; bi++) {
+        for (int o = 0; o < oc; o++) {
+          double bv = bias == null ? 0 : Elements.readDouble(bias.dtype(), bias.data(), o);
+          for (int yy = 0; yy < oh; yy++) {
+            for (int xx = 0; xx < ow; xx++) {
+              Elements.writeDouble(t, y, bi * os[0] + o * os[1] + yy * os[2] + xx * os[3], bv);
+            }
+          }
+        }
+      }
+    }
+    for (int bi = 0; bi < n; bi++) {
+      for (int gi = 0; gi < groups; gi++) {
+        for (int o = gi * ocg; o < (gi + 1) * ocg; o++) {
+          if (!transposed) {
+            double bv = bias == null ? 0 : Elements.readDouble(bias.dtype(), bias.data(), o);
+            for (int yy = 0; yy < oh; yy++) {
+              for (int xx = 0; xx < ow; xx++) {
+                double acc = 0;
+                for (int ci = gi * cg; ci < (gi + 1) * cg; ci++) {
+                  for (int ky = 0; ky < kH; ky++) {
+                    int iy = g.strideH * yy + g.dilationH * ky - g.padH;
+                    if (iy < 0 || iy >= h) {
+                      continue;
+                    }
+                    for (int kx = 0; kx < kW; kx++) {
+                      int ix = g.strideW * xx + g.dilationW * kx - g.padW;
+                      if (ix >= 0 && ix < w) {
+                        acc +=
+                            Elements.readDouble(t, x, bi * is[0] + ci * is[1] + iy * is[2] + ix * is[3])
+                                * Elements.readDouble(
+                                    t, wt, o * ws[0] + (ci - gi * cg) * ws[1] + ky * ws[2] + kx * ws[3]);
+                      }
+                    }
+                  }
+                }
+                Elements.writeDouble(
+                    t, y, bi * os[0] + o * os[1] + yy * os[2] + xx * os[3], acc + bv);
+              }
+            }
+          } else {
+            int oInGroup = o - gi * ocg;
+            for (int iy = 0; iy < h; iy++) {
+              for (int ix = 0; ix < w; ix++) {
+                for (int ci = gi * cg; ci < (gi + 1) * cg; ci++) {
+                  double xv =
+                      Elements.readDouble(t, x, bi * is[0] + ci * is[1] + iy * is[2] + ix * is[3]);
+                  for (int ky = 0; ky < kH; ky++) {
+                    int yy = g.strideH * iy + g.dilationH * ky - g.padH;
+                    if (yy < 0 || yy >= oh) {
+                      continue;
+                    }
+                    for (int kx = 0; kx < kW; kx++) {
+                      int xx = g.strideW * ix + g.dilationW * kx - g.padW;
+                      if (xx >= 0 && xx < ow) {
+                        long oi = bi * os[0] + o * os[1] + yy * os[2] + xx * os[3];
+                        double wv =
+                            Elements.readDouble(
+                                t, wt, ci * ws[0] + oInGroup * ws[1] + ky * ws[2] + kx * ws[3]);
+                        Elements.writeDouble(t, y, oi, Elements.readDouble(t, y, oi) + xv * wv);
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** Strides of a 3-D or 4-D tensor as 4-D {@code [N, C, H, W]} (H of a 1-D one: stride 0). */
+  private static long[] strides4(TensorImpl t) {
+    if (t.dim() == 4) {
+      return t.strides();
+    }
+    return new long[] {t.stride(0), t.stride(1), 0, t.stride(2)};
+  }
+}
