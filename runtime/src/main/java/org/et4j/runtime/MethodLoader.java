@@ -119,6 +119,7 @@ final class MethodLoader {
       Method.Step[][] chains = new Method.Step[nc][];
       Chain chain = new Chain();
       Instruction ins = new Instruction();
+      refuseDerivationOfMoveTargets(plan, values, chain, ins);
       for (int c = 0; c < nc; c++) {
         plan.chains(chain, c);
         int n = chain.instructionsLength();
@@ -434,6 +435,11 @@ final class MethodLoader {
     if (!to.isTensor()) {
       return;
     }
+    if (to.toTensor().isProgramConstant()) {
+      throw new ExecuTorchException(
+          ErrorCode.NOT_SUPPORTED, where + ": moving into " + to.toTensor().describe()
+              + ", a constant of the program, is not supported (kernels pack constants once at load)");
+    }
     if (!from.isTensor()) {
       throw new ExecuTorchException(
           ErrorCode.NOT_SUPPORTED, where + ": moving a " + from.tag() + " value into a tensor slot is not supported");
@@ -445,6 +451,27 @@ final class MethodLoader {
           ErrorCode.NOT_SUPPORTED,
           where + ": moving " + src.describe() + " into " + dst.describe()
               + " changes dtype or rank, which kernels bound to the destination cannot follow");
+    }
+  }
+
+  /**
+   * A tensor that a move may overwrite is not always what the kernel writing it computed, so it
+   * must not carry a {@link org.et4j.runtime.kernel.ConstantDerivation} (consumers would pack the
+   * constant once and miss the move). Runs before any kernel binds; index errors are left to the
+   * binding pass, which reports them with the instruction.
+   */
+  private static void refuseDerivationOfMoveTargets(ExecutionPlan plan, Value[] values, Chain chain, Instruction ins) {
+    for (int c = 0; c < plan.chainsLength(); c++) {
+      plan.chains(chain, c);
+      for (int i = 0; i < chain.instructionsLength(); i++) {
+        chain.instructions(ins, i);
+        if (ins.instrArgsType() == InstructionArguments.MoveCall) {
+          int to = ((MoveCall) ins.instrArgs(new MoveCall())).moveTo();
+          if (to >= 0 && to < values.length && values[to].isTensor()) {
+            values[to].toTensor().refuseConstantDerivation();
+          }
+        }
+      }
     }
   }
 

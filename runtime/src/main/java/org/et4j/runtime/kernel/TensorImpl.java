@@ -29,6 +29,7 @@ public final class TensorImpl {
   private long capacityBytes;
   private final boolean programConstant;
   private ConstantDerivation derivation;
+  private boolean derivationRefused;
   private long numel;
   private MemorySegment data;
   private int shapeVersion;
@@ -125,7 +126,18 @@ public final class TensorImpl {
                 + Arrays.toString(derivation.permutation()));
       }
     }
-    this.derivation = derivation;
+    if (!derivationRefused) {
+      this.derivation = derivation;
+    }
+  }
+
+  /**
+   * Marks this tensor as one that something other than its kernel may write (the destination of
+   * a move): {@link #deriveFromConstant} then records nothing, and consumers read it every call.
+   */
+  public void refuseConstantDerivation() {
+    derivationRefused = true;
+    derivation = null;
   }
 
   /** A contiguous tensor over {@code data}. */
