@@ -436,7 +436,8 @@ public final class Method implements AutoCloseable {
           case Step.Delegate d -> d.args();
           default -> new Value[0];
         };
-    for (int i = 0; i < args.length; i++) {
+    // From the end: outs come after the inputs, which may be constants legitimately.
+    for (int i = args.length - 1; i >= 0; i--) {
       if (args[i].isTensor() && args[i].toTensor().hasData() && args[i].toTensor().data().isReadOnly()) {
         return "argument " + i + " " + args[i].toTensor().describe();
       }

@@ -91,6 +91,64 @@ class ExecutedMutationTest {
     }
   }
 
+  /**
+   * The kernel and interpreter bugs this test found, replayed as exact edits: each was a stray
+   * Java exception wrapped as Internal and is now a precise error.
+   */
+  @Test
+  void foundCasesFailPrecisely() {
+    // add.out's out pointed at a constant: the kernel's write hit the read-only file view.
+    assertFails("upstream/module_linear_no_constant_segment.pte", "plan 0 chain 0 instruction 1 kernel args[3]", 1,
+        ErrorCode.INVALID_PROGRAM, "writes into argument 3 float32[2, 2], a constant of the program (read-only)");
+    // _to_dim_order_copy's out pointed at a constant: caught where the kernel resizes its out.
+    assertFails("mul2/mul2.portable.bpte", "plan 0 chain 0 instruction 0 kernel args[3]", 0,
+        ErrorCode.INVALID_ARGUMENT, "is a constant of the program and cannot be written");
+    // any.out's dim set to Long.MAX_VALUE: Math.toIntExact threw ArithmeticException at bind.
+    assertFails("attention/attention.xnnpack-qd8.bpte", "plan 0 value 87 int", Long.MAX_VALUE,
+        ErrorCode.INVALID_ARGUMENT, "aten::any.out: dim 9223372036854775807 is out of range");
+  }
+
+  private static void assertFails(String targetName, String where, long value, ErrorCode code, String message) {
+    Target t = RealPrograms.all().stream().filter(x -> x.name().equals(targetName)).findFirst().orElseThrow();
+    ProgramSites.Site site = t.sites().sites.stream().filter(x -> x.where().equals(where)).findFirst()
+        .orElseThrow(() -> new AssertionError("no site '" + where + "' in " + targetName));
+    byte[] b = t.program().clone();
+    java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    if (site.kind().width == 8) {
+      bb.putLong(site.pos(), value);
+    } else {
+      bb.putInt(site.pos(), (int) value);
+    }
+    Map<ErrorCode, Integer> codes = new TreeMap<>();
+    System.setProperty("et4j.reliability.verbose", "true");
+    try {
+      RealKernelHarness.exercise(b, t.ptd(), t.inputs(), 0, codes);
+    } finally {
+      System.clearProperty("et4j.reliability.verbose");
+    }
+    assertThat(codes).as(targetName + " " + where + " := " + value).containsKey(code);
+    org.et4j.runtime.ExecuTorchException e = null;
+    try (org.et4j.runtime.Program p = org.et4j.runtime.Program.load(b, t.ptd())) {
+      try (org.et4j.runtime.Method m = p.loadMethod("forward")) {
+        m.setInputs(t.inputs().get("forward") != null ? t.inputs().get("forward").toArray(org.et4j.runtime.EValue[]::new)
+            : zeros(m));
+        m.execute();
+      }
+    } catch (org.et4j.runtime.ExecuTorchException x) {
+      e = x;
+    }
+    assertThat(e).as(targetName + " " + where).isNotNull();
+    assertThat(e.errorCode()).isEqualTo(code);
+    assertThat(e.getMessage()).contains(message);
+  }
+
+  private static org.et4j.runtime.EValue[] zeros(org.et4j.runtime.Method m) {
+    return m.meta().inputs().stream()
+        .map(i -> org.et4j.runtime.EValue.from(org.et4j.runtime.Tensor.zeros(i.tensor().dtype(),
+            i.tensor().sizes().stream().mapToLong(Integer::longValue).toArray())))
+        .toArray(org.et4j.runtime.EValue[]::new);
+  }
+
   /** Replays one case named by a failure message. */
   @Test
   void replay() {
