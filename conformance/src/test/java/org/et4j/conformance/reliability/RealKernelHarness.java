@@ -21,7 +21,8 @@ import org.et4j.runtime.ValueInfo;
  * every method's metadata, loading each method, inputs (the bundle's, or seeded random ones of
  * the declared dtypes and shapes when the bundle's no longer fit), execute, copy every output.
  *
- * <p>The contract: only {@link ExecuTorchException} with a message may come out, and not an
+ * <p>Executions get a {@link #DEADLINE}. The contract: only {@link ExecuTorchException} with a
+ * message may come out, and not an
  * {@code Internal} one that wraps a stray Java exception (the interpreter's last-resort wrapper,
  * which would hide a kernel bug). Anything else is a {@link Breach}.
  */
@@ -31,6 +32,14 @@ final class RealKernelHarness {
 
   /** Inputs larger than this are not built (the method is loaded, not executed). */
   static final long MAX_INPUT_BYTES = 4L << 20;
+
+  /**
+   * A hostile program may legally loop until ExecuTorch's budget of ten million instructions
+   * runs out, about a second with the real kernels; a caller that runs untrusted programs bounds
+   * them tighter with a deadline, as this harness does (the deadline's error is one of the clean
+   * failures, and so exercises cancellation under hostile programs).
+   */
+  static final java.time.Duration DEADLINE = java.time.Duration.ofMillis(400);
 
   /** How far a case got. */
   enum Outcome {
@@ -111,7 +120,7 @@ final class RealKernelHarness {
         return Outcome.REJECTED_AT_INPUT;
       }
       try {
-        method.execute();
+        method.execute(DEADLINE);
         for (int i = 0; i < method.outputCount(); i++) {
           method.outputCopy(i);
         }
