@@ -163,15 +163,6 @@ public final class Method implements AutoCloseable {
     }
   }
 
-  public void setInput(int i, EValue value) {
-    enter();
-    try {
-      setInputClaimed(i, value);
-    } finally {
-      exit();
-    }
-  }
-
   /**
    * Sets input {@code i}, with ExecuTorch's rules: the kind of value must match the program; a
    * tensor must have the program's dtype, is resized (a static tensor only to its own shape, a
@@ -183,6 +174,15 @@ public final class Method implements AutoCloseable {
    * @throws ExecuTorchException InvalidArgument for a kind or dtype mismatch, NotSupported for a
    *     shape the program cannot take
    */
+  public void setInput(int i, EValue value) {
+    enter();
+    try {
+      setInputClaimed(i, value);
+    } finally {
+      exit();
+    }
+  }
+
   private void setInputClaimed(int i, EValue value) {
     checkInputIndex(i);
     Objects.requireNonNull(value, "value");
@@ -320,7 +320,10 @@ public final class Method implements AutoCloseable {
    * @throws ExecuTorchException InvalidArgument when an input was never set; InvalidProgram when
    *     the instruction budget ({@value #MAX_INSTRUCTIONS_PER_EXECUTION}, where a jump on a tensor
    *     condition also costs its element count) runs out; a kernel's or
-   *     delegate's error, with the method, instruction index and operator named
+   *     delegate's error, with the method, instruction index and operator named; InvalidState
+   *     when the thread is interrupted (see the class comment)
+   * @throws IllegalStateException when the method is closed, is in use by another thread, or is
+   *     closed by another thread during the execution
    */
   public void execute() {
     enter();
