@@ -376,12 +376,13 @@ class AllKernelsRandomArgumentsTest {
         s = new int[] {1, random.nextInt(4), random.nextInt(3), random.nextInt(3)};
         order = new int[] {0, 2, 3, 1};
       }
-      long bound = 64;
       ShapeDynamism dyn = random.nextInt(5) == 0 ? ShapeDynamism.STATIC : ShapeDynamism.DYNAMIC_BOUND;
       long n = 1;
       for (int x : s) {
         n *= x;
       }
+      // As the loader guarantees: the capacity holds the initial shape (a bound room to grow).
+      long bound = Math.max(64, n);
       long bytes = (dyn == ShapeDynamism.STATIC ? n : bound) * t.elementSize();
       return new TensorImpl(t, s, order, dyn, Arena.ofAuto().allocate(Math.max(1, bytes), 64), bytes);
     }
