@@ -21,16 +21,29 @@ final class Npy {
 
   private Npy() {}
 
+  /** Largest .npy the command reads into memory (a Java array holds at most 2 GiB). */
+  static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 64;
+
+  /**
+   * Reads a .npy file. Its bytes are untrusted input like a program's: anything wrong with them
+   * is an InvalidArgument ExecuTorchException naming the file and what is wrong (the command
+   * prints it as one {@code error:} line and exits with status 2).
+   */
   static Tensor read(Path path) {
     byte[] bytes;
     try {
+      long size = Files.size(path);
+      if (size > MAX_FILE_BYTES) {
+        throw bad(path, "the file has " + size + " bytes; at most " + MAX_FILE_BYTES + " can be read");
+      }
       bytes = Files.readAllBytes(path);
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read " + path + ": " + e.getMessage(), e);
+      throw new org.et4j.runtime.ExecuTorchException(
+          org.et4j.runtime.ErrorCode.ACCESS_FAILED, "cannot read " + path + ": " + e.getMessage(), e);
     }
     ByteBuffer bb = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     if (bytes.length < 10 || (bytes[0] & 0xFF) != 0x93 || !new String(bytes, 1, 5, StandardCharsets.US_ASCII).equals("NUMPY")) {
-      throw new IllegalArgumentException(path + " is not a .npy file");
+      throw bad(path, "not a .npy file (no \\x93NUMPY magic)");
     }
     int major = bytes[6];
     int headerLen;
@@ -38,22 +51,36 @@ final class Npy {
     if (major == 1) {
       headerLen = Short.toUnsignedInt(bb.getShort(8));
       start = 10;
-    } else {
+    } else if (major == 2 || major == 3) {
+      if (bytes.length < 12) {
+        throw bad(path, "truncated in the header length");
+      }
       headerLen = bb.getInt(8);
       start = 12;
+    } else {
+      throw bad(path, "unsupported .npy format version " + major);
     }
     if (headerLen < 0 || start + (long) headerLen > bytes.length) {
-      throw new IllegalArgumentException(path + ": .npy header length " + headerLen + " exceeds the file");
+      throw bad(path, "header length " + Integer.toUnsignedString(headerLen) + " exceeds the file (" + bytes.length + " bytes)");
     }
     String header = new String(bytes, start, headerLen, StandardCharsets.ISO_8859_1);
     String descr = match(DESCR, header, path, "descr");
     if (match(FORTRAN, header, path, "fortran_order").equals("True")) {
-      throw new IllegalArgumentException(path + ": Fortran-order arrays are not supported; save with np.ascontiguousarray");
+      throw bad(path, "Fortran-order arrays are not supported; save with np.ascontiguousarray");
     }
     List<Long> dims = new ArrayList<>();
     for (String part : match(SHAPE, header, path, "shape").split(",")) {
       if (!part.isBlank()) {
-        dims.add(Long.parseLong(part.trim()));
+        long d;
+        try {
+          d = Long.parseLong(part.trim());
+        } catch (NumberFormatException e) {
+          throw bad(path, "shape entry '" + part.trim() + "' is not an integer");
+        }
+        if (d < 0 || d > Integer.MAX_VALUE) {
+          throw bad(path, "shape entry " + d + " is out of range");
+        }
+        dims.add(d);
       }
     }
     long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
@@ -68,17 +95,30 @@ final class Npy {
           case "|i1" -> ScalarType.CHAR;
           case "|u1" -> ScalarType.BYTE;
           case "|b1" -> ScalarType.BOOL;
-          default -> throw new IllegalArgumentException(path + ": unsupported .npy dtype " + descr);
+          default -> throw bad(path, "unsupported dtype '" + descr + "' (supported: <f4 <f8 <f2 <i8 <i4 <i2 |i1 |u1 |b1)");
         };
+    long needed = dtype.elementSize();
+    for (long d : shape) {
+      needed = d == 0 ? 0 : needed > Long.MAX_VALUE / d ? Long.MAX_VALUE : needed * d;
+    }
+    long data = bytes.length - (long) (start + headerLen);
+    if (needed != data) {
+      throw bad(path, "shape " + java.util.Arrays.toString(shape) + " of " + descr + " needs "
+          + (needed == Long.MAX_VALUE ? "more than 2^63" : Long.toString(needed)) + " data bytes, the file holds " + data);
+    }
     int dataStart = start + headerLen;
     return Tensor.fromSegment(
         dtype, java.lang.foreign.MemorySegment.ofArray(bytes).asSlice(dataStart), shape);
   }
 
+  private static org.et4j.runtime.ExecuTorchException bad(Path path, String what) {
+    return org.et4j.runtime.ExecuTorchException.invalidArgument(path + ": " + what);
+  }
+
   private static String match(Pattern p, String header, Path path, String what) {
     Matcher m = p.matcher(header);
     if (!m.find()) {
-      throw new IllegalArgumentException(path + ": .npy header has no " + what);
+      throw bad(path, ".npy header has no " + what);
     }
     return m.group(1);
   }

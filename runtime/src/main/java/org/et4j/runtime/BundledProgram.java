@@ -55,14 +55,16 @@ public final class BundledProgram implements AutoCloseable {
     }
   }
 
-  private final Arena arena;
   private final Program program;
   private final Map<String, List<TestCase>> suites;
+  private boolean closed;
 
   private BundledProgram(Arena arena, MemorySegment bpte, List<MemorySegment> ptds) {
-    this.arena = arena;
     BundledProgramFile file = BundledProgramFile.parse(bpte);
-    this.program = Program.load(bpte, ptds.toArray(MemorySegment[]::new));
+    // With a mapping, the program owns it: it lives as long as the program's methods do.
+    this.program = arena == null
+        ? Program.load(bpte, ptds.toArray(MemorySegment[]::new))
+        : Program.loadOwning(arena, bpte, ptds.toArray(MemorySegment[]::new));
     Map<String, List<TestCase>> map = new LinkedHashMap<>();
     var root = file.root();
     BundledMethodTestSuite suite = new BundledMethodTestSuite();
@@ -368,11 +370,18 @@ public final class BundledProgram implements AutoCloseable {
     return t == ScalarType.UINT64 ? Long.toUnsignedString(v) : Long.toString(v);
   }
 
+  /**
+   * Closes the program inside and unmaps the bundle's files (once the program's methods are
+   * closed too). Idempotent, and safe from any thread.
+   */
   @Override
   public void close() {
-    program.close();
-    if (arena != null) {
-      arena.close();
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
     }
+    program.close(); // unmaps the bundle's files too, once its methods are closed
   }
 }

@@ -29,6 +29,18 @@ import org.et4j.runtime.kernel.Value;
  * to keep one. As in ExecuTorch, the memory plan may reuse a planned input's bytes for
  * intermediates once the input is no longer needed, so set the inputs again before executing
  * again. Close the method to free its memory.
+ *
+ * <p>Misuse across threads is caught, not undefined: a second thread that calls into a method
+ * while another is inside it gets an {@link IllegalStateException}, and {@link #close()} from
+ * another thread during {@link #execute()} makes that execution stop at its next instruction
+ * (also with an IllegalStateException) and frees the memory once it has left.
+ *
+ * <p>Cancellation: an execution stops at the next instruction when its thread is interrupted
+ * ({@link ErrorCode#INVALID_STATE}; the interrupt status stays set) or when the deadline given to
+ * {@link #execute(Duration)} passes ({@link ErrorCode#OUT_OF_RESOURCES}). The method stays
+ * usable: set the inputs and execute again. A kernel or delegate call that has started runs to
+ * its end, and state kept in mutable buffers may be left half updated, as after any failed
+ * execution.
  */
 public final class Method implements AutoCloseable {
   /** ExecuTorch's guard against runaway control flow. */
@@ -62,7 +74,17 @@ public final class Method implements AutoCloseable {
   private final int threads;
   private EventTracer tracer;
   private TracedExecution traced;
-  private boolean closed;
+
+  /** {@link #IDLE}, {@link #BUSY} (a thread is inside), {@link #CLOSE_PENDING} or {@link #CLOSED}. */
+  private final java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger();
+
+  private static final int IDLE = 0;
+  private static final int BUSY = 1;
+  private static final int CLOSE_PENDING = 2;
+  private static final int CLOSED = 3;
+
+  /** No deadline: {@link System#nanoTime()} never gets there in a JVM's life. */
+  private static final long NO_DEADLINE = Long.MAX_VALUE;
 
   Method(
       Program program,
@@ -109,8 +131,26 @@ public final class Method implements AutoCloseable {
   }
 
   private void checkOpen() {
-    if (closed) {
+    if (state.get() >= CLOSE_PENDING) {
       throw new IllegalStateException("method '" + name() + "' is closed");
+    }
+  }
+
+  /** Claims the method for one call; a closed method or one busy on another thread is misuse. */
+  private void enter() {
+    int s = state.compareAndExchange(IDLE, BUSY);
+    if (s != IDLE) {
+      throw new IllegalStateException(
+          s == BUSY
+              ? "method '" + name() + "' is in use by another thread (a Method is single-threaded)"
+              : "method '" + name() + "' is closed");
+    }
+  }
+
+  /** Ends a call; frees the memory if {@link #close()} came from another thread meanwhile. */
+  private void exit() {
+    if (!state.compareAndSet(BUSY, IDLE)) {
+      free();
     }
   }
 
@@ -145,7 +185,15 @@ public final class Method implements AutoCloseable {
    *     shape the program cannot take
    */
   public void setInput(int i, EValue value) {
-    checkOpen();
+    enter();
+    try {
+      setInputClaimed(i, value);
+    } finally {
+      exit();
+    }
+  }
+
+  private void setInputClaimed(int i, EValue value) {
     checkInputIndex(i);
     Objects.requireNonNull(value, "value");
     Value slot = values[inputs[i]];
@@ -312,10 +360,40 @@ public final class Method implements AutoCloseable {
    * @throws ExecuTorchException InvalidArgument when an input was never set; InvalidProgram when
    *     the instruction budget ({@value #MAX_INSTRUCTIONS_PER_EXECUTION}, where a jump on a tensor
    *     condition also costs its element count) runs out; a kernel's or
-   *     delegate's error, with the method, instruction index and operator named
+   *     delegate's error, with the method, instruction index and operator named; InvalidState
+   *     when the thread is interrupted (see the class comment)
+   * @throws IllegalStateException when the method is closed, is in use by another thread, or is
+   *     closed by another thread during the execution
    */
   public void execute() {
-    checkOpen();
+    enter();
+    try {
+      run(NO_DEADLINE);
+    } finally {
+      exit();
+    }
+  }
+
+  /**
+   * {@link #execute()} with a deadline: the execution stops at the first instruction that starts
+   * after {@code timeout} has passed.
+   *
+   * @throws ExecuTorchException OutOfResources when the deadline passed, and as {@link #execute()}
+   */
+  public void execute(java.time.Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    long now = System.nanoTime();
+    long nanos = timeout.isNegative() ? 0 : timeout.compareTo(java.time.Duration.ofDays(365 * 100)) > 0
+        ? Long.MAX_VALUE / 4 : timeout.toNanos();
+    enter();
+    try {
+      run(now + nanos);
+    } finally {
+      exit();
+    }
+  }
+
+  private void run(long deadline) {
     for (int i = 0; i < inputSet.length; i++) {
       if (!inputSet[i]) {
         throw ExecuTorchException.invalidArgument("method '" + name() + "' input " + i + " has not been set");
@@ -329,7 +407,7 @@ public final class Method implements AutoCloseable {
       if (traced == null) {
         traced = new TracedExecution(this, values, outputs, chains, scratch);
       }
-      traced.run(tracer, jfr);
+      traced.run(tracer, jfr, deadline);
       return;
     }
     long budget = MAX_INSTRUCTIONS_PER_EXECUTION;
@@ -342,6 +420,7 @@ public final class Method implements AutoCloseable {
             throw ExecuTorchException.invalidProgram(
                 "instruction execution limit (" + MAX_INSTRUCTIONS_PER_EXECUTION + ") exceeded; possible infinite loop");
           }
+          checkStop(deadline);
           switch (steps[pc]) {
             case Step.Kernel k -> {
               k.call().execute(scratch);
@@ -370,12 +449,80 @@ public final class Method implements AutoCloseable {
             }
           }
         }
-      } catch (ExecuTorchException e) {
-        throw new ExecuTorchException(e.errorCode(), describeStep(c, pc, steps) + ": " + e.detail(), e);
       } catch (RuntimeException e) {
-        throw new ExecuTorchException(ErrorCode.INTERNAL, describeStep(c, pc, steps) + ": " + e, e);
+        throw failure(c, pc, steps, e);
       }
     }
+  }
+
+  /**
+   * Cancellation, checked before each instruction by both loops (this one and {@link
+   * TracedExecution}'s): an interrupt flag and a volatile read; the clock only with a deadline.
+   */
+  void checkStop(long deadline) {
+    if (Thread.currentThread().isInterrupted() || state.get() != BUSY
+        || (deadline != NO_DEADLINE && System.nanoTime() - deadline > 0)) {
+      stop(deadline);
+    }
+  }
+
+  /** What an instruction's failure leaves either loop with: the error, with where it happened. */
+  RuntimeException failure(int c, int pc, Step[] steps, RuntimeException e) {
+    if (e instanceof ExecuTorchException x) {
+      return new ExecuTorchException(x.errorCode(), describeStep(c, pc, steps) + ": " + x.detail(), x);
+    }
+    if (state.get() != BUSY) {
+      // closed by another thread: the memory may be gone; say so, not what it broke
+      return new IllegalStateException(
+          "method '" + name() + "' was closed by another thread during execute (" + describeStep(c, pc, steps) + ")");
+    }
+    String constant = constantWrittenBy(steps, pc, e);
+    if (constant != null) {
+      return ExecuTorchException.invalidProgram(
+          describeStep(c, pc, steps) + ": writes into " + constant + ", a constant of the program (read-only)");
+    }
+    // Last resort: a kernel bug; the cause keeps its stack trace.
+    return new ExecuTorchException(ErrorCode.INTERNAL, describeStep(c, pc, steps) + ": " + e, e);
+  }
+
+  /**
+   * When {@code e} is the memory API refusing a write to read-only memory, and the instruction
+   * names a tensor whose data is read-only (a constant viewed in the mapped file), that tensor;
+   * else null. Kernels cannot tell which of their slots a hostile program pointed at a
+   * constant, so the write itself is what detects it (ExecuTorch's runtime would fault on the
+   * read-only mapping).
+   */
+  private String constantWrittenBy(Step[] steps, int pc, RuntimeException e) {
+    if (!(e instanceof IllegalArgumentException) || e.getMessage() == null || !e.getMessage().contains("read-only")
+        || pc >= steps.length) {
+      return null;
+    }
+    Value[] args =
+        switch (steps[pc]) {
+          case Step.Kernel k -> k.args();
+          case Step.Delegate d -> d.args();
+          default -> new Value[0];
+        };
+    // From the end: outs come after the inputs, which may be constants legitimately.
+    for (int i = args.length - 1; i >= 0; i--) {
+      if (args[i].isTensor() && args[i].toTensor().hasData() && args[i].toTensor().data().isReadOnly()) {
+        return "argument " + i + " " + args[i].toTensor().describe();
+      }
+    }
+    return null;
+  }
+
+  /** Why the loop must stop before the next instruction; the caller adds where. */
+  private void stop(long deadline) {
+    if (state.get() != BUSY) {
+      throw new IllegalStateException("method '" + name() + "' was closed by another thread during execute");
+    }
+    if (Thread.currentThread().isInterrupted()) {
+      throw new ExecuTorchException(ErrorCode.INVALID_STATE, "execution interrupted (the thread's interrupt status is set)");
+    }
+    throw new ExecuTorchException(
+        ErrorCode.OUT_OF_RESOURCES,
+        "execution deadline passed " + (System.nanoTime() - deadline) / 1_000 + " us ago");
   }
 
   String describeStep(int chain, int pc, Step[] steps) {
@@ -415,7 +562,15 @@ public final class Method implements AutoCloseable {
 
   /** Output {@code i}: a view for tensors, overwritten by the next execution. */
   public EValue output(int i) {
-    checkOpen();
+    enter();
+    try {
+      return outputClaimed(i);
+    } finally {
+      exit();
+    }
+  }
+
+  private EValue outputClaimed(int i) {
     if (i < 0 || i >= outputs.length) {
       throw new IllegalArgumentException(
           "output index " + i + " out of range: method '" + name() + "' has " + outputs.length + " outputs");
@@ -490,13 +645,26 @@ public final class Method implements AutoCloseable {
 
   /** Output {@code i}, with tensors copied so that they survive the next execution. */
   public EValue outputCopy(int i) {
-    EValue v = output(i);
-    return v instanceof EValue.TensorValue(Tensor t) ? EValue.from(t.copy()) : v;
+    enter();
+    try {
+      EValue v = outputClaimed(i);
+      return v instanceof EValue.TensorValue(Tensor t) ? EValue.from(t.copy()) : v;
+    } finally {
+      exit();
+    }
   }
 
   /** All outputs, as views. */
   public List<EValue> outputs() {
-    checkOpen();
+    enter();
+    try {
+      return outputsClaimed();
+    } finally {
+      exit();
+    }
+  }
+
+  private List<EValue> outputsClaimed() {
     Views views = new Views("method '" + name() + "' outputs");
     List<EValue> out = new ArrayList<>(outputs.length);
     for (int i = 0; i < outputs.length; i++) {
@@ -604,15 +772,43 @@ public final class Method implements AutoCloseable {
     return program;
   }
 
-  /** Frees the method's memory and delegate state. Idempotent. */
+  /**
+   * Frees the method's memory and delegate state. Idempotent, and safe from any thread: during an
+   * execution on another thread, that execution stops at its next instruction and the memory is
+   * freed when it returns.
+   */
   @Override
   public void close() {
-    if (!closed) {
-      closed = true;
+    while (true) {
+      int s = state.get();
+      if (s == IDLE && state.compareAndSet(IDLE, BUSY)) {
+        free();
+        return;
+      }
+      if (s == BUSY && state.compareAndSet(BUSY, CLOSE_PENDING)) {
+        return;
+      }
+      if (s >= CLOSE_PENDING) {
+        return;
+      }
+    }
+  }
+
+  /** True once {@link #close()} was called. */
+  public boolean isClosed() {
+    return state.get() >= CLOSE_PENDING;
+  }
+
+  /** Called by the one thread that holds the method (BUSY or CLOSE_PENDING). */
+  private void free() {
+    state.set(CLOSED);
+    try {
       for (DelegateHandle h : delegates) {
         h.close();
       }
+    } finally {
       arena.close();
+      program.methodClosed();
     }
   }
 

@@ -31,8 +31,9 @@ import org.et4j.schema.program.ExecutionPlan;
  *
  * <p>Immutable and thread-safe: any number of threads may read metadata and load methods from one
  * program at once. Files are memory-mapped by default (or read into memory, {@link
- * LoadOptions.FileAccess#READ}): constants stay views of that memory, which lives until {@link
- * #close()}; methods loaded from a closed program fail on their next access to constant data.
+ * LoadOptions.FileAccess#READ}): constants stay views of that memory. It lives until the
+ * program and every method loaded from it are closed: closing the program stops new loads
+ * ({@link IllegalStateException}) while methods already loaded keep running on their constants.
  * {@link LoadOptions} also sets the verification level, the planned-memory cap and the thread
  * count of the methods it loads.
  *
@@ -50,6 +51,8 @@ public final class Program implements AutoCloseable {
   private final long dataBytes;
   private final LoadOptions options;
   private volatile boolean closed;
+  /** Methods loaded and not closed yet; guarded by {@code this}. */
+  private int openMethods;
 
   private Program(
       Arena arena, MemorySegment pte, List<MemorySegment> ptds, List<String> ptdNames, LoadOptions options) {
@@ -191,6 +194,18 @@ public final class Program implements AutoCloseable {
     return new Program(null, pte.asReadOnly(), List.of(ptd), names, LoadOptions.defaults());
   }
 
+  /**
+   * Loads a program from memory that {@code arena} maps and that the program then owns: the
+   * arena is closed when the program and its methods are (a bundle's mapping).
+   */
+  static Program loadOwning(Arena arena, MemorySegment pte, MemorySegment... ptd) {
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < ptd.length; i++) {
+      names.add("external data " + i);
+    }
+    return new Program(arena, pte.asReadOnly(), List.of(ptd), names, LoadOptions.defaults());
+  }
+
   /** Loads a program held in a byte array (not copied: do not modify it while the program is used). */
   public static Program load(byte[] pte, byte[]... ptd) {
     Objects.requireNonNull(pte, "pte");
@@ -294,8 +309,14 @@ public final class Program implements AutoCloseable {
     Objects.requireNonNull(backends, "backends");
     int i = planIndexOf(name);
     methodMeta(name);
-    return trusting(
-        options, () -> MethodLoader.load(this, file, file.root().executionPlan(i), namedData, kernels, backends, options));
+    methodOpened();
+    try {
+      return trusting(
+          options, () -> MethodLoader.load(this, file, file.root().executionPlan(i), namedData, kernels, backends, options));
+    } catch (RuntimeException | Error e) {
+      methodClosed();
+      throw e;
+    }
   }
 
   /**
@@ -396,14 +417,47 @@ public final class Program implements AutoCloseable {
         ext);
   }
 
-  /** Unmaps the files. Idempotent. */
+  /**
+   * Closes the program: no more methods can be loaded. The files are unmapped now, or when the
+   * last method loaded from the program is closed. Idempotent, and safe from any thread.
+   */
   @Override
   public void close() {
-    if (!closed) {
-      closed = true;
-      if (arena != null) {
-        arena.close();
+    synchronized (this) {
+      if (closed) {
+        return;
       }
+      closed = true;
+      if (openMethods > 0) {
+        return;
+      }
+    }
+    unmap();
+  }
+
+  /** True once {@link #close()} was called. */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  private synchronized void methodOpened() {
+    checkOpen();
+    openMethods++;
+  }
+
+  /** A method loaded from this program freed its memory (called once per method). */
+  void methodClosed() {
+    synchronized (this) {
+      if (--openMethods > 0 || !closed) {
+        return;
+      }
+    }
+    unmap();
+  }
+
+  private void unmap() {
+    if (arena != null) {
+      arena.close();
     }
   }
 }

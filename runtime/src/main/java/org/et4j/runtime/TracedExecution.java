@@ -50,7 +50,7 @@ final class TracedExecution {
   }
 
   /** Runs every chain, reporting to {@code tracer} (may be null) and to JFR when {@code jfr}. */
-  void run(EventTracer tracer, boolean jfr) {
+  void run(EventTracer tracer, boolean jfr, long deadline) {
     ExecuteEvent executeEvent = null;
     if (jfr) {
       executeEvent = new ExecuteEvent();
@@ -75,6 +75,7 @@ final class TracedExecution {
             throw ExecuTorchException.invalidProgram(
                 "instruction execution limit (" + Method.MAX_INSTRUCTIONS_PER_EXECUTION + ") exceeded; possible infinite loop");
           }
+          method.checkStop(deadline);
           executed++;
           Instruction info = infos[pc];
           int next = pc + 1;
@@ -132,10 +133,8 @@ final class TracedExecution {
           }
           pc = next;
         }
-      } catch (ExecuTorchException e) {
-        throw new ExecuTorchException(e.errorCode(), method.describeStep(c, pc, steps) + ": " + e.detail(), e);
       } catch (RuntimeException e) {
-        throw new ExecuTorchException(ErrorCode.INTERNAL, method.describeStep(c, pc, steps) + ": " + e, e);
+        throw method.failure(c, pc, steps, e);
       }
     }
     long executionEnd = System.nanoTime();

@@ -21,6 +21,28 @@ public final class KernelChecks {
     return new ExecuTorchException(ErrorCode.INVALID_ARGUMENT, op + ": " + message);
   }
 
+  /**
+   * The tensors of a Tensor[] argument. A hostile program can pass an optional tensor list
+   * (whose items may be None) where the schema says Tensor[]: a None item is InvalidArgument.
+   */
+  public static TensorImpl[] tensorList(String op, Value list, String name) {
+    TensorImpl[] items = list.toTensorList();
+    for (int i = 0; i < items.length; i++) {
+      if (items[i] == null) {
+        throw invalid(op, name + "[" + i + "] is None, but " + name + " is a Tensor[]");
+      }
+    }
+    return items;
+  }
+
+  /** A dim argument as an int; one beyond int's range is out of range for any tensor (InvalidArgument). */
+  public static int dimArgument(String op, long dim) {
+    if (dim != (int) dim) {
+      throw invalid(op, "dim " + dim + " is out of range");
+    }
+    return (int) dim;
+  }
+
   /** Fails with {@code op: message} unless {@code condition}. */
   public static void check(boolean condition, String op, String message) {
     if (!condition) {

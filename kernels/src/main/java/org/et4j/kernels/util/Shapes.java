@@ -68,6 +68,10 @@ public final class Shapes {
               + " but the result has shape "
               + Arrays.toString(sizes));
     }
+    // A hostile program can name a constant (a read-only view of the file) as a kernel's out.
+    if (out.hasData() && out.data().isReadOnly()) {
+      throw invalid(op, "out " + out.describe() + " is a constant of the program and cannot be written");
+    }
     try {
       out.resize(sizes);
     } catch (ExecuTorchException e) {

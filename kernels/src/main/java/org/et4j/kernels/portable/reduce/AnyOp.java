@@ -39,7 +39,7 @@ public final class AnyOp {
       return bind(
           DIM_NAME,
           args[0].toTensor(),
-          new int[] {Math.toIntExact(args[1].toInt())},
+          new int[] {KernelChecks.dimArgument(DIM_NAME, args[1].toInt())},
           args[2].toBool(),
           false,
           args[3].toTensor());

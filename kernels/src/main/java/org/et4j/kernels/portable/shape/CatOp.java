@@ -34,7 +34,7 @@ public final class CatOp {
             @Override
             protected void plan() {
               TensorImpl out = args[2].toTensor();
-              TensorImpl[] ins = args[0].toTensorList();
+              TensorImpl[] ins = KernelChecks.tensorList(OP, args[0], "tensors");
               int dim = Shapes.wrapDim(OP, args[1].toInt(), out.dim());
               // Empty inputs take no part in the checks or the copy; the last input that is
               // not a 1-d empty tensor gives the sizes outside dim, as ExecuTorch's

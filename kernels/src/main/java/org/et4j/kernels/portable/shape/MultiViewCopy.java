@@ -34,7 +34,7 @@ final class MultiViewCopy {
             ErrorCode.INVALID_PROGRAM,
             op + ": expected " + (outIndex + 1) + " or " + (outIndex + 2) + " argument slots, got " + args.length);
       }
-      TensorImpl[] outs = args[outIndex].toTensorList();
+      TensorImpl[] outs = KernelChecks.tensorList(op, args[outIndex], "out");
       for (int i = 1; i < outs.length; i++) {
         if (outs[i].dtype() != outs[0].dtype()) {
           throw KernelChecks.invalid(op, "out[" + i + "] is " + outs[i].dtype().displayName() + " but out[0] is " + outs[0].dtype().displayName());
@@ -50,7 +50,7 @@ final class MultiViewCopy {
         @Override
         protected void plan() {
           TensorImpl self = args[0].toTensor();
-          TensorImpl[] o = args[outIndex].toTensorList();
+          TensorImpl[] o = KernelChecks.tensorList(op, args[outIndex], "out");
           StridedView[] views = function.views(op, self, args, o.length);
           if (views.length != o.length) {
             throw KernelChecks.invalid(op, "produces " + views.length + " tensors but out has " + o.length);

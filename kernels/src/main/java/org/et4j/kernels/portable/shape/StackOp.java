@@ -32,7 +32,7 @@ public final class StackOp {
             @Override
             protected void plan() {
               TensorImpl out = args[2].toTensor();
-              TensorImpl[] ins = args[0].toTensorList();
+              TensorImpl[] ins = KernelChecks.tensorList(OP, args[0], "tensors");
               int rank = ins[0].dim();
               long dimArg = args[1].toInt();
               if (dimArg < -(rank + 1) || dimArg > rank) {
