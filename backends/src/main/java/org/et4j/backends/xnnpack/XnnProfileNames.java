@@ -70,6 +70,13 @@ final class XnnProfileNames {
         };
       }
       case CONV2D, DEPTHWISE_CONV2D, CONV_TRANSPOSE2D -> {
+        // XNNPACK's subgraph runs an unpadded 1x1 stride-1 float convolution of one group as a
+        // fully-connected operator (seen: mobilenet_v2's pointwise layers, "Fully Connected (NC,
+        // F32) GEMM" in ExecuTorch's ETDump).
+        if (op.node().kind() == XnnNodeKind.CONV2D && (t == XnnDatatype.FP32 || t == XnnDatatype.FP16)
+            && op.node().table() instanceof NodeConv c && c.groups() == 1 && "GEMM".equals(convolutionFamily(op))) {
+          yield "Fully Connected (NC, " + floatType(t) + ") GEMM";
+        }
         String name = op.node().kind() == XnnNodeKind.CONV_TRANSPOSE2D ? "Deconvolution" : "Convolution";
         String family = convolutionFamily(op);
         yield switch (t) {

@@ -97,6 +97,8 @@ public final class ConvolutionOp {
     ConvolutionShape shape =
         new ConvolutionShape(
             in, weight, bias, out, stride, padding, dilation, transposed, outputPadding, groups);
+    // What the packing algorithms read at bind, whatever the input's shape: the weight and bias.
+    shape.checkWeight();
     if (in.dynamism() == ShapeDynamism.STATIC && out.dynamism() != ShapeDynamism.DYNAMIC_UNBOUND) {
       // Static shapes are checked here, once; dynamic ones on the first call and when they move.
       shape.refresh();

@@ -82,6 +82,27 @@ final class ConvolutionShape {
     this.outSizes = new int[in.dim()];
   }
 
+  /**
+   * Checks what depends on the weight and bias alone, at bind and before any algorithm packs
+   * them (the input's shape may not be known yet): every kernel extent at least 1 and a bias of
+   * one value per output channel. ExecuTorch's portable kernel would index past an empty kernel's
+   * weight; et4j refuses it.
+   */
+  void checkWeight() {
+    String op = ConvolutionOp.NAME;
+    for (int d = 2; d < weight.dim(); d++) {
+      if (weight.size(d) < 1) {
+        throw KernelChecks.invalid(op, "weight " + weight.describe() + " has an empty kernel (dim " + d + ")");
+      }
+    }
+    long outs = transposed ? (long) groups * weight.size(1) : weight.size(0);
+    if (bias != null && (bias.dim() != 1 || bias.size(0) != outs)) {
+      throw KernelChecks.invalid(
+          op, "bias " + bias.describe() + " must have " + outs + " values, one per output channel of weight "
+              + weight.describe());
+    }
+  }
+
   /** Input channels per group. */
   int groupChannels() {
     return channels / groups;

@@ -193,6 +193,36 @@ class ConstantWeightsTest {
     }
   }
 
+  /**
+   * Found by the executed-mutation suite: the packing algorithms read the constant weight and
+   * bias at bind, so their shapes are checked there for every input shape (a dynamic input's
+   * first check waits for execute), with InvalidArgument instead of a packer's exception.
+   */
+  @Test
+  void aConstantWeightWithAnEmptyKernelOrAMismatchedBiasIsRefusedAtBind() {
+    TensorImpl x = data.random(ScalarType.FLOAT, 1, 4, 5, 5);
+    TensorImpl out = dynamicOut(ScalarType.FLOAT, 4L * 25 * 4, 1, 1, 1, 1);
+    TensorImpl emptyKernel = constant(data.random(ScalarType.FLOAT, 4, 4, 3, 0));
+    TensorImpl wt = constant(data.random(ScalarType.FLOAT, 4, 4, 3, 3));
+    TensorImpl shortBias = constant(data.random(ScalarType.FLOAT, 3));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> bind("aten::convolution.out", v(x), v(emptyKernel), none(), ints(1, 1), ints(1, 1), ints(1, 1),
+                b(false), ints(0, 0), i(1), v(out), v(out)))
+        .isInstanceOf(org.et4j.runtime.ExecuTorchException.class)
+        .hasMessageContaining("empty kernel");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> bind("aten::convolution.out", v(x), v(wt), v(shortBias), ints(1, 1), ints(1, 1), ints(1, 1),
+                b(false), ints(0, 0), i(1), v(out), v(out)))
+        .isInstanceOf(org.et4j.runtime.ExecuTorchException.class)
+        .hasMessageContaining("one per output channel");
+    TensorImpl depthwise = constant(data.random(ScalarType.FLOAT, 4, 1, 3, 3));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> bind("aten::convolution.out", v(x), v(depthwise), v(shortBias), ints(1, 1), ints(1, 1), ints(1, 1),
+                b(false), ints(0, 0), i(4), v(out), v(out)))
+        .isInstanceOf(org.et4j.runtime.ExecuTorchException.class)
+        .hasMessageContaining("one per output channel");
+  }
+
   @Test
   void constantWeightConvolutionMatchesTheDefinitionAndTheUnpackedPath() {
     for (Conv cs : convCases()) {
