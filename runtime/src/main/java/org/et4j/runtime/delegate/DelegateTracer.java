@@ -34,7 +34,7 @@ public interface DelegateTracer {
    *
    * @param name the value's name, or null when {@code debugId} names it
    * @param debugId its debug id, or -1 when {@code name} names it
-   * @param value the value; the tracer copies what it keeps before this call returns
+   * @param value the value, valid only during this call
    */
   void output(String name, int debugId, Value value);
 }
