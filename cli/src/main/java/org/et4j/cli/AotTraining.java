@@ -19,6 +19,12 @@ import java.util.Arrays;
 public final class AotTraining {
   private AotTraining() {}
 
+  /**
+   * Runs {@code et4j bench} (300 iterations, output discarded) on each program in turn; a
+   * failing one is reported on standard error and the JVM exits with status 1.
+   *
+   * @param args paths of the programs to train on
+   */
   public static void main(String[] args) {
     PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
     int failures = 0;

@@ -48,11 +48,23 @@ public final class Main {
 
   private Main() {}
 
+  /**
+   * The {@code et4j} command: runs {@link #run} on the standard streams and exits with its status.
+   *
+   * @param args the command and its options (see {@code et4j --help})
+   */
   public static void main(String[] args) {
     System.exit(run(args, System.out, System.err));
   }
 
-  /** Runs a command; returns the exit status. */
+  /**
+   * Runs a command without exiting the JVM (for tests and embedding).
+   *
+   * @param args the command and its options (see {@code et4j --help})
+   * @param out where results and {@code --help} go
+   * @param err where errors and the usage (for no arguments) go
+   * @return the exit status: 0 on success, non-zero on a usage error or a failed command
+   */
   public static int run(String[] args, PrintStream out, PrintStream err) {
     List<String> list = Arrays.asList(args);
     boolean verbose = list.contains("--verbose");

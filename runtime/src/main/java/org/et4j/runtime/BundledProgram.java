@@ -27,29 +27,66 @@ import org.et4j.schema.bundled.ValueUnion;
  * <p>Immutable; the test values are decoded once, at load, into owned tensors.
  */
 public final class BundledProgram implements AutoCloseable {
-  /** One test case: inputs and the expected outputs. */
+  /**
+   * One test case: inputs and the expected outputs.
+   *
+   * @param index the case's position in its method's suite, from 0
+   * @param inputs the method's inputs, in order (owned tensors)
+   * @param expectedOutputs the outputs the exporter's runtime produced, in order
+   */
   public record TestCase(int index, List<EValue> inputs, List<EValue> expectedOutputs) {
+    /**
+     * Copies the lists.
+     */
     public TestCase {
       inputs = List.copyOf(inputs);
       expectedOutputs = List.copyOf(expectedOutputs);
     }
   }
 
-  /** How one output compared. */
+  /**
+   * How one output compared.
+   *
+   * @param output the output's index
+   * @param passed whether it is within tolerance
+   * @param maxAbsError the largest {@code |a - e|} over its elements (NaN when it could not be compared)
+   * @param maxRelError the largest {@code |a - e| / |e|} over its elements
+   * @param detail why it failed, naming the worst element; empty when it passed
+   */
   public record OutputComparison(int output, boolean passed, double maxAbsError, double maxRelError, String detail) {}
 
-  /** How one test case went. */
+  /**
+   * How one test case went.
+   *
+   * @param method the method's name
+   * @param index the test case's index
+   * @param passed whether the case ran and every output passed
+   * @param outputs one comparison per output; empty when the case failed to run
+   * @param error why the outputs could not be compared (the case failed to run, or produced the
+   *     wrong number of outputs), else null
+   */
   public record CaseResult(String method, int index, boolean passed, List<OutputComparison> outputs, String error) {
+    /**
+     * Copies {@code outputs}.
+     */
     public CaseResult {
       outputs = List.copyOf(outputs);
     }
 
-    /** The largest absolute error over the outputs (0 when there are none). */
+    /**
+     * The largest absolute error over the outputs (0 when there are none).
+     *
+     * @return the maximum of {@link OutputComparison#maxAbsError()}
+     */
     public double maxAbsError() {
       return outputs.stream().mapToDouble(OutputComparison::maxAbsError).max().orElse(0);
     }
 
-    /** The largest relative error over the outputs. */
+    /**
+     * The largest relative error over the outputs.
+     *
+     * @return the maximum of {@link OutputComparison#maxRelError()}
+     */
     public double maxRelError() {
       return outputs.stream().mapToDouble(OutputComparison::maxRelError).max().orElse(0);
     }
@@ -96,7 +133,14 @@ public final class BundledProgram implements AutoCloseable {
     this.suites = Collections.unmodifiableMap(map);
   }
 
-  /** Maps and loads a .bpte, with optional .ptd files for its program. */
+  /**
+   * Maps and loads a .bpte, with optional .ptd files for its program.
+   *
+   * @param bpte the {@code .bpte} file
+   * @param ptd external data files for its program
+   * @return the bundled program; close it to release the file
+   * @throws ExecuTorchException InvalidProgram for a malformed file, AccessFailed when a file cannot be read
+   */
   public static BundledProgram load(Path bpte, Path... ptd) {
     Objects.requireNonNull(bpte, "bpte");
     Arena arena = Arena.ofShared();
@@ -112,7 +156,14 @@ public final class BundledProgram implements AutoCloseable {
     }
   }
 
-  /** Loads a .bpte held in memory. */
+  /**
+   * Loads a .bpte held in memory.
+   *
+   * @param bpte the {@code .bpte}'s bytes, which must stay valid while it is used
+   * @param ptd the external data files' bytes
+   * @return the bundled program
+   * @throws ExecuTorchException InvalidProgram for malformed bytes
+   */
   public static BundledProgram load(MemorySegment bpte, MemorySegment... ptd) {
     return new BundledProgram(null, bpte, List.of(ptd));
   }
@@ -153,17 +204,30 @@ public final class BundledProgram implements AutoCloseable {
     }
   }
 
-  /** The program inside. */
+  /**
+   * The program inside.
+   *
+   * @return the program, owned by this bundled program (closed with it)
+   */
   public Program program() {
     return program;
   }
 
-  /** Methods that have test suites, in file order. */
+  /**
+   * Methods that have test suites, in file order.
+   *
+   * @return the method names, unmodifiable
+   */
   public List<String> testedMethods() {
     return List.copyOf(suites.keySet());
   }
 
-  /** The test cases of {@code method} (empty if it has none). */
+  /**
+   * The test cases of {@code method} (empty if it has none).
+   *
+   * @param method a method name
+   * @return its test cases in order, unmodifiable
+   */
   public List<TestCase> testCases(String method) {
     return suites.getOrDefault(method, List.of());
   }
@@ -173,6 +237,11 @@ public final class BundledProgram implements AutoCloseable {
    * mutable buffers flows from case to case, as ExecuTorch's bundled-program runner does), and
    * compares outputs: integers and bools exactly, floats within {@code |a - e| <= atol + rtol *
    * |e|} (NaN matches NaN).
+   *
+   * @param m a method loaded from {@link #program()}; its name selects the suite
+   * @param rtol the relative tolerance
+   * @param atol the absolute tolerance
+   * @return one result per test case, in order
    */
   public List<CaseResult> verify(Method m, double rtol, double atol) {
     List<CaseResult> results = new ArrayList<>();
@@ -182,10 +251,24 @@ public final class BundledProgram implements AutoCloseable {
     return results;
   }
 
-  /** Relative and absolute tolerance for one floating output. */
+  /**
+   * Relative and absolute tolerance for one floating output.
+   *
+   * @param rtol the relative tolerance
+   * @param atol the absolute tolerance
+   */
   public record OutputTolerance(double rtol, double atol) {}
 
-  /** Runs one case on {@code m} and compares its outputs with one tolerance for all of them. */
+  /**
+   * Runs one case on {@code m} and compares its outputs with one tolerance for all of them.
+   *
+   * @param m the method to run
+   * @param tc the test case
+   * @param rtol the relative tolerance
+   * @param atol the absolute tolerance
+   * @return the result; an {@link ExecuTorchException} or {@link IllegalArgumentException} from
+   *     running the case is reported in it, not thrown
+   */
   public static CaseResult runCase(Method m, TestCase tc, double rtol, double atol) {
     OutputTolerance tol = new OutputTolerance(rtol, atol);
     return runCase(m, tc, expected -> tol);
@@ -195,6 +278,12 @@ public final class BundledProgram implements AutoCloseable {
    * Runs one case on {@code m} and compares its outputs, each with the tolerance {@code
    * toleranceFor} gives for the expected value (so that, say, a float16 output can carry its own
    * rounding).
+   *
+   * @param m the method to run
+   * @param tc the test case
+   * @param toleranceFor the tolerance for each expected output
+   * @return the result; an {@link ExecuTorchException} or {@link IllegalArgumentException} from
+   *     running the case is reported in it, not thrown
    */
   public static CaseResult runCase(
       Method m, TestCase tc, java.util.function.Function<EValue, OutputTolerance> toleranceFor) {
@@ -227,6 +316,13 @@ public final class BundledProgram implements AutoCloseable {
    * elements pass when {@code |a - e| <= atol + rtol * |e|}, an infinity only equals the same
    * infinity, and NaN matches NaN only at the same position. A failure names the worst element:
    * the one furthest outside its allowance (for integers, the largest difference).
+   *
+   * @param index the output's index, for the result
+   * @param actual what the method produced
+   * @param expected what the test case expects
+   * @param rtol the relative tolerance
+   * @param atol the absolute tolerance
+   * @return the comparison
    */
   public static OutputComparison compare(int index, EValue actual, EValue expected, double rtol, double atol) {
     if (expected instanceof EValue.TensorValue(Tensor e)) {

@@ -14,6 +14,7 @@ import java.util.List;
  */
 public record DelegateInfo(
     int index, String backendId, String location, long dataIndex, long payloadSize, List<String> compileSpecKeys) {
+  /** Copies {@code compileSpecKeys}. */
   public DelegateInfo {
     compileSpecKeys = List.copyOf(compileSpecKeys);
   }

@@ -11,6 +11,7 @@ import java.util.List;
  * @param dataSize bytes of segment data
  */
 public record ExternalDataInfo(String name, long size, List<String> keys, long dataSize) {
+  /** Copies {@code keys}. */
   public ExternalDataInfo {
     keys = List.copyOf(keys);
   }

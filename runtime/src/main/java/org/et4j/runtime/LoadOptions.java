@@ -60,7 +60,13 @@ public record LoadOptions(
      */
     MINIMAL;
 
-    /** {@code full} or {@code minimal}, any case. */
+    /**
+     * {@code full} or {@code minimal}, any case.
+     *
+     * @param value the option's text (e.g. the CLI's {@code --verification})
+     * @return the mode
+     * @throws IllegalArgumentException when {@code value} names neither
+     */
     public static Verification parse(String value) {
       return parseEnum(Verification.class, "verification", value);
     }
@@ -76,12 +82,24 @@ public record LoadOptions(
      */
     READ;
 
-    /** {@code map} or {@code read}, any case. */
+    /**
+     * {@code map} or {@code read}, any case.
+     *
+     * @param value the option's text (e.g. the CLI's {@code --file-access})
+     * @return the access mode
+     * @throws IllegalArgumentException when {@code value} names neither
+     */
     public static FileAccess parse(String value) {
       return parseEnum(FileAccess.class, "fileAccess", value);
     }
   }
 
+  /**
+   * Copies the lists and checks the values, as the {@link Builder} does.
+   *
+   * @throws IllegalArgumentException when {@code threads} is negative or {@code maxPlannedMemory}
+   *     is not positive
+   */
   public LoadOptions {
     externalData = List.copyOf(externalData);
     preloadMethods = List.copyOf(preloadMethods);
@@ -98,16 +116,30 @@ public record LoadOptions(
     }
   }
 
-  /** No external data, the compute pool's threads, full verification, the default cap, mapped, nothing preloaded. */
+  /**
+   * No external data, the compute pool's threads, full verification, the default cap, mapped, nothing preloaded.
+   *
+   * @return the default options
+   */
   public static LoadOptions defaults() {
     return builder().build();
   }
 
+  /**
+   * Starts options at the {@link #defaults()}.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** {@link #DEFAULT_MAX_PLANNED_MEMORY}, or the system property {@code et4j.maxPlannedMemory}, read now. */
+  /**
+   * {@link #DEFAULT_MAX_PLANNED_MEMORY}, or the system property {@code et4j.maxPlannedMemory}, read now.
+   *
+   * @return the cap in bytes
+   * @throws IllegalArgumentException when the property is set but is not a positive number of bytes
+   */
   public static long defaultMaxPlannedMemory() {
     String value = System.getProperty("et4j.maxPlannedMemory");
     if (value == null || value.isBlank()) {
@@ -125,7 +157,12 @@ public record LoadOptions(
         "-Det4j.maxPlannedMemory must be a positive number of bytes, got '" + value + "'");
   }
 
-  /** The cap in force: the one given, or the default. */
+  /**
+   * The cap in force: the one given, or the default.
+   *
+   * @return the most planned memory one method may use, in bytes
+   * @throws IllegalArgumentException as {@link #defaultMaxPlannedMemory()} when no cap was given
+   */
   public long plannedMemoryCap() {
     return maxPlannedMemory.isPresent() ? maxPlannedMemory.getAsLong() : defaultMaxPlannedMemory();
   }
@@ -138,7 +175,7 @@ public record LoadOptions(
             + " or -Det4j.maxPlannedMemory";
   }
 
-  /** A builder; every setter validates its argument. */
+  /** A builder; every setter validates its argument. Not thread-safe. */
   public static final class Builder {
     private final List<Path> externalData = new ArrayList<>();
     private int threads;
@@ -150,7 +187,12 @@ public record LoadOptions(
 
     private Builder() {}
 
-    /** Adds external data files (.ptd); each must exist when the program is loaded. */
+    /**
+     * Adds external data files (.ptd); each must exist when the program is loaded.
+     *
+     * @param files the {@code .ptd} files
+     * @return this builder
+     */
     public Builder externalData(Path... files) {
       for (Path p : files) {
         externalData.add(Objects.requireNonNull(p, "externalData"));
@@ -158,12 +200,23 @@ public record LoadOptions(
       return this;
     }
 
-    /** Adds external data files (.ptd). */
+    /**
+     * Adds external data files (.ptd).
+     *
+     * @param files the files, as {@link #externalData(Path...)}
+     * @return this builder
+     */
     public Builder externalData(List<Path> files) {
       return externalData(files.toArray(Path[]::new));
     }
 
-    /** Threads per kernel call, caller included; 0 for the process-wide compute pool's count. */
+    /**
+     * Threads per kernel call, caller included; 0 for the process-wide compute pool's count.
+     *
+     * @param threads the count, 0 or more
+     * @return this builder
+     * @throws IllegalArgumentException when {@code threads} is negative
+     */
     public Builder threads(int threads) {
       if (threads < 0) {
         throw new IllegalArgumentException(
@@ -173,12 +226,24 @@ public record LoadOptions(
       return this;
     }
 
+    /**
+     * How much of the file is verified before it is used (default {@link Verification#FULL}).
+     *
+     * @param verification the mode, not null
+     * @return this builder
+     */
     public Builder verification(Verification verification) {
       this.verification = Objects.requireNonNull(verification, "verification");
       return this;
     }
 
-    /** The most planned memory (and kernel scratch) one method may use, in bytes; positive. */
+    /**
+     * The most planned memory (and kernel scratch) one method may use, in bytes; positive.
+     *
+     * @param bytes the cap
+     * @return this builder
+     * @throws IllegalArgumentException when {@code bytes} is not positive
+     */
     public Builder maxPlannedMemory(long bytes) {
       if (bytes <= 0) {
         throw new IllegalArgumentException("maxPlannedMemory must be a positive number of bytes, got " + bytes);
@@ -187,12 +252,23 @@ public record LoadOptions(
       return this;
     }
 
+    /**
+     * How the file is brought into memory (default {@link FileAccess#MAP}).
+     *
+     * @param fileAccess the mode, not null
+     * @return this builder
+     */
     public Builder fileAccess(FileAccess fileAccess) {
       this.fileAccess = Objects.requireNonNull(fileAccess, "fileAccess");
       return this;
     }
 
-    /** Methods to load with the module (or, for a program, to check and read the metadata of). */
+    /**
+     * Methods to load with the module (or, for a program, to check and read the metadata of).
+     *
+     * @param methods method names; each must exist in the program
+     * @return this builder
+     */
     public Builder preload(String... methods) {
       for (String m : methods) {
         preload.add(Objects.requireNonNull(m, "preload"));
@@ -200,12 +276,21 @@ public record LoadOptions(
       return this;
     }
 
-    /** Preloads every method of the program. */
+    /**
+     * Preloads every method of the program.
+     *
+     * @return this builder
+     */
     public Builder preloadAll() {
       this.preloadAll = true;
       return this;
     }
 
+    /**
+     * The options set so far.
+     *
+     * @return immutable options; the builder may be reused
+     */
     public LoadOptions build() {
       return new LoadOptions(externalData, threads, verification, maxPlannedMemory, fileAccess, preload, preloadAll);
     }

@@ -114,18 +114,38 @@ public final class Method implements AutoCloseable {
     this.inputSet = new boolean[inputs.length];
   }
 
+  /**
+   * The method's name in its program.
+   *
+   * @return the name, as in {@link Program#methodNames()}
+   */
   public String name() {
     return meta.name();
   }
 
+  /**
+   * What the program records about this method: inputs, outputs, memory plan, operators, delegates.
+   *
+   * @return the metadata, immutable
+   */
   public MethodMeta meta() {
     return meta;
   }
 
+  /**
+   * How many inputs {@link #setInput} takes.
+   *
+   * @return the number of inputs
+   */
   public int inputCount() {
     return inputs.length;
   }
 
+  /**
+   * How many outputs {@link #output(int)} returns.
+   *
+   * @return the number of outputs
+   */
   public int outputCount() {
     return outputs.length;
   }
@@ -161,7 +181,13 @@ public final class Method implements AutoCloseable {
     }
   }
 
-  /** Sets every input, in order. */
+  /**
+   * Sets every input, in order.
+   *
+   * @param values one value per input, in order
+   * @throws IllegalArgumentException when the count differs from {@link #inputCount()}, or as {@link #setInput}
+   * @throws ExecuTorchException as {@link #setInput}
+   */
   public void setInputs(EValue... values) {
     checkOpen();
     if (values.length != inputs.length) {
@@ -183,6 +209,8 @@ public final class Method implements AutoCloseable {
    * @throws IllegalArgumentException for an index out of range or a null value
    * @throws ExecuTorchException InvalidArgument for a kind or dtype mismatch, NotSupported for a
    *     shape the program cannot take
+   * @param i the input's index, from 0
+   * @param value the value; a tensor's memory is shared or copied as described above
    */
   public void setInput(int i, EValue value) {
     enter();
@@ -342,13 +370,19 @@ public final class Method implements AutoCloseable {
    * Attaches an event tracer (ExecuTorch's {@code EventTracer}) that sees every following
    * execution, or detaches it with null. Without one, {@link #execute()} reads no clock and
    * allocates nothing for tracing.
+   *
+   * @param tracer the tracer, called on the executing thread; null to detach
    */
   public void setEventTracer(EventTracer tracer) {
     checkOpen();
     this.tracer = tracer;
   }
 
-  /** The attached event tracer, or null. */
+  /**
+   * The attached event tracer, or null.
+   *
+   * @return the tracer, or null
+   */
   public EventTracer eventTracer() {
     return tracer;
   }
@@ -560,7 +594,13 @@ public final class Method implements AutoCloseable {
     throw ExecuTorchException.invalidArgument("jump condition must be a Bool or a bool tensor, got " + v);
   }
 
-  /** Output {@code i}: a view for tensors, overwritten by the next execution. */
+  /**
+   * Output {@code i}: a view for tensors, overwritten by the next execution.
+   *
+   * @param i the output's index, from 0
+   * @return the value; a tensor is a view of the method's memory
+   * @throws IllegalArgumentException for an index out of range
+   */
   public EValue output(int i) {
     enter();
     try {
@@ -587,6 +627,9 @@ public final class Method implements AutoCloseable {
    * @throws IllegalArgumentException for an index out of range, an output that is not a tensor,
    *     or an {@code into} whose dtype or shape differs from the output's (the message gives it),
    *     or that is read-only or a view of a method's memory
+   * @param i the output's index, from 0
+   * @param into the caller's tensor to fill
+   * @return {@code into}
    */
   public Tensor output(int i, Tensor into) {
     checkOpen();
@@ -629,6 +672,8 @@ public final class Method implements AutoCloseable {
    *
    * @throws IllegalArgumentException for an index out of range or an input that is not a tensor
    * @throws IllegalStateException when the input has not been set
+   * @param i the input's index, from 0
+   * @return a view of the input's current data
    */
   public Tensor input(int i) {
     checkOpen();
@@ -643,7 +688,13 @@ public final class Method implements AutoCloseable {
     return tensorView(v.toTensor());
   }
 
-  /** Output {@code i}, with tensors copied so that they survive the next execution. */
+  /**
+   * Output {@code i}, with tensors copied so that they survive the next execution.
+   *
+   * @param i the output's index, from 0
+   * @return the value, owning its tensors' data
+   * @throws IllegalArgumentException for an index out of range
+   */
   public EValue outputCopy(int i) {
     enter();
     try {
@@ -654,7 +705,11 @@ public final class Method implements AutoCloseable {
     }
   }
 
-  /** All outputs, as views. */
+  /**
+   * All outputs, as views.
+   *
+   * @return every output, in order; tensors are views overwritten by the next execution
+   */
   public List<EValue> outputs() {
     enter();
     try {
@@ -712,6 +767,10 @@ public final class Method implements AutoCloseable {
   /**
    * A named tensor of the method (a mutable buffer such as a KV cache, when the program recorded
    * its name), as a view: ExecuTorch's {@code Method::get_attribute}.
+   *
+   * @param fullyQualifiedName the tensor's name as the program records it
+   * @return a view of the tensor's current data
+   * @throws IllegalArgumentException when the method has no attribute of that name
    */
   public Tensor attribute(String fullyQualifiedName) {
     checkOpen();
@@ -767,7 +826,11 @@ public final class Method implements AutoCloseable {
     };
   }
 
-  /** The program this method came from. */
+  /**
+   * The program this method came from.
+   *
+   * @return the program, which this method needs open
+   */
   public Program program() {
     return program;
   }

@@ -35,6 +35,12 @@ public record MethodMeta(
     List<String> mutableBufferNames,
     List<String> inputNames,
     List<String> outputNames) {
+  /**
+   * Copies the lists.
+   *
+   * @throws IllegalArgumentException when {@code inputNames} or {@code outputNames} is neither
+   *     empty nor one name per input or output
+   */
   public MethodMeta {
     inputNames = List.copyOf(inputNames);
     outputNames = List.copyOf(outputNames);
@@ -50,12 +56,20 @@ public record MethodMeta(
     mutableBufferNames = List.copyOf(mutableBufferNames);
   }
 
-  /** True when every input has a name ({@link #inputNames()}), so inputs can be given by name. */
+  /**
+   * True when every input has a name ({@link #inputNames()}), so inputs can be given by name.
+   *
+   * @return whether the inputs are named
+   */
   public boolean hasNamedInputs() {
     return !inputNames.isEmpty();
   }
 
-  /** True when every output has a name ({@link #outputNames()}). */
+  /**
+   * True when every output has a name ({@link #outputNames()}).
+   *
+   * @return whether the outputs are named
+   */
   public boolean hasNamedOutputs() {
     return !outputNames.isEmpty();
   }
@@ -63,6 +77,8 @@ public record MethodMeta(
   /**
    * The position of the input called {@code name}.
    *
+   * @param name an input name, as in {@link #inputNames()}
+   * @return its index, from 0
    * @throws IllegalArgumentException when the inputs have no names (positional only) or none is
    *     called {@code name}, listing the names there are
    */
@@ -70,7 +86,13 @@ public record MethodMeta(
     return indexOf(inputNames, name, "input", inputs.size());
   }
 
-  /** The position of the output called {@code name}; as {@link #inputIndex}. */
+  /**
+   * The position of the output called {@code name}; as {@link #inputIndex}.
+   *
+   * @param name an output name, as in {@link #outputNames()}
+   * @return its index, from 0
+   * @throws IllegalArgumentException when the outputs have no names or none is called {@code name}
+   */
   public int outputIndex(String name) {
     return indexOf(outputNames, name, "output", outputs.size());
   }
@@ -89,7 +111,11 @@ public record MethodMeta(
     return i;
   }
 
-  /** Sum of the planned arena sizes. */
+  /**
+   * Sum of the planned arena sizes.
+   *
+   * @return the bytes a loaded method reserves for its memory plan
+   */
   public long plannedBytes() {
     long total = 0;
     for (long s : plannedBufferSizes) {
@@ -98,7 +124,11 @@ public record MethodMeta(
     return total;
   }
 
-  /** The backend ids used, in delegate order, without repeats. */
+  /**
+   * The backend ids used, in delegate order, without repeats.
+   *
+   * @return the ids, unmodifiable; empty when nothing is delegated
+   */
   public List<String> backendIds() {
     return delegates.stream().map(DelegateInfo::backendId).distinct().toList();
   }

@@ -62,18 +62,42 @@ public final class ModelPool implements AutoCloseable {
    * kernels and backends. The program stays the caller's: close it after the pool.
    *
    * @throws IllegalArgumentException for a size below 1 or an unknown method
+   * @param program an open program, which stays the caller's
+   * @param method the method to pool
+   * @param size how many instances to load, at least 1
+   * @return the pool, with every instance loaded
    */
   public static ModelPool of(Program program, String method, int size) {
     return of(program, method, size, KernelRegistry.defaultRegistry(), BackendRegistry.defaultRegistry());
   }
 
-  /** {@link #of(Program, String, int)} with explicit registries. */
+  /**
+   * {@link #of(Program, String, int)} with explicit registries.
+   *
+   * @param program an open program, which stays the caller's
+   * @param method the method to pool
+   * @param size how many instances to load, at least 1
+   * @param kernels the kernels the instances are loaded with
+   * @param backends the backends their delegates are initialised with
+   * @return the pool, with every instance loaded
+   * @throws IllegalArgumentException for a size below 1 or an unknown method
+   */
   public static ModelPool of(
       Program program, String method, int size, KernelRegistry kernels, BackendRegistry backends) {
     return create(program, false, method, size, kernels, backends);
   }
 
-  /** Loads a program with {@code options} and makes a pool over it; the pool closes the program. */
+  /**
+   * Loads a program with {@code options} and makes a pool over it; the pool closes the program.
+   *
+   * @param pte the program file
+   * @param options how to load it
+   * @param method the method to pool
+   * @param size how many instances to load, at least 1
+   * @return the pool, which owns the program
+   * @throws IllegalArgumentException for a size below 1, an unknown method or a bad option
+   * @throws ExecuTorchException as {@link Program#load(Path, LoadOptions)}
+   */
   public static ModelPool load(Path pte, LoadOptions options, String method, int size) {
     checkSize(size);
     Program program = Program.load(pte, options);
@@ -108,15 +132,29 @@ public final class ModelPool implements AutoCloseable {
     return new ModelPool(program, owns, method, size, methods);
   }
 
-  /** The number of methods. */
+  /**
+   * The number of methods.
+   *
+   * @return the pool's size, fixed at creation
+   */
   public int size() {
     return size;
   }
 
+  /**
+   * The method the pool holds instances of.
+   *
+   * @return the method's name
+   */
   public String methodName() {
     return methodName;
   }
 
+  /**
+   * The program the methods were loaded from.
+   *
+   * @return the program (owned by the pool only when it came from {@link #load})
+   */
   public Program program() {
     return program;
   }
@@ -127,6 +165,9 @@ public final class ModelPool implements AutoCloseable {
    *
    * @throws PoolTimeoutException when every method stayed busy for {@code timeout}
    * @throws IllegalStateException when the pool is closed
+   * @param timeout the longest wait for a free method
+   * @param inputs one value per input, in order
+   * @return copies of the outputs, in order
    */
   public List<EValue> run(Duration timeout, EValue... inputs) {
     return withMethod(timeout, m -> {
@@ -148,6 +189,10 @@ public final class ModelPool implements AutoCloseable {
    *
    * @throws PoolTimeoutException when every method stayed busy for {@code timeout}
    * @throws IllegalStateException when the pool is closed
+   * @param <R> what {@code body} returns
+   * @param timeout the longest wait for a free method
+   * @param body the work to do with the method
+   * @return what {@code body} returned
    */
   public <R> R withMethod(Duration timeout, Function<Method, R> body) {
     Objects.requireNonNull(body, "body");
@@ -204,7 +249,11 @@ public final class ModelPool implements AutoCloseable {
     }
   }
 
-  /** Methods lent out right now. */
+  /**
+   * Methods lent out right now.
+   *
+   * @return the number, between 0 and {@link #size()}
+   */
   public int busy() {
     lock.lock();
     try {
@@ -234,7 +283,15 @@ public final class ModelPool implements AutoCloseable {
     }
   }
 
-  /** For {@link TimeUnit}-minded callers: {@code run(Duration.of(timeout, unit.toChronoUnit()), inputs)}. */
+  /**
+   * For {@link TimeUnit}-minded callers: {@code run(Duration.of(timeout, unit.toChronoUnit()), inputs)}.
+   *
+   * @param timeout the longest wait for a free method, in {@code unit}
+   * @param unit the unit of {@code timeout}
+   * @param inputs one value per input, in order
+   * @return copies of the outputs, in order
+   * @throws PoolTimeoutException when every method stayed busy for {@code timeout}
+   */
   public List<EValue> run(long timeout, TimeUnit unit, EValue... inputs) {
     return run(Duration.of(timeout, unit.toChronoUnit()), inputs);
   }

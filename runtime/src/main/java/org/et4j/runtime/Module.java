@@ -33,7 +33,14 @@ public final class Module implements AutoCloseable {
     this.backends = backends;
   }
 
-  /** Loads a .pte (or .bpte) with optional external data files, using the discovered kernels and backends. */
+  /**
+   * Loads a .pte (or .bpte) with optional external data files, using the discovered kernels and backends.
+   *
+   * @param pte the program file
+   * @param ptd external data files, if the program has external constants
+   * @return a module that owns the program; close it to release the file
+   * @throws ExecuTorchException as {@link Program#load(Path, Path...)}
+   */
   public static Module load(Path pte, Path... ptd) {
     return new Module(Program.load(pte, ptd), KernelRegistry.defaultRegistry(), BackendRegistry.defaultRegistry());
   }
@@ -45,6 +52,10 @@ public final class Module implements AutoCloseable {
    *
    * @throws IllegalArgumentException for a bad option, naming it (see {@link Program#load(Path,
    *     LoadOptions)})
+   * @param pte the program file
+   * @param options how to load it
+   * @return a module that owns the program; close it to release the file
+   * @throws ExecuTorchException as {@link Program#load(Path, LoadOptions)} and {@link Program#loadMethod(String)}
    */
   public static Module load(Path pte, LoadOptions options) {
     Module m = new Module(Program.load(pte, options), KernelRegistry.defaultRegistry(), BackendRegistry.defaultRegistry());
@@ -59,7 +70,14 @@ public final class Module implements AutoCloseable {
     return m;
   }
 
-  /** Wraps an already loaded program with explicit registries. The module closes the program. */
+  /**
+   * Wraps an already loaded program with explicit registries. The module closes the program.
+   *
+   * @param program an open program, which the module then owns
+   * @param kernels the kernels its methods are loaded with
+   * @param backends the backends its delegates are initialised with
+   * @return the module
+   */
   public static Module of(Program program, KernelRegistry kernels, BackendRegistry backends) {
     return new Module(
         Objects.requireNonNull(program, "program"),
@@ -73,27 +91,55 @@ public final class Module implements AutoCloseable {
     }
   }
 
+  /**
+   * The program's method names (as {@link Program#methodNames()}).
+   *
+   * @return the names, in file order
+   * @throws IllegalStateException when the module is closed
+   */
   public synchronized List<String> methodNames() {
     checkOpen();
     return program.methodNames();
   }
 
+  /**
+   * What the program records about a method (as {@link Program#methodMeta(String)}).
+   *
+   * @param name a method name
+   * @return its metadata, without loading it
+   * @throws IllegalStateException when the module is closed
+   * @throws IllegalArgumentException as {@link Program#methodMeta(String)}
+   */
   public synchronized MethodMeta methodMeta(String name) {
     checkOpen();
     return program.methodMeta(name);
   }
 
-  /** The program behind this module (immutable and shareable: load more methods from it freely). */
+  /**
+   * The program behind this module (immutable and shareable: load more methods from it freely).
+   *
+   * @return the program, owned by this module (closed with it)
+   */
   public Program program() {
     return program;
   }
 
-  /** Loads {@code name} now, if it is not loaded yet (ExecuTorch's {@code Module::load_method}). */
+  /**
+   * Loads {@code name} now, if it is not loaded yet (ExecuTorch's {@code Module::load_method}).
+   *
+   * @param name a method name
+   * @throws ExecuTorchException as {@link Program#loadMethod(String)}
+   */
   public synchronized void loadMethod(String name) {
     method(name);
   }
 
-  /** True when {@code name} has been loaded. */
+  /**
+   * True when {@code name} has been loaded.
+   *
+   * @param name a method name
+   * @return whether it is loaded
+   */
   public synchronized boolean isMethodLoaded(String name) {
     return methods.containsKey(name);
   }
@@ -109,13 +155,22 @@ public final class Module implements AutoCloseable {
     return m;
   }
 
-  /** Runs {@code forward}. */
+  /**
+   * Runs {@code forward}.
+   *
+   * @param inputs one value per input, in order
+   * @return copies of the outputs, in order
+   * @throws ExecuTorchException as {@link #execute(String, EValue...)}
+   */
   public List<EValue> forward(EValue... inputs) {
     return execute("forward", inputs);
   }
 
   /**
    * Runs {@code forward} with its inputs given by name; see {@link #execute(String, Map)}.
+   *
+   * @param inputs every input, by name
+   * @return copies of the outputs, by name
    */
   public Map<String, EValue> forward(Map<String, Tensor> inputs) {
     return execute("forward", inputs);
@@ -126,6 +181,9 @@ public final class Module implements AutoCloseable {
    *
    * @throws IllegalArgumentException for an unknown method or the wrong number of inputs
    * @throws ExecuTorchException as {@link Method#setInput} and {@link Method#execute}
+   * @param method the method's name; loaded first if it is not yet
+   * @param inputs one value per input, in order
+   * @return copies of the outputs, in order
    */
   public synchronized List<EValue> execute(String method, EValue... inputs) {
     Method m = method(method);
@@ -147,6 +205,9 @@ public final class Module implements AutoCloseable {
    * @throws IllegalArgumentException when the method's inputs are positional only (use {@link
    *     #execute(String, EValue...)}), for an unknown name (listing the names there are), or when
    *     a name is missing
+   * @param method the method's name; loaded first if it is not yet
+   * @param inputs every input, by name
+   * @return copies of the outputs, by name, in output order
    */
   public synchronized Map<String, EValue> execute(String method, Map<String, Tensor> inputs) {
     Objects.requireNonNull(inputs, "inputs");

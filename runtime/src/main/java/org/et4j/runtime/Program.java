@@ -98,6 +98,9 @@ public final class Program implements AutoCloseable {
    *
    * @throws ExecuTorchException InvalidProgram / InvalidExternalData for malformed files,
    *     AccessFailed when a file cannot be read
+   * @param pte the {@code .pte} (or {@code .bpte}) file
+   * @param ptd external data files
+   * @return the program; close it to release the files
    */
   public static Program load(Path pte, Path... ptd) {
     for (Path p : ptd) {
@@ -115,6 +118,9 @@ public final class Program implements AutoCloseable {
    *     exist or a preloaded method the program does not have
    * @throws ExecuTorchException InvalidProgram / InvalidExternalData for malformed files,
    *     AccessFailed when a file cannot be read
+   * @param pte the {@code .pte} (or {@code .bpte}) file
+   * @param options how to load it
+   * @return the program; close it to release the files
    */
   public static Program load(Path pte, LoadOptions options) {
     Objects.requireNonNull(options, "options");
@@ -183,6 +189,11 @@ public final class Program implements AutoCloseable {
   /**
    * Loads a program held in memory. The segments must stay valid while the program is used; they
    * are read, never written.
+   *
+   * @param pte the program's bytes
+   * @param ptd the external data files' bytes
+   * @return the program; the caller keeps owning the segments
+   * @throws ExecuTorchException InvalidProgram / InvalidExternalData for malformed bytes
    */
   public static Program load(MemorySegment pte, MemorySegment... ptd) {
     Objects.requireNonNull(pte, "pte");
@@ -206,7 +217,14 @@ public final class Program implements AutoCloseable {
     return new Program(arena, pte.asReadOnly(), List.of(ptd), names, LoadOptions.defaults());
   }
 
-  /** Loads a program held in a byte array (not copied: do not modify it while the program is used). */
+  /**
+   * Loads a program held in a byte array (not copied: do not modify it while the program is used).
+   *
+   * @param pte the program's bytes
+   * @param ptd the external data files' bytes
+   * @return the program
+   * @throws ExecuTorchException InvalidProgram / InvalidExternalData for malformed bytes
+   */
   public static Program load(byte[] pte, byte[]... ptd) {
     Objects.requireNonNull(pte, "pte");
     MemorySegment[] ext = new MemorySegment[ptd.length];
@@ -261,7 +279,11 @@ public final class Program implements AutoCloseable {
     }
   }
 
-  /** Method names in file order. */
+  /**
+   * Method names in file order.
+   *
+   * @return the names, unmodifiable
+   */
   public List<String> methodNames() {
     checkOpen();
     return List.copyOf(planIndex.keySet());
@@ -272,6 +294,8 @@ public final class Program implements AutoCloseable {
    *
    * @throws IllegalArgumentException when the program has no such method
    * @throws ExecuTorchException InvalidProgram when the plan is malformed
+   * @param name a method name
+   * @return its metadata, immutable
    */
   public MethodMeta methodMeta(String name) {
     checkOpen();
@@ -292,7 +316,14 @@ public final class Program implements AutoCloseable {
     return i;
   }
 
-  /** Loads a method with the default kernel and backend registries (found with ServiceLoader). */
+  /**
+   * Loads a method with the default kernel and backend registries (found with ServiceLoader).
+   *
+   * @param name a method name
+   * @return a new method, which the caller closes; used by one thread at a time
+   * @throws IllegalArgumentException when the program has no such method
+   * @throws ExecuTorchException as {@link #loadMethod(String, KernelRegistry, BackendRegistry)}
+   */
   public Method loadMethod(String name) {
     return loadMethod(name, KernelRegistry.defaultRegistry(), BackendRegistry.defaultRegistry());
   }
@@ -302,6 +333,11 @@ public final class Program implements AutoCloseable {
    *
    * @throws ExecuTorchException OperatorMissing listing every missing operator, NotFound for an
    *     unregistered backend, InvalidProgram for a malformed plan
+   * @param name a method name
+   * @param kernels the kernels its operators are looked up in
+   * @param backends the backends its delegates are initialised with
+   * @return a new method, which the caller closes; used by one thread at a time
+   * @throws IllegalArgumentException when the program has no such method
    */
   public Method loadMethod(String name, KernelRegistry kernels, BackendRegistry backends) {
     checkOpen();
@@ -322,6 +358,10 @@ public final class Program implements AutoCloseable {
   /**
    * What each delegate of {@code method} holds, as its backend describes it, in delegate order;
    * null entries for backends that are not registered or do not describe their payloads.
+   *
+   * @param method a method name
+   * @param backends where the describing backends are looked up
+   * @return one entry per delegate (null where undescribed)
    */
   public List<org.et4j.runtime.delegate.DelegateContents> delegateContents(String method, BackendRegistry backends) {
     checkOpen();
@@ -338,12 +378,21 @@ public final class Program implements AutoCloseable {
     return out;
   }
 
-  /** {@link #delegateContents(String, BackendRegistry)} with the discovered backends. */
+  /**
+   * {@link #delegateContents(String, BackendRegistry)} with the discovered backends.
+   *
+   * @param method a method name
+   * @return one entry per delegate (null where undescribed)
+   */
   public List<org.et4j.runtime.delegate.DelegateContents> delegateContents(String method) {
     return delegateContents(method, BackendRegistry.defaultRegistry());
   }
 
-  /** The options the program was loaded with. */
+  /**
+   * The options the program was loaded with.
+   *
+   * @return the options, immutable
+   */
   public LoadOptions options() {
     return options;
   }
@@ -353,18 +402,30 @@ public final class Program implements AutoCloseable {
     return dataBytes;
   }
 
-  /** The program's named data merged with the external data files. */
+  /**
+   * The program's named data merged with the external data files.
+   *
+   * @return the merged map, valid while the program is open
+   */
   public NamedDataMap namedData() {
     checkOpen();
     return namedData;
   }
 
-  /** True when the program came from a BundledProgram file. */
+  /**
+   * True when the program came from a BundledProgram file.
+   *
+   * @return whether the file was a {@code .bpte}
+   */
   public boolean isBundled() {
     return bundled;
   }
 
-  /** How the file is laid out: header, segments, constants, named data, external files. */
+  /**
+   * How the file is laid out: header, segments, constants, named data, external files.
+   *
+   * @return the layout, immutable
+   */
   public ProgramLayout layout() {
     checkOpen();
     var root = file.root();

@@ -30,6 +30,7 @@ public record ProgramLayout(
     long constantDataSize,
     List<String> namedDataKeys,
     List<ExternalDataInfo> externalData) {
+  /** Copies the lists. */
   public ProgramLayout {
     segments = List.copyOf(segments);
     namedDataKeys = List.copyOf(namedDataKeys);

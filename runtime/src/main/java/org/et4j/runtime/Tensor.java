@@ -86,7 +86,14 @@ public final class Tensor {
     }
   }
 
-  /** A float32 tensor holding a copy of {@code data}. */
+  /**
+   * A float32 tensor holding a copy of {@code data}.
+   *
+   * @param data the elements, row-major
+   * @param shape the size of each dimension; their product must be the number of elements
+   * @return a tensor that owns its copy
+   * @throws IllegalArgumentException when the shape is negative or does not match the data's length
+   */
   public static Tensor fromArray(float[] data, long... shape) {
     checkLength(data.length, shape);
     Tensor t = allocate(ScalarType.FLOAT, shape);
@@ -94,7 +101,14 @@ public final class Tensor {
     return t;
   }
 
-  /** A float64 tensor holding a copy of {@code data}. */
+  /**
+   * A float64 tensor holding a copy of {@code data}.
+   *
+   * @param data the elements, row-major
+   * @param shape the size of each dimension; their product must be the number of elements
+   * @return a tensor that owns its copy
+   * @throws IllegalArgumentException when the shape is negative or does not match the data's length
+   */
   public static Tensor fromArray(double[] data, long... shape) {
     checkLength(data.length, shape);
     Tensor t = allocate(ScalarType.DOUBLE, shape);
@@ -102,7 +116,14 @@ public final class Tensor {
     return t;
   }
 
-  /** An int32 tensor holding a copy of {@code data}. */
+  /**
+   * An int32 tensor holding a copy of {@code data}.
+   *
+   * @param data the elements, row-major
+   * @param shape the size of each dimension; their product must be the number of elements
+   * @return a tensor that owns its copy
+   * @throws IllegalArgumentException when the shape is negative or does not match the data's length
+   */
   public static Tensor fromArray(int[] data, long... shape) {
     checkLength(data.length, shape);
     Tensor t = allocate(ScalarType.INT, shape);
@@ -110,7 +131,14 @@ public final class Tensor {
     return t;
   }
 
-  /** An int64 tensor holding a copy of {@code data}. */
+  /**
+   * An int64 tensor holding a copy of {@code data}.
+   *
+   * @param data the elements, row-major
+   * @param shape the size of each dimension; their product must be the number of elements
+   * @return a tensor that owns its copy
+   * @throws IllegalArgumentException when the shape is negative or does not match the data's length
+   */
   public static Tensor fromArray(long[] data, long... shape) {
     checkLength(data.length, shape);
     Tensor t = allocate(ScalarType.LONG, shape);
@@ -118,17 +146,38 @@ public final class Tensor {
     return t;
   }
 
-  /** An int8 tensor holding a copy of {@code data}. */
+  /**
+   * An int8 tensor holding a copy of {@code data}.
+   *
+   * @param data the elements, row-major
+   * @param shape the size of each dimension; their product must be the number of elements
+   * @return a tensor that owns its copy
+   * @throws IllegalArgumentException when the shape is negative or does not match the data's length
+   */
   public static Tensor fromArray(byte[] data, long... shape) {
     return fromBytes(ScalarType.CHAR, data, shape);
   }
 
-  /** A uint8 tensor holding a copy of {@code data} (bytes read as 0..255). */
+  /**
+   * A uint8 tensor holding a copy of {@code data} (bytes read as 0..255).
+   *
+   * @param data the elements, row-major
+   * @param shape the size of each dimension; their product must be the number of elements
+   * @return a tensor that owns its copy
+   * @throws IllegalArgumentException when the shape is negative or does not match the data's length
+   */
   public static Tensor fromUnsignedArray(byte[] data, long... shape) {
     return fromBytes(ScalarType.BYTE, data, shape);
   }
 
-  /** A bool tensor holding a copy of {@code data}. */
+  /**
+   * A bool tensor holding a copy of {@code data}.
+   *
+   * @param data the elements, row-major
+   * @param shape the size of each dimension; their product must be the number of elements
+   * @return a tensor that owns its copy
+   * @throws IllegalArgumentException when the shape is negative or does not match the data's length
+   */
   public static Tensor fromArray(boolean[] data, long... shape) {
     checkLength(data.length, shape);
     Tensor t = allocate(ScalarType.BOOL, shape);
@@ -141,6 +190,12 @@ public final class Tensor {
   /**
    * A 16-bit tensor (float16, bfloat16, int16 or uint16) whose elements are the raw bits in
    * {@code bits}.
+   *
+   * @param dtype float16, bfloat16, int16 or uint16
+   * @param bits the elements' raw bits, row-major
+   * @param shape the size of each dimension; their product must be the number of elements
+   * @return a tensor that owns its copy
+   * @throws IllegalArgumentException when {@code dtype} is not a 16-bit type, or the shape does not match
    */
   public static Tensor fromBits(ScalarType dtype, short[] bits, long... shape) {
     if (dtype.elementSize() != 2) {
@@ -163,6 +218,11 @@ public final class Tensor {
    * A tensor holding a copy of the remaining elements of an NIO buffer: {@link FloatBuffer}
    * (float32), {@link DoubleBuffer}, {@link IntBuffer}, {@link LongBuffer}, {@link ShortBuffer}
    * (int16) or {@link ByteBuffer} (int8). The buffer's position is not changed.
+   *
+   * @param buffer the elements, from its position to its limit, row-major
+   * @param shape the size of each dimension; their product must be the number of elements
+   * @return a tensor that owns its copy
+   * @throws IllegalArgumentException when the buffer type is not one of those, or the shape does not match
    */
   public static Tensor fromBuffer(Buffer buffer, long... shape) {
     Objects.requireNonNull(buffer, "buffer");
@@ -191,7 +251,15 @@ public final class Tensor {
     return t;
   }
 
-  /** A tensor holding a copy of {@code bytes}, interpreted as little-endian elements of {@code dtype}. */
+  /**
+   * A tensor holding a copy of {@code bytes}, interpreted as little-endian elements of {@code dtype}.
+   *
+   * @param dtype the element type
+   * @param bytes the elements, little-endian and row-major
+   * @param shape the size of each dimension; their product must be the number of elements
+   * @return a tensor that owns its copy
+   * @throws IllegalArgumentException when the segment's size does not match the shape
+   */
   public static Tensor fromSegment(ScalarType dtype, MemorySegment bytes, long... shape) {
     Tensor t = allocate(dtype, shape);
     if (bytes.byteSize() != t.data.byteSize()) {
@@ -202,7 +270,14 @@ public final class Tensor {
     return t;
   }
 
-  /** A zero-filled tensor. */
+  /**
+   * A zero-filled tensor.
+   *
+   * @param dtype the element type
+   * @param shape the size of each dimension
+   * @return a tensor that owns its zeroed memory
+   * @throws IllegalArgumentException when a size is negative
+   */
   public static Tensor zeros(ScalarType dtype, long... shape) {
     return allocate(dtype, shape);
   }
@@ -213,6 +288,10 @@ public final class Tensor {
    * segment makes a tensor that can be an input but cannot receive outputs.
    *
    * @throws IllegalArgumentException when the segment's size does not match the shape
+   * @param dtype the element type
+   * @param bytes the elements, little-endian and row-major
+   * @param shape the size of each dimension; their product must be the number of elements
+   * @return a tensor over the caller's memory (see the class comment)
    */
   public static Tensor wrap(ScalarType dtype, MemorySegment bytes, long... shape) {
     Objects.requireNonNull(dtype, "dtype");
@@ -230,6 +309,12 @@ public final class Tensor {
    * Wraps the remaining bytes of a buffer (direct or heap), not copied, as little-endian elements
    * of {@code dtype} whatever the buffer's own byte order; the buffer's position is not changed.
    * The caller owns the buffer (see the class comment).
+   *
+   * @param dtype the element type
+   * @param buffer the elements, from its position to its limit
+   * @param shape the size of each dimension; their product must be the number of elements
+   * @return a tensor over the caller's memory (see the class comment)
+   * @throws IllegalArgumentException when the remaining bytes do not match the shape
    */
   public static Tensor wrap(ScalarType dtype, ByteBuffer buffer, long... shape) {
     return wrap(dtype, MemorySegment.ofBuffer(Objects.requireNonNull(buffer, "buffer")), shape);
@@ -240,6 +325,11 @@ public final class Tensor {
    * IntBuffer}, {@link LongBuffer} or {@link ShortBuffer} (int16), direct or heap, not copied. A
    * direct buffer must be little-endian (a view of a little-endian {@code ByteBuffer}); a heap
    * buffer is in the platform's order, which must be little-endian.
+   *
+   * @param buffer the elements, from its position to its limit
+   * @param shape the size of each dimension; their product must be the number of elements
+   * @return a tensor over the caller's memory (see the class comment)
+   * @throws IllegalArgumentException when the buffer type is not supported, a direct buffer is big-endian, or the shape does not match
    */
   public static Tensor wrap(Buffer buffer, long... shape) {
     Objects.requireNonNull(buffer, "buffer");
@@ -270,31 +360,66 @@ public final class Tensor {
     return wrap(dtype, MemorySegment.ofBuffer(buffer), shape);
   }
 
-  /** Wraps a float array as float32, not copied: the caller owns it (see the class comment). */
+  /**
+   * Wraps a float array as float32, not copied: the caller owns it (see the class comment).
+   *
+   * @param data the elements, row-major
+   * @param shape the size of each dimension; their product must be the number of elements
+   * @return a tensor over the caller's memory (see the class comment)
+   * @throws IllegalArgumentException when the shape is negative or does not match the data's length
+   */
   public static Tensor wrap(float[] data, long... shape) {
     requireLittleEndianPlatform();
     return wrap(ScalarType.FLOAT, MemorySegment.ofArray(Objects.requireNonNull(data, "data")), shape);
   }
 
-  /** Wraps a double array as float64, not copied: the caller owns it (see the class comment). */
+  /**
+   * Wraps a double array as float64, not copied: the caller owns it (see the class comment).
+   *
+   * @param data the elements, row-major
+   * @param shape the size of each dimension; their product must be the number of elements
+   * @return a tensor over the caller's memory (see the class comment)
+   * @throws IllegalArgumentException when the shape is negative or does not match the data's length
+   */
   public static Tensor wrap(double[] data, long... shape) {
     requireLittleEndianPlatform();
     return wrap(ScalarType.DOUBLE, MemorySegment.ofArray(Objects.requireNonNull(data, "data")), shape);
   }
 
-  /** Wraps an int array as int32, not copied: the caller owns it (see the class comment). */
+  /**
+   * Wraps an int array as int32, not copied: the caller owns it (see the class comment).
+   *
+   * @param data the elements, row-major
+   * @param shape the size of each dimension; their product must be the number of elements
+   * @return a tensor over the caller's memory (see the class comment)
+   * @throws IllegalArgumentException when the shape is negative or does not match the data's length
+   */
   public static Tensor wrap(int[] data, long... shape) {
     requireLittleEndianPlatform();
     return wrap(ScalarType.INT, MemorySegment.ofArray(Objects.requireNonNull(data, "data")), shape);
   }
 
-  /** Wraps a long array as int64, not copied: the caller owns it (see the class comment). */
+  /**
+   * Wraps a long array as int64, not copied: the caller owns it (see the class comment).
+   *
+   * @param data the elements, row-major
+   * @param shape the size of each dimension; their product must be the number of elements
+   * @return a tensor over the caller's memory (see the class comment)
+   * @throws IllegalArgumentException when the shape is negative or does not match the data's length
+   */
   public static Tensor wrap(long[] data, long... shape) {
     requireLittleEndianPlatform();
     return wrap(ScalarType.LONG, MemorySegment.ofArray(Objects.requireNonNull(data, "data")), shape);
   }
 
-  /** Wraps a byte array as int8, not copied: the caller owns it (see the class comment). */
+  /**
+   * Wraps a byte array as int8, not copied: the caller owns it (see the class comment).
+   *
+   * @param data the elements, row-major
+   * @param shape the size of each dimension; their product must be the number of elements
+   * @return a tensor over the caller's memory (see the class comment)
+   * @throws IllegalArgumentException when the shape is negative or does not match the data's length
+   */
   public static Tensor wrap(byte[] data, long... shape) {
     return wrap(ScalarType.CHAR, MemorySegment.ofArray(Objects.requireNonNull(data, "data")), shape);
   }
@@ -312,20 +437,39 @@ public final class Tensor {
     return new Tensor(dtype, shape, data, true);
   }
 
+  /**
+   * The element type.
+   *
+   * @return the element type
+   */
   public ScalarType dtype() {
     return dtype;
   }
 
-  /** A copy of the shape. */
+  /**
+   * A copy of the shape.
+   *
+   * @return a new array, one size per dimension
+   */
   public long[] shape() {
     return shape.clone();
   }
 
-  /** Size of dimension {@code d}, without copying the shape. */
+  /**
+   * Size of dimension {@code d}, without copying the shape.
+   *
+   * @param d the dimension, from 0
+   * @return its size
+   */
   public long shapeAt(int d) {
     return shape[d];
   }
 
+  /**
+   * The rank.
+   *
+   * @return the number of dimensions, 0 for a scalar
+   */
   public int dim() {
     return shape.length;
   }
@@ -335,16 +479,29 @@ public final class Tensor {
     return shape[d];
   }
 
+  /**
+   * The number of elements.
+   *
+   * @return the product of the sizes (1 for a scalar)
+   */
   public long numel() {
     return numelOf(shape);
   }
 
-  /** True when this tensor is a view of a method's memory (overwritten by its next execution). */
+  /**
+   * True when this tensor is a view of a method's memory (overwritten by its next execution).
+   *
+   * @return whether this is a method output's view
+   */
   public boolean isView() {
     return view;
   }
 
-  /** True when this tensor wraps the caller's memory ({@code wrap}): nothing was copied. */
+  /**
+   * True when this tensor wraps the caller's memory ({@code wrap}): nothing was copied.
+   *
+   * @return whether the tensor came from {@code wrap}
+   */
   public boolean isWrapped() {
     return wrapped;
   }
@@ -354,7 +511,11 @@ public final class Tensor {
     return data;
   }
 
-  /** The elements as little-endian bytes; read-only. A view for outputs, so copy what you keep. */
+  /**
+   * The elements as little-endian bytes; read-only. A view for outputs, so copy what you keep.
+   *
+   * @return a read-only segment of {@code numel() * dtype().elementSize()} bytes
+   */
   public MemorySegment data() {
     return data.asReadOnly();
   }
@@ -367,7 +528,11 @@ public final class Tensor {
     return data;
   }
 
-  /** An owned copy (of a view or of an owned tensor). */
+  /**
+   * An owned copy (of a view or of an owned tensor).
+   *
+   * @return a new tensor that owns a copy of the elements
+   */
   public Tensor copy() {
     Tensor t = allocate(dtype, shape);
     t.data.copyFrom(data);
@@ -391,37 +556,67 @@ public final class Tensor {
     return (int) n;
   }
 
-  /** A copy of a float32 tensor's elements. */
+  /**
+   * A copy of a float32 tensor's elements.
+   *
+   * @return a new array, row-major
+   * @throws IllegalStateException when the tensor is not float32, or too large for a Java array
+   */
   public float[] toFloatArray() {
     requireDtype(ScalarType.FLOAT);
     return data.toArray(F32);
   }
 
-  /** A copy of a float64 tensor's elements. */
+  /**
+   * A copy of a float64 tensor's elements.
+   *
+   * @return a new array, row-major
+   * @throws IllegalStateException when the tensor is not float64, or too large for a Java array
+   */
   public double[] toDoubleArray() {
     requireDtype(ScalarType.DOUBLE);
     return data.toArray(F64);
   }
 
-  /** A copy of an int32 tensor's elements. */
+  /**
+   * A copy of an int32 tensor's elements.
+   *
+   * @return a new array, row-major
+   * @throws IllegalStateException when the tensor is not int32, or too large for a Java array
+   */
   public int[] toIntArray() {
     requireDtype(ScalarType.INT);
     return data.toArray(I32);
   }
 
-  /** A copy of an int64 tensor's elements. */
+  /**
+   * A copy of an int64 tensor's elements.
+   *
+   * @return a new array, row-major
+   * @throws IllegalStateException when the tensor is not int64, or too large for a Java array
+   */
   public long[] toLongArray() {
     requireDtype(ScalarType.LONG);
     return data.toArray(I64);
   }
 
-  /** A copy of an int8 / uint8 / bool tensor's bytes. */
+  /**
+   * A copy of an int8 / uint8 / bool tensor's bytes.
+   *
+   * @return a new array, row-major
+   * @throws IllegalStateException when the tensor is not int8, uint8 or bool, or too large for a Java array
+   */
   public byte[] toByteArray() {
     requireDtype(ScalarType.CHAR, ScalarType.BYTE, ScalarType.BOOL);
     return data.toArray(ValueLayout.JAVA_BYTE);
   }
 
-  /** A copy of a bool tensor's elements. */
+  /**
+   * A copy of a bool tensor's elements.
+   *
+   * @return a new array, row-major
+   * @throws IllegalStateException when the tensor is not bool, or too large for a Java array
+   */
   public boolean[] toBooleanArray() {
     requireDtype(ScalarType.BOOL);
     boolean[] out = new boolean[checkedNumel()];
@@ -431,7 +626,12 @@ public final class Tensor {
     return out;
   }
 
-  /** A copy of a 16-bit tensor's raw bits (float16, bfloat16, int16, uint16). */
+  /**
+   * A copy of a 16-bit tensor's raw bits (float16, bfloat16, int16, uint16).
+   *
+   * @return a new array, row-major
+   * @throws IllegalStateException when the tensor is not 16-bit, or too large for a Java array
+   */
   public short[] toShortBits() {
     if (dtype.elementSize() != 2) {
       throw new IllegalStateException("tensor is " + dtype.displayName() + ", not a 16-bit type");
@@ -442,6 +642,9 @@ public final class Tensor {
   /**
    * Every element converted to double, whatever the dtype (float16 and bfloat16 decoded; integers
    * exact up to 2^53). Convenient for printing and comparing.
+   *
+   * @return a new array, row-major
+   * @throws IllegalStateException for a dtype that has no double value (quantized, float8), or when too large for a Java array
    */
   public double[] toDoubles() {
     double[] out = new double[checkedNumel()];
@@ -451,7 +654,13 @@ public final class Tensor {
     return out;
   }
 
-  /** Element {@code i} (row-major) as a double. */
+  /**
+   * Element {@code i} (row-major) as a double.
+   *
+   * @param i the element's index in row-major order, from 0
+   * @return its value
+   * @throws IllegalStateException for a dtype that has no double value
+   */
   public double elementAsDouble(long i) {
     return switch (dtype) {
       case FLOAT -> data.getAtIndex(F32, i);
@@ -470,7 +679,11 @@ public final class Tensor {
     };
   }
 
-  /** {@code float32[1, 10]}. */
+  /**
+   * {@code float32[1, 10]}.
+   *
+   * @return the dtype and shape, for messages
+   */
   public String describe() {
     return dtype.displayName() + Arrays.toString(shape);
   }

@@ -20,12 +20,17 @@ public record TensorInfo(
     ShapeDynamism dynamism,
     boolean memoryPlanned,
     long nbytes) {
+  /** Copies {@code sizes} and {@code dimOrder}. */
   public TensorInfo {
     sizes = List.copyOf(sizes);
     dimOrder = List.copyOf(dimOrder);
   }
 
-  /** {@code float32[1, 3, 224, 224]}. */
+  /**
+   * {@code float32[1, 3, 224, 224]}.
+   *
+   * @return the dtype and sizes, for messages
+   */
   public String describe() {
     return dtype.displayName() + sizes;
   }

@@ -15,10 +15,18 @@ import java.util.List;
  * several Methods gets one handle per Method, and those run concurrently.
  */
 public interface Backend {
-  /** The id programs use for this backend. */
+  /**
+   * The id programs use for this backend.
+   *
+   * @return the id, matched exactly against {@code BackendDelegate.id}
+   */
   String id();
 
-  /** False when the backend is known but cannot run here (missing hardware or library). */
+  /**
+   * False when the backend is known but cannot run here (missing hardware or library).
+   *
+   * @return whether {@link #init} can be called; true by default
+   */
   default boolean isAvailable() {
     return true;
   }
@@ -26,7 +34,9 @@ public interface Backend {
   /**
    * Prepares one delegate of a method, at method load.
    *
+   * @param context the method being loaded and the named data it may read
    * @param processed the payload the exporter produced (a view of the program file; read only)
+   * @param compileSpecs the specs the exporter attached to this delegate, in program order
    * @return a handle the interpreter calls for each DelegateCall of this delegate
    * @throws org.et4j.runtime.ExecuTorchException when the payload is invalid or not supported
    */
@@ -35,6 +45,8 @@ public interface Backend {
   /**
    * Describes a payload without initialising it (for {@code inspect} and tolerance choices).
    *
+   * @param processed the payload, as for {@link #init} (read only)
+   * @param namedData the program's named data, for payloads whose weights live there
    * @return the contents, or null when this backend does not describe its payloads
    * @throws org.et4j.runtime.ExecuTorchException when the payload is invalid
    */

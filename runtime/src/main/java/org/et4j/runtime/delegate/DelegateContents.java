@@ -11,6 +11,7 @@ import java.util.List;
  * @param datatypes the datatypes of its values with counts
  */
 public record DelegateContents(String backendId, List<Entry> nodes, List<Entry> datatypes) {
+  /** Copies {@code nodes} and {@code datatypes}. */
   public DelegateContents {
     nodes = List.copyOf(nodes);
     datatypes = List.copyOf(datatypes);

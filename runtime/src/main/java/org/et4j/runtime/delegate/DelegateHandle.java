@@ -16,6 +16,9 @@ public interface DelegateHandle extends AutoCloseable {
    * them to {@code tracer}, as ExecuTorch's backends report to the event tracer of their
    * execution context. Called instead of {@link #execute(Value[])} only while a tracer is
    * attached; the default runs the delegate untraced.
+   *
+   * @param args as for {@link #execute(Value[])}
+   * @param tracer where to report the delegate's events; valid only during this call
    */
   default void execute(Value[] args, DelegateTracer tracer) {
     execute(args);

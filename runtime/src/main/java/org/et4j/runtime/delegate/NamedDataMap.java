@@ -10,12 +10,26 @@ import java.util.Set;
  * data.
  */
 public interface NamedDataMap {
-  /** The bytes stored under {@code key}, as a read-only view; empty if there are none. */
+  /**
+   * The bytes stored under {@code key}, as a read-only view; empty if there are none.
+   *
+   * @param key a tensor name or backend key
+   * @return the bytes, valid while the program that owns them is open
+   */
   Optional<MemorySegment> find(String key);
 
-  /** The layout recorded for {@code key}, if its file records one (a .ptd does; a .pte does not). */
+  /**
+   * The layout recorded for {@code key}, if its file records one (a .ptd does; a .pte does not).
+   *
+   * @param key a tensor name
+   * @return the layout, or empty
+   */
   Optional<TensorLayout> tensorLayout(String key);
 
-  /** All keys. */
+  /**
+   * All keys.
+   *
+   * @return the keys, unmodifiable
+   */
   Set<String> keys();
 }

@@ -66,13 +66,24 @@ public final class ETDumpWriter implements EventTracer {
 
     private Builder() {}
 
-    /** What is logged besides timings (default {@link DebugLevel#NONE}). */
+    /**
+     * What is logged besides timings (default {@link DebugLevel#NONE}).
+     *
+     * @param level the debug level
+     * @return this builder
+     */
     public Builder debugLevel(DebugLevel level) {
       this.debugLevel = Objects.requireNonNull(level, "level");
       return this;
     }
 
-    /** The most bytes the debug buffer may hold (default 1 GiB), like ExecuTorch's debug buffer size. */
+    /**
+     * The most bytes the debug buffer may hold (default 1 GiB), like ExecuTorch's debug buffer size.
+     *
+     * @param bytes the limit in bytes, 0 or more
+     * @return this builder
+     * @throws IllegalArgumentException when {@code bytes} is negative
+     */
     public Builder debugBufferLimit(long bytes) {
       if (bytes < 0) {
         throw new IllegalArgumentException("debug buffer limit must be >= 0, got " + bytes);
@@ -85,12 +96,20 @@ public final class ETDumpWriter implements EventTracer {
      * Records one allocator per planned buffer ({@code planned_buffer_<i>}, for the method's
      * {@code MethodMeta.plannedBufferSizes()}) and one allocation event of its size at the start of
      * every run. Off (empty) by default; see the class documentation.
+     *
+     * @param bufferSizes the size in bytes of each planned buffer (copied)
+     * @return this builder
      */
     public Builder plannedMemory(List<Long> bufferSizes) {
       this.plannedMemory = List.copyOf(bufferSizes);
       return this;
     }
 
+    /**
+     * A writer with these options.
+     *
+     * @return a new writer, with no runs recorded
+     */
     public ETDumpWriter build() {
       return new ETDumpWriter(this);
     }
@@ -113,11 +132,20 @@ public final class ETDumpWriter implements EventTracer {
     this.plannedMemory = b.plannedMemory;
   }
 
+  /**
+   * Starts a writer's options, all at their defaults.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A writer that records timings only. */
+  /**
+   * A writer that records timings only.
+   *
+   * @return a new writer with the default options
+   */
   public static ETDumpWriter create() {
     return builder().build();
   }
@@ -125,6 +153,9 @@ public final class ETDumpWriter implements EventTracer {
   /**
    * The BundledProgram test case that feeds the following executions (ExecuTorch's
    * {@code set_bundled_input_index}), or -1 for none.
+   *
+   * @param index the test case's index in the BundledProgram, or -1
+   * @throws IllegalArgumentException when {@code index} is below -1
    */
   public void setBundledInputIndex(int index) {
     if (index < -1) {
@@ -199,6 +230,9 @@ public final class ETDumpWriter implements EventTracer {
    * The name of the generated kernel wrapper's profile event for an operator
    * ({@code native_call_add.out} for {@code aten::add.out}), or null for the hand-registered prim
    * ops, which have none.
+   *
+   * @param operator an operator name, e.g. {@code aten::add.out}
+   * @return the event name, or null
    */
   public static String nativeCallName(String operator) {
     if (operator.startsWith("executorch_prim::") || HAND_REGISTERED.contains(operator)) {
@@ -333,22 +367,40 @@ public final class ETDumpWriter implements EventTracer {
     return start;
   }
 
-  /** Every run recorded so far (a run still in progress is not included). */
+  /**
+   * Every run recorded so far (a run still in progress is not included).
+   *
+   * @return a snapshot; later runs do not change it
+   */
   public ETDump etdump() {
     return new ETDump(ETDump.VERSION, runs);
   }
 
-  /** The runs recorded so far. */
+  /**
+   * The runs recorded so far.
+   *
+   * @return the number of finished runs
+   */
   public int runCount() {
     return runs.size();
   }
 
-  /** A copy of the debug buffer: the bytes of every logged tensor. */
+  /**
+   * A copy of the debug buffer: the bytes of every logged tensor.
+   *
+   * @return the bytes used so far, which the caller owns
+   */
   public byte[] debugBuffer() {
     return Arrays.copyOf(debug, debugUsed);
   }
 
-  /** Writes the ETDump to {@code etdump} and, if not null, the debug buffer to {@code debugBuffer}. */
+  /**
+   * Writes the ETDump to {@code etdump} and, if not null, the debug buffer to {@code debugBuffer}.
+   *
+   * @param etdump the {@code .etdp} file to create or replace
+   * @param debugBuffer the debug buffer's file, or null to write none
+   * @throws IOException when a file cannot be written
+   */
   public void write(Path etdump, Path debugBuffer) throws IOException {
     etdump().write(etdump);
     if (debugBuffer != null) {

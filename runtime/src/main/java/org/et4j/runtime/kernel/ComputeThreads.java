@@ -14,7 +14,12 @@ public final class ComputeThreads {
 
   private ComputeThreads() {}
 
-  /** Records {@code threads} (0: no request) for the current thread. Allocates nothing after the thread's first call. */
+  /**
+   * Records {@code threads} (0: no request) for the current thread. Allocates nothing after the thread's first call.
+   *
+   * @param threads the number of threads the current thread's kernels should use, or 0
+   * @throws IllegalArgumentException when {@code threads} is negative
+   */
   public static void use(int threads) {
     if (threads < 0) {
       throw new IllegalArgumentException("threads must be >= 0, got " + threads);
@@ -22,7 +27,12 @@ public final class ComputeThreads {
     REQUESTED.get()[0] = threads;
   }
 
-  /** The current thread's request, or {@code fallback} when there is none. */
+  /**
+   * The current thread's request, or {@code fallback} when there is none.
+   *
+   * @param fallback the count to use when nothing was requested (usually the pool's size)
+   * @return the requested thread count, at least 1 when {@code fallback} is
+   */
   public static int requestedOr(int fallback) {
     int n = REQUESTED.get()[0];
     return n == 0 ? fallback : n;

@@ -11,16 +11,26 @@ package org.et4j.runtime.kernel;
  * @param permutation the permutation of the constant's dims, one entry per dim
  */
 public record ConstantDerivation(TensorImpl constant, int[] permutation) {
+  /** Copies {@code permutation}. */
   public ConstantDerivation {
     permutation = permutation.clone();
   }
 
+  /**
+   * The permutation of the constant's dims.
+   *
+   * @return a fresh copy, one entry per dim
+   */
   @Override
   public int[] permutation() {
     return permutation.clone();
   }
 
-  /** True when this is the transpose of a 2-D constant ({@code t_copy}, {@code permute [1, 0]}). */
+  /**
+   * True when this is the transpose of a 2-D constant ({@code t_copy}, {@code permute [1, 0]}).
+   *
+   * @return whether the permutation is {@code [1, 0]}
+   */
   public boolean isTranspose() {
     return permutation.length == 2 && permutation[0] == 1 && permutation[1] == 0;
   }

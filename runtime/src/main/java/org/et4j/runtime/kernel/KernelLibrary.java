@@ -5,9 +5,17 @@ package org.et4j.runtime.kernel;
  * {@link KernelRegistry}. One library per family (portable, quantized, ...).
  */
 public interface KernelLibrary {
-  /** A short name for messages, e.g. {@code portable}. */
+  /**
+   * A short name for messages, e.g. {@code portable}.
+   *
+   * @return the library's name
+   */
   String name();
 
-  /** Registers every kernel of this library. */
+  /**
+   * Registers every kernel of this library.
+   *
+   * @param registry the builder to register into; a name already taken there is an error
+   */
   void registerKernels(KernelRegistry.Builder registry);
 }

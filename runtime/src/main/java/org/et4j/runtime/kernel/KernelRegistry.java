@@ -24,12 +24,22 @@ public final class KernelRegistry {
     this.kernels = Collections.unmodifiableMap(new LinkedHashMap<>(kernels));
   }
 
-  /** An empty builder. */
+  /**
+   * An empty builder.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A registry with every {@link KernelLibrary} that {@link ServiceLoader} finds. */
+  /**
+   * A registry with every {@link KernelLibrary} that {@link ServiceLoader} finds.
+   *
+   * @return a new registry
+   * @throws ExecuTorchException ({@link ErrorCode#REGISTRATION_ALREADY_REGISTERED}) when two
+   *     libraries register the same operator name
+   */
   public static KernelRegistry discover() {
     Builder b = builder();
     for (KernelLibrary lib : ServiceLoader.load(KernelLibrary.class, KernelRegistry.class.getClassLoader())) {
@@ -42,35 +52,65 @@ public final class KernelRegistry {
     static final KernelRegistry INSTANCE = discover();
   }
 
-  /** The registry of all discovered libraries, built once. */
+  /**
+   * The registry of all discovered libraries, built once.
+   *
+   * @return the shared registry, built by {@link #discover()} on first use
+   */
   public static KernelRegistry defaultRegistry() {
     return DefaultHolder.INSTANCE;
   }
 
-  /** The lookup key for an operator as serialized in a program. */
+  /**
+   * The lookup key for an operator as serialized in a program.
+   *
+   * @param name the operator's {@code namespace::name}, e.g. {@code aten::add}
+   * @param overload its overload, e.g. {@code out}; null or empty for none
+   * @return {@code name.overload}, or {@code name} when there is no overload
+   */
   public static String operatorName(String name, String overload) {
     return overload == null || overload.isEmpty() ? name : name + "." + overload;
   }
 
-  /** The kernel for {@code name}, or null. */
+  /**
+   * The kernel for {@code name}, or null.
+   *
+   * @param name an operator name as {@link #operatorName} builds it
+   * @return the kernel, or null when none is registered under {@code name}
+   */
   public OpKernel lookup(String name) {
     return kernels.get(name);
   }
 
+  /**
+   * Whether a kernel is registered under {@code name}.
+   *
+   * @param name an operator name as {@link #operatorName} builds it
+   * @return true when {@link #lookup} would return a kernel
+   */
   public boolean contains(String name) {
     return kernels.containsKey(name);
   }
 
-  /** Every registered operator name, sorted. */
+  /**
+   * Every registered operator name, sorted.
+   *
+   * @return an unmodifiable copy
+   */
   public SortedSet<String> names() {
     return Collections.unmodifiableSortedSet(new TreeSet<>(kernels.keySet()));
   }
 
+  /**
+   * The number of registered operator names.
+   *
+   * @return the count
+   */
   public int size() {
     return kernels.size();
   }
 
-  /** Collects kernels; duplicate names are errors. */
+  /** Collects kernels; duplicate names are errors. Not thread-safe. */
   public static final class Builder {
     private final Map<String, OpKernel> kernels = new LinkedHashMap<>();
     private final Map<String, String> origin = new LinkedHashMap<>();
@@ -81,6 +121,9 @@ public final class KernelRegistry {
     /**
      * Registers one kernel.
      *
+     * @param name the operator name, as {@link #operatorName} builds it
+     * @param kernel the implementation
+     * @return this builder
      * @throws ExecuTorchException RegistrationAlreadyRegistered when the name is taken
      */
     public Builder register(String name, OpKernel kernel) {
@@ -100,7 +143,14 @@ public final class KernelRegistry {
       return this;
     }
 
-    /** Registers the same kernel under several names (e.g. overloads sharing one implementation). */
+    /**
+     * Registers the same kernel under several names (e.g. overloads sharing one implementation).
+     *
+     * @param names the operator names
+     * @param kernel the implementation
+     * @return this builder
+     * @throws ExecuTorchException RegistrationAlreadyRegistered when one of the names is taken
+     */
     public Builder register(List<String> names, OpKernel kernel) {
       for (String n : names) {
         register(n, kernel);
@@ -108,7 +158,13 @@ public final class KernelRegistry {
       return this;
     }
 
-    /** Registers every kernel of a library. */
+    /**
+     * Registers every kernel of a library; error messages name the library.
+     *
+     * @param library the library, which calls back into this builder
+     * @return this builder
+     * @throws ExecuTorchException RegistrationAlreadyRegistered when one of its names is taken
+     */
     public Builder registerLibrary(KernelLibrary library) {
       String previous = currentLibrary;
       currentLibrary = library.name();
@@ -120,6 +176,11 @@ public final class KernelRegistry {
       return this;
     }
 
+    /**
+     * The registry of the kernels registered so far.
+     *
+     * @return an immutable registry
+     */
     public KernelRegistry build() {
       return new KernelRegistry(kernels);
     }

@@ -15,6 +15,7 @@ public interface OpKernel {
    * Prepares one call site.
    *
    * @param args the argument slots, shared with the method's value table
+   * @return the call the interpreter runs for this site on every execution
    * @throws org.et4j.runtime.ExecuTorchException when the arguments cannot work with this kernel
    */
   KernelCall bind(Value[] args);

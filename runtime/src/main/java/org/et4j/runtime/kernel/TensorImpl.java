@@ -37,8 +37,15 @@ public final class TensorImpl {
   /**
    * Creates a tensor.
    *
+   * @param dtype the element type
+   * @param sizes the size of each dimension, in elements (copied; at most {@link #MAX_RANK})
+   * @param dimOrder the dimensions from outermost to innermost in memory (copied; same length)
+   * @param dynamism how the sizes may change through {@link #resize}
+   * @param data the elements, or null when the data is attached later ({@link #setData})
    * @param capacityBytes the bytes available at {@code data} (for a planned tensor, what the plan
    *     reserved for the upper-bound shape); -1 when the data is not known yet
+   * @throws IllegalArgumentException when the rank exceeds {@link #MAX_RANK} or the dim order's
+   *     length differs from it
    */
   public TensorImpl(
       ScalarType dtype,
@@ -78,6 +85,12 @@ public final class TensorImpl {
    * ExecuTorch's constant tensors, whose {@code allocation_info} is null and {@code
    * data_buffer_idx} positive. Its shape is static and its bytes never change while the method
    * lives, so kernels may precompute from them at bind (pack a weight once).
+   *
+   * @param dtype the element type
+   * @param sizes the size of each dimension, in elements (copied)
+   * @param dimOrder the dimensions from outermost to innermost in memory (copied)
+   * @param data the constant's bytes, a read-only view into the program; its size is the capacity
+   * @return a {@link ShapeDynamism#STATIC} tensor for which {@link #isProgramConstant()} is true
    */
   public static TensorImpl programConstant(
       ScalarType dtype, int[] sizes, int[] dimOrder, MemorySegment data) {
@@ -88,6 +101,8 @@ public final class TensorImpl {
   /**
    * True for a tensor made by {@link #programConstant}: its data and shape are fixed for the
    * method's life. Planned tensors, inputs and outputs are never program constants.
+   *
+   * @return whether this is a program constant
    */
   public boolean isProgramConstant() {
     return programConstant;
@@ -96,6 +111,8 @@ public final class TensorImpl {
   /**
    * What this planned tensor holds whenever a later instruction reads it, if that is a pure
    * function of a program constant; null otherwise. See {@link #deriveFromConstant}.
+   *
+   * @return the derivation, or null
    */
   public ConstantDerivation constantDerivation() {
     return derivation;
@@ -108,6 +125,7 @@ public final class TensorImpl {
    * that every execution writes exactly that before any later instruction reads this tensor, so a
    * consumer may pack from the constant once at bind instead of from this tensor on every call.
    *
+   * @param derivation the constant and permutation this tensor's contents follow from
    * @throws IllegalArgumentException if the source is not a program constant or the permutation
    *     does not match this tensor's shape
    */
@@ -140,7 +158,14 @@ public final class TensorImpl {
     derivation = null;
   }
 
-  /** A contiguous tensor over {@code data}. */
+  /**
+   * A contiguous tensor over {@code data}.
+   *
+   * @param dtype the element type
+   * @param sizes the size of each dimension, in elements (copied)
+   * @param data the elements, or null when attached later; its size is the capacity
+   * @return a {@link ShapeDynamism#STATIC} tensor with dim order {@code [0, 1, ..., n-1]}
+   */
   public static TensorImpl contiguous(ScalarType dtype, int[] sizes, MemorySegment data) {
     int[] order = new int[sizes.length];
     for (int i = 0; i < order.length; i++) {
@@ -150,63 +175,122 @@ public final class TensorImpl {
         dtype, sizes, order, ShapeDynamism.STATIC, data, data == null ? -1 : data.byteSize());
   }
 
+  /**
+   * The element type, fixed for the tensor's life.
+   *
+   * @return the dtype
+   */
   public ScalarType dtype() {
     return dtype;
   }
 
+  /**
+   * The rank, fixed for the tensor's life.
+   *
+   * @return the number of dimensions, 0 for a scalar
+   */
   public int dim() {
     return sizes.length;
   }
 
-  /** The size of dimension {@code d} (0 ≤ d &lt; dim()). */
+  /**
+   * The size of dimension {@code d} (0 ≤ d &lt; dim()).
+   *
+   * @param d the dimension
+   * @return its current size, in elements
+   */
   public int size(int d) {
     return sizes[d];
   }
 
-  /** A copy of the sizes. */
+  /**
+   * A copy of the sizes.
+   *
+   * @return a new array, in elements
+   */
   public int[] sizes() {
     return sizes.clone();
   }
 
-  /** The stride, in elements, of dimension {@code d}. */
+  /**
+   * The stride, in elements, of dimension {@code d}.
+   *
+   * @param d the dimension, 0 ≤ d &lt; dim()
+   * @return the stride
+   */
   public long stride(int d) {
     return strides[d];
   }
 
-  /** A copy of the strides, in elements. */
+  /**
+   * A copy of the strides, in elements.
+   *
+   * @return a new array
+   */
   public long[] strides() {
     return strides.clone();
   }
 
-  /** The dimension stored at position {@code i}, from outermost to innermost. */
+  /**
+   * The dimension stored at position {@code i}, from outermost to innermost.
+   *
+   * @param i the position, 0 ≤ i &lt; dim()
+   * @return the dimension
+   */
   public int dimOrder(int i) {
     return dimOrder[i];
   }
 
-  /** A copy of the dim order. */
+  /**
+   * A copy of the dim order.
+   *
+   * @return a new array
+   */
   public int[] dimOrder() {
     return dimOrder.clone();
   }
 
+  /**
+   * How the sizes may change through {@link #resize}.
+   *
+   * @return the dynamism
+   */
   public ShapeDynamism dynamism() {
     return dynamism;
   }
 
+  /**
+   * The number of elements of the current shape (1 for a scalar).
+   *
+   * @return the product of the sizes
+   */
   public long numel() {
     return numel;
   }
 
-  /** numel × element size. */
+  /**
+   * numel × element size.
+   *
+   * @return the bytes the current shape's elements take
+   */
   public long nbytes() {
     return numel * dtype.elementSize();
   }
 
-  /** Bytes available at the data pointer; -1 when unknown (unbound tensors). */
+  /**
+   * Bytes available at the data pointer; -1 when unknown (unbound tensors).
+   *
+   * @return the capacity in bytes, or -1
+   */
   public long capacityBytes() {
     return capacityBytes;
   }
 
-  /** True when the dim order is {@code [0, 1, ..., n-1]}. */
+  /**
+   * True when the dim order is {@code [0, 1, ..., n-1]}.
+   *
+   * @return whether the tensor is laid out in row-major order
+   */
   public boolean isContiguous() {
     for (int i = 0; i < dimOrder.length; i++) {
       if (dimOrder[i] != i) {
@@ -219,12 +303,18 @@ public final class TensorImpl {
   /**
    * Changes with every resize that changes the shape, so that a kernel can cache work that
    * depends only on shapes and redo it when a shape moved.
+   *
+   * @return the current version; compare for equality only
    */
   public int shapeVersion() {
     return shapeVersion;
   }
 
-  /** True if the tensor has data attached. */
+  /**
+   * True if the tensor has data attached.
+   *
+   * @return whether {@link #data()} would return
+   */
   public boolean hasData() {
     return data != null;
   }
@@ -233,6 +323,8 @@ public final class TensorImpl {
    * The data. For a tensor of {@link #numel()} elements the first {@link #nbytes()} bytes are the
    * elements in dim order.
    *
+   * @return the data view, owned by whoever attached it (the method's arena, the program, or the
+   *     caller)
    * @throws ExecuTorchException InvalidState if no data is attached (an unbound input that was
    *     never set, or a freed tensor)
    */
@@ -245,7 +337,11 @@ public final class TensorImpl {
     return d;
   }
 
-  /** Points this tensor at other memory (unplanned inputs, {@code et_view}, FreeCall). */
+  /**
+   * Points this tensor at other memory (unplanned inputs, {@code et_view}, FreeCall).
+   *
+   * @param data the new data, or null to detach it; the caller keeps it alive while the tensor uses it
+   */
   public void setData(MemorySegment data) {
     this.data = data;
   }
@@ -259,6 +355,7 @@ public final class TensorImpl {
    * instead of replacing it, and every bound kernel sees the moved value. The shape version moves
    * when sizes or dim order changed, so shape-dependent preparation is redone.
    *
+   * @param source the tensor to take the value of
    * @throws ExecuTorchException InvalidProgram when dtype or rank differ (the loader rejects such
    *     a move before the method runs)
    */
@@ -283,12 +380,22 @@ public final class TensorImpl {
     }
   }
 
-  /** Same sizes as {@code other}. */
+  /**
+   * Same sizes as {@code other}.
+   *
+   * @param other another tensor
+   * @return whether the ranks and every size are equal
+   */
   public boolean sameShape(TensorImpl other) {
     return Arrays.equals(sizes, other.sizes);
   }
 
-  /** Same sizes as {@code newSizes}. */
+  /**
+   * Same sizes as {@code newSizes}.
+   *
+   * @param newSizes sizes, in elements
+   * @return whether the rank and every size are equal
+   */
   public boolean hasSizes(int[] newSizes) {
     return Arrays.equals(sizes, newSizes);
   }
@@ -298,6 +405,7 @@ public final class TensorImpl {
    * only "resizes" to its own shape; a DYNAMIC_BOUND tensor may take any shape whose bytes fit
    * the planned bound.
    *
+   * @param newSizes the new size of each dimension, in elements
    * @throws ExecuTorchException NotSupported when the rules forbid the new shape
    */
   public void resize(int... newSizes) {
@@ -356,7 +464,11 @@ public final class TensorImpl {
     numel = count;
   }
 
-  /** {@code float32[2, 3]}. */
+  /**
+   * {@code float32[2, 3]}.
+   *
+   * @return the dtype and sizes, for messages
+   */
   public String describe() {
     return dtype.displayName() + Arrays.toString(sizes);
   }
