@@ -412,6 +412,8 @@ public final class Method implements AutoCloseable {
    * {@link #execute()} with a deadline: the execution stops at the first instruction that starts
    * after {@code timeout} has passed.
    *
+   * @param timeout how long the execution may take; zero or negative stops before the first
+   *     instruction
    * @throws ExecuTorchException OutOfResources when the deadline passed, and as {@link #execute()}
    */
   public void execute(java.time.Duration timeout) {
@@ -857,7 +859,12 @@ public final class Method implements AutoCloseable {
     }
   }
 
-  /** True once {@link #close()} was called. */
+  /**
+   * Whether {@link #close()} was called (the memory may still be in use by an execution that
+   * was running then; it is freed when that execution returns).
+   *
+   * @return true once {@link #close()} was called, from any thread
+   */
   public boolean isClosed() {
     return state.get() >= CLOSE_PENDING;
   }

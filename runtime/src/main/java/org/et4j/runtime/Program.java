@@ -496,7 +496,12 @@ public final class Program implements AutoCloseable {
     unmap();
   }
 
-  /** True once {@link #close()} was called. */
+  /**
+   * Whether {@link #close()} was called (the file stays mapped until the methods loaded from it
+   * are closed too).
+   *
+   * @return true once {@link #close()} was called
+   */
   public boolean isClosed() {
     return closed;
   }
