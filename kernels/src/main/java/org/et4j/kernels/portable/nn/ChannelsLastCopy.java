@@ -3,6 +3,7 @@ package org.et4j.kernels.portable.nn;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import org.et4j.kernels.util.Elements;
+import org.et4j.runtime.kernel.KernelContext;
 
 /**
  * Moves float32 images between the default dim order {@code [N, C, H*W]} and channels-last {@code
@@ -15,6 +16,30 @@ final class ChannelsLastCopy {
   private static final int TILE = 16;
 
   private ChannelsLastCopy() {}
+
+  /** A channels-last convolution kernel over one call's input and output. */
+  @FunctionalInterface
+  interface ChannelsLastKernel {
+    void run(int batch, int height, int width, MemorySegment in, long inOffset, MemorySegment out, long outOffset);
+  }
+
+  /**
+   * Runs {@code kernel} for the call {@code s}: in place when the tensors are channels-last, else
+   * on channels-last copies in the call's scratch memory, the output moved back to the default
+   * order afterwards.
+   */
+  static void run(KernelContext ctx, ConvolutionShape s, boolean channelsLast, ChannelsLastKernel kernel) {
+    if (channelsLast) {
+      kernel.run(s.batch, s.height, s.width, s.in.data(), 0, s.out.data(), 0);
+      return;
+    }
+    long inFloats = (long) s.batch * s.channels * s.height * s.width;
+    long outFloats = (long) s.batch * s.outChannels * s.outH * s.outW;
+    MemorySegment scratch = ctx.scratch((inFloats + outFloats) * Float.BYTES);
+    toChannelsLast(s.in.data(), 0, scratch, 0, s.batch, s.channels, s.height * s.width);
+    kernel.run(s.batch, s.height, s.width, scratch, 0, scratch, inFloats);
+    toDefaultOrder(scratch, inFloats, s.out.data(), 0, s.batch, s.outChannels, s.outH * s.outW);
+  }
 
   /** {@code dst[b, p, c] = src[b, c, p]} for {@code p < pixels}. */
   static void toChannelsLast(

@@ -14,11 +14,13 @@ import org.et4j.runtime.kernel.KernelContext;
  * <p>Immutable after prepare.
  */
 final class DepthwiseConvolution {
-  private final DepthwiseConv2dNhwc conv;
+  private final ChannelsLastCopy.ChannelsLastKernel kernel;
   private final boolean channelsLast;
 
   private DepthwiseConvolution(DepthwiseConv2dNhwc conv, boolean channelsLast) {
-    this.conv = conv;
+    // Made once here, so that a call allocates nothing.
+    this.kernel = (batch, height, width, in, inOffset, out, outOffset) ->
+        conv.run(batch, height, width, in, inOffset, out, outOffset, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
     this.channelsLast = channelsLast;
   }
 
@@ -41,21 +43,6 @@ final class DepthwiseConvolution {
   }
 
   void run(KernelContext ctx, ConvolutionShape s) {
-    if (channelsLast) {
-      conv.run(
-          s.batch, s.height, s.width, s.in.data(), 0, s.out.data(), 0, Float.NEGATIVE_INFINITY,
-          Float.POSITIVE_INFINITY);
-      return;
-    }
-    long inFloats = (long) s.batch * s.channels * s.height * s.width;
-    long outFloats = (long) s.batch * s.outChannels * s.outH * s.outW;
-    MemorySegment scratch = ctx.scratch((inFloats + outFloats) * Float.BYTES);
-    ChannelsLastCopy.toChannelsLast(
-        s.in.data(), 0, scratch, 0, s.batch, s.channels, s.height * s.width);
-    conv.run(
-        s.batch, s.height, s.width, scratch, 0, scratch, inFloats, Float.NEGATIVE_INFINITY,
-        Float.POSITIVE_INFINITY);
-    ChannelsLastCopy.toDefaultOrder(
-        scratch, inFloats, s.out.data(), 0, s.batch, s.outChannels, s.outH * s.outW);
+    ChannelsLastCopy.run(ctx, s, channelsLast, kernel);
   }
 }

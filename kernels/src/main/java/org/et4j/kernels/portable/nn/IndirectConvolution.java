@@ -17,11 +17,13 @@ import org.et4j.runtime.kernel.TensorImpl;
  * <p>Not thread-safe (the indirection table is cached per input size); one instance per call site.
  */
 final class IndirectConvolution {
-  private final Conv2dNhwc conv;
+  private final ChannelsLastCopy.ChannelsLastKernel kernel;
   private final boolean channelsLast;
 
   private IndirectConvolution(Conv2dNhwc conv, boolean channelsLast) {
-    this.conv = conv;
+    // Made once here, so that a call allocates nothing.
+    this.kernel = (batch, height, width, in, inOffset, out, outOffset) ->
+        conv.run(batch, height, width, in, inOffset, out, outOffset, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
     this.channelsLast = channelsLast;
   }
 
@@ -45,21 +47,6 @@ final class IndirectConvolution {
   }
 
   void run(KernelContext ctx, ConvolutionShape s) {
-    if (channelsLast) {
-      conv.run(
-          s.batch, s.height, s.width, s.in.data(), 0, s.out.data(), 0, Float.NEGATIVE_INFINITY,
-          Float.POSITIVE_INFINITY);
-      return;
-    }
-    long inFloats = (long) s.batch * s.channels * s.height * s.width;
-    long outFloats = (long) s.batch * s.outChannels * s.outH * s.outW;
-    MemorySegment scratch = ctx.scratch((inFloats + outFloats) * Float.BYTES);
-    ChannelsLastCopy.toChannelsLast(
-        s.in.data(), 0, scratch, 0, s.batch, s.channels, s.height * s.width);
-    conv.run(
-        s.batch, s.height, s.width, scratch, 0, scratch, inFloats, Float.NEGATIVE_INFINITY,
-        Float.POSITIVE_INFINITY);
-    ChannelsLastCopy.toDefaultOrder(
-        scratch, inFloats, s.out.data(), 0, s.batch, s.outChannels, s.outH * s.outW);
+    ChannelsLastCopy.run(ctx, s, channelsLast, kernel);
   }
 }
