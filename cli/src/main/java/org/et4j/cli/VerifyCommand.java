@@ -9,15 +9,13 @@ import org.et4j.runtime.BundledProgram;
 import org.et4j.runtime.ExecuTorchException;
 import org.et4j.conformance.ConformanceRunner;
 import org.et4j.conformance.Tolerance;
-import org.et4j.runtime.EValue;
 import org.et4j.runtime.Method;
-import org.et4j.runtime.OperatorUse;
-import org.et4j.runtime.Tensor;
 
 /**
  * {@code et4j verify}: runs the test cases of a BundledProgram in order on one method and compares
  * the outputs with the ones bundled. Integers must match exactly. Floats are compared with the
- * conformance suite's tolerance for the operators the method calls (conformance/TOLERANCES.md),
+ * conformance suite's tolerance, output by output, for the operators that feed each output
+ * (conformance/TOLERANCES.md), and outputs written by a dequantize in their quantization steps,
  * because et4j is another implementation whose summation order may differ from the one that
  * produced the expected outputs; {@code --rtol} and {@code --atol} set fixed tolerances instead
  * ({@code --rtol 1e-5 --atol 1e-8} are ExecuTorch's own bundled-program defaults).
@@ -47,36 +45,29 @@ final class VerifyCommand {
       }
       for (String name : bundle.testedMethods()) {
         int total = bundle.testCases(name).size();
-        List<BundledProgram.CaseResult> results;
+        List<ConformanceRunner.Result> results = new ArrayList<>();
         try (Method m = bundle.program().loadMethod(name)) {
-          List<String> ops = org.et4j.conformance.ConformanceRunner.operatorsOf(bundle.program(), name);
-          results = new ArrayList<>();
+          // Each output judged on its own: its tolerance from the operators that feed it, a
+          // dequantized output in its quantization steps (conformance/TOLERANCES.md).
+          Tolerance[] tolerances = fixed ? null : ConformanceRunner.outputTolerances(file, null, bundle.program(), name);
+          double[] steps = fixed ? null : ConformanceRunner.quantizationSteps(file, bundle.program(), name);
           for (BundledProgram.TestCase tc : bundle.testCases(name)) {
-            if (fixed) {
-              results.add(BundledProgram.runCase(m, tc, rtol, atol));
-            } else {
-              Tolerance base = Tolerance.forOperators(ops, 0, 1);
-              double scale = scaleOf(tc);
-              results.add(BundledProgram.runCase(
-                  m, tc, expected -> ConformanceRunner.outputTolerance(base, scale, expected)));
-            }
+            results.add(fixed ? fixedTolerance(m, tc, rtol, atol) : ConformanceRunner.runOne(m, tc, tolerances, steps));
           }
         } catch (ExecuTorchException e) {
           out.printf("method %s: 0 passed, %d failed (cannot load: %s)%n", name, total, e.getMessage());
           allPassed = false;
           continue;
         }
-        long passed = results.stream().filter(BundledProgram.CaseResult::passed).count();
-        double worstAbs = results.stream().mapToDouble(BundledProgram.CaseResult::maxAbsError).max().orElse(0);
-        double worstRel = results.stream().mapToDouble(BundledProgram.CaseResult::maxRelError).max().orElse(0);
+        long passed = results.stream().filter(ConformanceRunner.Result::passed).count();
+        double worstAbs = results.stream().mapToDouble(ConformanceRunner.Result::maxAbs).max().orElse(0);
+        double worstRel = results.stream().mapToDouble(ConformanceRunner.Result::maxRel).max().orElse(0);
         out.printf("method %s: %d passed, %d failed; worst abs error %.3g, worst rel error %.3g%n",
             name, passed, results.size() - passed, worstAbs, worstRel);
-        for (BundledProgram.CaseResult r : results) {
-          if (!r.passed()) {
+        for (int i = 0; i < results.size(); i++) {
+          if (!results.get(i).passed()) {
             allPassed = false;
-            String why = r.error() != null ? r.error()
-                : r.outputs().stream().filter(o -> !o.passed()).map(o -> "output " + o.output() + ": " + o.detail()).findFirst().orElse("");
-            out.printf("  case %d failed: %s%n", r.index(), why);
+            out.printf("  case %d failed: %s%n", bundle.testCases(name).get(i).index(), results.get(i).failure());
           }
         }
       }
@@ -84,18 +75,13 @@ final class VerifyCommand {
     return allPassed ? 0 : 1;
   }
 
-  /** The largest magnitude among the expected floating outputs: the scale of the absolute tolerance. */
-  private static double scaleOf(BundledProgram.TestCase tc) {
-    double scale = 0;
-    for (EValue e : tc.expectedOutputs()) {
-      if (e instanceof EValue.TensorValue(Tensor t) && t.dtype().isFloatingPoint()) {
-        for (double x : t.toDoubles()) {
-          if (Double.isFinite(x)) {
-            scale = Math.max(scale, Math.abs(x));
-          }
-        }
-      }
-    }
-    return scale;
+  /** One case with the fixed {@code --rtol}/{@code --atol} on every output. */
+  private static ConformanceRunner.Result fixedTolerance(
+      Method m, BundledProgram.TestCase tc, double rtol, double atol) {
+    BundledProgram.CaseResult r = BundledProgram.runCase(m, tc, rtol, atol);
+    String failure = r.passed() ? null : r.error() != null ? r.error()
+        : r.outputs().stream().filter(o -> !o.passed()).map(o -> "output " + o.output() + ": " + o.detail())
+            .findFirst().orElse("failed");
+    return new ConformanceRunner.Result(failure, r.maxAbsError(), r.maxRelError());
   }
 }

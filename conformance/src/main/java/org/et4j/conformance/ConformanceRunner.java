@@ -1,5 +1,6 @@
 package org.et4j.conformance;
 
+import java.nio.file.Path;
 import java.util.List;
 import org.et4j.runtime.BundledProgram;
 import org.et4j.runtime.EValue;
@@ -18,7 +19,16 @@ public final class ConformanceRunner {
   private ConformanceRunner() {}
 
   /** One test case's result: the failure (null when it matched) and the errors seen. */
-  private record Result(String failure, double maxAbs, double maxRel) {}
+  /**
+   * One test case's verdict: {@code failure} is null when every output passed; the errors are the
+   * worst over the outputs compared by tolerance (outputs compared in quantization steps add none).
+   */
+  public record Result(String failure, double maxAbs, double maxRel) {
+    /** Whether every output passed. */
+    public boolean passed() {
+      return failure == null;
+    }
+  }
 
   /**
    * The operators whose tolerance families apply to a method: its kernel calls, and for each
@@ -49,8 +59,9 @@ public final class ConformanceRunner {
     try (BundledProgram bundle =
         fc.ptd() == null ? BundledProgram.load(fc.bpte()) : BundledProgram.load(fc.bpte(), fc.ptd())) {
       for (String name : bundle.testedMethods()) {
-        Tolerance[] tolerances = outputTolerances(fc, bundle.program(), name);
-        double[] steps = quantizationSteps(fc, bundle.program(), name);
+        double[] eager = fc.eagerErrorPerScale() == null ? null : fc.eagerErrorPerScale().get(name);
+        Tolerance[] tolerances = outputTolerances(fc.bpte(), eager, bundle.program(), name);
+        double[] steps = quantizationSteps(fc.bpte(), bundle.program(), name);
         List<BundledProgram.TestCase> tcs = bundle.testCases(name);
         Method m;
         try {
@@ -88,12 +99,16 @@ public final class ConformanceRunner {
   /**
    * Each output's tolerance, from the instructions that feed it in the program
    * ({@link ProgramGraph}): an {@code addmm} in the method loosens only the outputs it reaches.
+   *
+   * @param bpte the bundled program file the graph is read from
+   * @param eager per output, the quantized family's measured eager-vs-ExecuTorch error per unit of
+   *     scale from the fixture manifest; null when none was measured (a user's file)
    */
-  static Tolerance[] outputTolerances(FixtureCase fc, org.et4j.runtime.Program program, String method) {
-    ProgramGraph graph = ProgramGraph.read(fc.bpte(), method);
+  public static Tolerance[] outputTolerances(
+      Path bpte, double[] eager, org.et4j.runtime.Program program, String method) {
+    ProgramGraph graph = ProgramGraph.read(bpte, method);
     MethodMeta meta = program.methodMeta(method);
     List<org.et4j.runtime.delegate.DelegateContents> delegates = program.delegateContents(method);
-    double[] eager = fc.eagerErrorPerScale() == null ? null : fc.eagerErrorPerScale().get(method);
     Tolerance[] out = new Tolerance[meta.outputs().size()];
     for (int i = 0; i < out.length; i++) {
       double quantized = eager != null && i < eager.length ? eager[i] : 0;
@@ -133,8 +148,8 @@ public final class ConformanceRunner {
   static final long DELEGATE_REDUCTION_FLOOR = 256;
 
   /** Per output, its quantization step (0 when it is not a dequantized value). */
-  static double[] quantizationSteps(FixtureCase fc, org.et4j.runtime.Program program, String method) {
-    ProgramGraph graph = ProgramGraph.read(fc.bpte(), method);
+  public static double[] quantizationSteps(Path bpte, org.et4j.runtime.Program program, String method) {
+    ProgramGraph graph = ProgramGraph.read(bpte, method);
     double[] steps = new double[program.methodMeta(method).outputs().size()];
     for (int i = 0; i < steps.length; i++) {
       steps[i] = graph.quantizationStep(i);
@@ -210,7 +225,11 @@ public final class ConformanceRunner {
 
   public static final StepStats STEP_STATS = new StepStats();
 
-  private static Result runOne(Method m, BundledProgram.TestCase tc, Tolerance[] tolerances, double[] steps) {
+  /**
+   * Runs one bundled test case and judges each output: dequantized outputs in their quantization
+   * steps, the others with their own tolerance ({@link #outputTolerances}).
+   */
+  public static Result runOne(Method m, BundledProgram.TestCase tc, Tolerance[] tolerances, double[] steps) {
     try {
       m.setInputs(tc.inputs().toArray(EValue[]::new));
       m.execute();
