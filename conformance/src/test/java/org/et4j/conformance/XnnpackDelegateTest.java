@@ -8,6 +8,7 @@ import java.util.List;
 import org.et4j.runtime.BundledProgram;
 import org.et4j.runtime.ErrorCode;
 import org.et4j.runtime.ExecuTorchException;
+import org.et4j.runtime.LoadOptions;
 import org.et4j.runtime.Method;
 import org.et4j.runtime.Program;
 import org.et4j.runtime.delegate.DelegateContents;
@@ -34,6 +35,30 @@ class XnnpackDelegateTest {
                 .containsPattern("'[0-9a-f]{64}'")
                 .contains(".ptd");
           });
+    }
+  }
+
+  @Test
+  void theProgramsPlannedMemoryCapAlsoBoundsItsDelegatesIntermediateValues() {
+    // digits_cnn's method plans 147,520 bytes (its inputs and outputs at the largest batch); the
+    // delegate's convolutions need more than the 12,480 a cap of 160,000 leaves: met by the plan,
+    // refused by the delegate, with the same way to raise it.
+    Path bpte = FIXTURES.resolve("digits_cnn/digits_cnn.xnnpack.bpte");
+    LoadOptions tight = LoadOptions.builder().maxPlannedMemory(160_000).build();
+    try (Program program = Program.load(bpte, tight)) {
+      assertThatThrownBy(() -> program.loadMethod("forward"))
+          .isInstanceOfSatisfying(ExecuTorchException.class, e -> {
+            assertThat(e.errorCode()).isEqualTo(ErrorCode.MEMORY_ALLOCATION_FAILED);
+            assertThat(e.getMessage())
+                .contains("XnnpackBackend payload")
+                .contains("intermediate values")
+                .contains("more than the 12480 bytes the method's planned-memory limit leaves")
+                .contains("maxPlannedMemory");
+          });
+    }
+    try (Program program = Program.load(bpte, LoadOptions.builder().maxPlannedMemory(1 << 20).build());
+        Method m = program.loadMethod("forward")) {
+      assertThat(m.outputCount()).isEqualTo(1);
     }
   }
 

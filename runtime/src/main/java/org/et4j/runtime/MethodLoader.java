@@ -98,7 +98,7 @@ final class MethodLoader {
       BackendDelegate bd = new BackendDelegate();
       for (int i = 0; i < nd; i++) {
         plan.delegates(bd, i);
-        delegates[i] = initDelegate(file, bd, i, name, namedData, backends);
+        delegates[i] = initDelegate(file, bd, i, name, namedData, backends, options, limit - planned);
         handles.add(delegates[i]);
       }
 
@@ -309,7 +309,8 @@ final class MethodLoader {
   }
 
   private static DelegateHandle initDelegate(
-      PteFile file, BackendDelegate bd, int index, String method, NamedDataMap namedData, BackendRegistry backends) {
+      PteFile file, BackendDelegate bd, int index, String method, NamedDataMap namedData, BackendRegistry backends,
+      LoadOptions options, long capLeft) {
     var info = MethodMetaReader.delegateInfo(file, bd, index, "method '" + method + "'");
     Backend backend = backends.lookup(info.backendId());
     if (backend == null) {
@@ -345,6 +346,16 @@ final class MethodLoader {
           @Override
           public NamedDataMap namedData() {
             return namedData;
+          }
+
+          @Override
+          public long maxPlannedMemory() {
+            return capLeft;
+          }
+
+          @Override
+          public String howToRaisePlannedMemory() {
+            return options.howToRaiseCap();
           }
         };
     DelegateHandle h = backend.init(ctx, processed.asReadOnly(), specs);

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.et4j.runtime.ErrorCode;
 import org.et4j.runtime.ExecuTorchException;
+import org.et4j.runtime.delegate.BackendInitContext;
 import org.et4j.runtime.delegate.NamedDataMap;
 import org.et4j.runtime.internal.format.FlatbufferVerifier;
 import org.et4j.schema.xnnpack.ConstantDataOffset;
@@ -58,6 +59,8 @@ public final class XnnGraph {
   final Map<Long, XnnValue> byId;
   final List<Node> nodes;
   final int numExterns;
+  private long memoryCap = org.et4j.runtime.LoadOptions.defaultMaxPlannedMemory();
+  private String howToRaiseCap = "set -Det4j.maxPlannedMemory to raise it";
 
   private XnnGraph(String where, List<XnnValue> values, Map<Long, XnnValue> byId, List<Node> nodes, int numExterns) {
     this.where = where;
@@ -68,13 +71,16 @@ public final class XnnGraph {
   }
 
   /**
-   * Bytes one delegate may allocate for its intermediate values and scratch: the runtime's
-   * default planned-memory cap ({@code LoadOptions.defaultMaxPlannedMemory()}: 4 GiB or {@code
-   * et4j.maxPlannedMemory}), read at every use. A program's own {@code LoadOptions} cap does not
-   * reach delegates yet.
+   * Refuses {@code bytes} of intermediate values or scratch for {@code what} when they exceed the
+   * program's planned-memory cap ({@link BackendInitContext#maxPlannedMemory()}): the dims come
+   * from the payload or a caller's input, so they may ask for more than any machine has.
    */
-  public static long maxPlannedBytes() {
-    return org.et4j.runtime.LoadOptions.defaultMaxPlannedMemory();
+  public void checkPlannedMemory(String what, long bytes) {
+    if (bytes < 0 || bytes > memoryCap) {
+      throw new ExecuTorchException(ErrorCode.MEMORY_ALLOCATION_FAILED, what + " would take "
+          + (bytes < 0 ? "more than " + Long.MAX_VALUE : bytes) + " bytes, more than the " + memoryCap
+          + " bytes the method's planned-memory limit leaves to its delegate (" + howToRaiseCap + ")");
+    }
   }
 
   /** The value that {@code id} names, for {@code node}'s {@code role}; InvalidProgram if none. */
@@ -96,6 +102,14 @@ public final class XnnGraph {
   }
 
   /** Decodes {@code payload} (the delegate's processed bytes). */
+  static XnnGraph decode(MemorySegment payload, BackendInitContext context, String where) {
+    XnnGraph graph = decode(payload, context.namedData(), where);
+    graph.memoryCap = context.maxPlannedMemory();
+    graph.howToRaiseCap = context.howToRaisePlannedMemory();
+    return graph;
+  }
+
+  /** Decodes {@code payload} under the process-wide default planned-memory cap. */
   static XnnGraph decode(MemorySegment payload, NamedDataMap namedData, String where) {
     XnnHeader header = XnnHeader.parse(payload, where);
     XNNGraph g = verified(payload, header, where);

@@ -230,12 +230,7 @@ final class XnnRuntime implements DelegateHandle {
     }
     long[] offsets = new long[tensors.length];
     long total = XnnArenaPlan.place(intervals, offsets);
-    long limit = XnnGraph.maxPlannedBytes();
-    if (total > limit) {
-      throw new ExecuTorchException(ErrorCode.MEMORY_ALLOCATION_FAILED,
-          where + ": the graph's intermediate values need " + total + " bytes, more than the limit of " + limit
-              + " (set -Det4j.maxPlannedMemory to raise it)");
-    }
+    graph.checkPlannedMemory(where + ": the graph's intermediate values", total);
     Arena old = arena;
     Arena fresh = Arena.ofShared();
     MemorySegment block = fresh.allocate(Math.max(total, 1), XnnArenaPlan.ALIGNMENT);

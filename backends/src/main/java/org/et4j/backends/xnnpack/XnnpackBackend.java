@@ -35,7 +35,7 @@ public final class XnnpackBackend implements Backend {
   @Override
   public DelegateHandle init(BackendInitContext context, MemorySegment processed, List<CompileSpec> compileSpecs) {
     String where = "method '" + context.methodName() + "' XnnpackBackend payload";
-    XnnGraph graph = XnnGraph.decode(processed, context.namedData(), where);
+    XnnGraph graph = XnnGraph.decode(processed, context, where);
     return XnnRuntime.compile(graph);
   }
 

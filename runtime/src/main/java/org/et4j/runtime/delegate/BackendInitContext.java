@@ -15,4 +15,26 @@ public interface BackendInitContext {
    * @return the merged map; its segments stay valid while the program is open
    */
   NamedDataMap namedData();
+
+  /**
+   * The most memory the delegate may allocate for its intermediate values and scratch: what the
+   * method's planned-memory cap ({@code LoadOptions.plannedMemoryCap()}) leaves after the
+   * method's own plan, so that a hostile payload is refused at the same limit as the plan.
+   *
+   * @return bytes
+   */
+  default long maxPlannedMemory() {
+    return org.et4j.runtime.LoadOptions.defaultMaxPlannedMemory();
+  }
+
+  /**
+   * How a user raises {@link #maxPlannedMemory()}, for the error a backend raises when a payload
+   * needs more.
+   *
+   * @return a phrase naming the load option, CLI flag or system property
+   */
+  default String howToRaisePlannedMemory() {
+    return "raise it with LoadOptions.builder().maxPlannedMemory(bytes), the CLI's --max-planned-memory,"
+        + " or -Det4j.maxPlannedMemory";
+  }
 }

@@ -14,11 +14,13 @@ final class ConvertOp extends XnnOp {
   private final XTensor in;
   private final XTensor out;
   private final DynamicQuantizer dynamic;
+  private final Float32Scratch widened;
 
-  ConvertOp(XnnGraph.Node node, String where, XTensor in, XTensor out) {
+  ConvertOp(XnnGraph.Node node, String where, XTensor in, XTensor out, XnnGraph graph) {
     super(node, where, new XTensor[] {in}, new XTensor[] {out});
     this.in = in;
     this.out = out;
+    this.widened = new Float32Scratch(where, graph);
     if (in.rank() != out.rank()) {
       throw invalid("input " + in.describe() + " and output " + out.describe() + " differ in rank");
     }
@@ -28,7 +30,7 @@ final class ConvertOp extends XnnOp {
       if (!fin) {
         throw unsupported(in.describe() + " -> qdint8: only floating values are quantized dynamically");
       }
-      dynamic = new DynamicQuantizer(in, out, ((XnnQuant.PerToken) out.quant()).numNonbatchDims(), where);
+      dynamic = new DynamicQuantizer(in, out, ((XnnQuant.PerToken) out.quant()).numNonbatchDims(), where, graph);
     } else {
       dynamic = null;
       boolean staticQ = isStatic(out.type) && fin || isStatic(in.type) && fout;
@@ -42,7 +44,6 @@ final class ConvertOp extends XnnOp {
     return t == XnnDatatype.QINT8;
   }
 
-  private final Float32Scratch widened = new Float32Scratch(where);
 
   @Override
   public void reshape() {

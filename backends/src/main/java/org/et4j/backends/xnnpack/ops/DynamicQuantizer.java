@@ -1,6 +1,7 @@
 package org.et4j.backends.xnnpack.ops;
 
 import org.et4j.backends.xnnpack.XnnDatatype;
+import org.et4j.backends.xnnpack.XnnGraph;
 import org.et4j.kernels.qgemm.DynamicQuantization;
 
 /**
@@ -15,8 +16,8 @@ final class DynamicQuantizer {
   private final int nonBatchDims;
   private final Float32Scratch widened;
 
-  DynamicQuantizer(XTensor in, XTensor out, int nonBatchDims, String where) {
-    this.widened = new Float32Scratch(where);
+  DynamicQuantizer(XTensor in, XTensor out, int nonBatchDims, String where, XnnGraph graph) {
+    this.widened = new Float32Scratch(where, graph);
     this.in = in;
     this.out = out;
     this.nonBatchDims = Math.min(nonBatchDims, in.rank());

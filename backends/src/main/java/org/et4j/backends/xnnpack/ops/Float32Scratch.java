@@ -16,10 +16,12 @@ import org.et4j.runtime.ExecuTorchException;
 final class Float32Scratch {
   private final Arena arena = Arena.ofAuto();
   private final String where;
+  private final XnnGraph graph;
   private MemorySegment segment;
 
-  Float32Scratch(String where) {
+  Float32Scratch(String where, XnnGraph graph) {
     this.where = where;
+    this.graph = graph;
   }
 
   /** Makes room for {@code t} as float32 (nothing for an fp32 value, which is read in place). */
@@ -28,11 +30,7 @@ final class Float32Scratch {
       return;
     }
     long bytes = Math.max(4, t.numel() * 4);
-    if (bytes > XnnGraph.maxPlannedBytes()) {
-      throw new ExecuTorchException(ErrorCode.MEMORY_ALLOCATION_FAILED, where + ": float32 scratch for "
-          + t.describe() + " needs " + bytes + " bytes, more than the limit of " + XnnGraph.maxPlannedBytes()
-          + " (set -Det4j.maxPlannedMemory to raise it)");
-    }
+    graph.checkPlannedMemory(where + ": float32 scratch for " + t.describe(), bytes);
     if (segment == null || segment.byteSize() < bytes) {
       segment = arena.allocate(bytes, 64);
     }

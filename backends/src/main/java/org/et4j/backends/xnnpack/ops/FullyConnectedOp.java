@@ -41,11 +41,12 @@ final class FullyConnectedOp extends XnnOp {
   private final Float32Scratch outScratch;
   private long rows;
 
-  FullyConnectedOp(XnnGraph.Node node, String where, XTensor in, XTensor filter, XTensor biasValue, XTensor out, int flags) {
+  FullyConnectedOp(XnnGraph.Node node, String where, XTensor in, XTensor filter, XTensor biasValue, XTensor out, int flags,
+      XnnGraph graph) {
     super(node, where, biasValue != null && !biasValue.isConstant() ? new XTensor[] {in, filter, biasValue}
         : new XTensor[] {in, filter}, new XTensor[] {out});
-    this.inScratch = new Float32Scratch(this.where);
-    this.outScratch = new Float32Scratch(this.where);
+    this.inScratch = new Float32Scratch(this.where, graph);
+    this.outScratch = new Float32Scratch(this.where, graph);
     this.in = in;
     this.filter = filter;
     this.out = out;

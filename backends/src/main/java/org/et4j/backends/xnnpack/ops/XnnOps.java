@@ -86,7 +86,7 @@ public final class XnnOps {
         if (in.type == org.et4j.backends.xnnpack.XnnDatatype.QDINT8) {
           yield new QuantizedFullyConnectedOp(node, where, in, filter, bias, out, r.flags(t.flags()));
         }
-        yield new FullyConnectedOp(node, where, in, filter, bias, out, r.flags(t.flags()));
+        yield new FullyConnectedOp(node, where, in, filter, bias, out, r.flags(t.flags()), g);
       }
       case SOFTMAX -> {
         Node1x1 t = (Node1x1) node.table();
@@ -94,7 +94,7 @@ public final class XnnOps {
       }
       case CONVERT -> {
         Node1x1 t = (Node1x1) node.table();
-        yield new ConvertOp(node, where, r.get(t.inputId(), "input"), r.get(t.outputId(), "output"));
+        yield new ConvertOp(node, where, r.get(t.inputId(), "input"), r.get(t.outputId(), "output"), g);
       }
       case STATIC_TRANSPOSE -> {
         XNNStaticTranspose t = (XNNStaticTranspose) node.table();
