@@ -10,4 +10,5 @@ module org.et4j.cli {
   requires org.et4j.backends;
   requires org.et4j.conformance;
   requires jdk.management;
+  requires jdk.jfr;
 }

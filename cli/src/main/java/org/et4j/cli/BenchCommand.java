@@ -33,7 +33,7 @@ import org.et4j.runtime.Program;
 final class BenchCommand {
   static final Set<String> FLAGS = Set.of("--json");
   static final Set<String> VALUED =
-      Options.withLoadOptions(Set.of("--method", "--input", "--random", "--iterations", "--warmup", "--threads"));
+      Options.withLoadOptions(Set.of("--method", "--input", "--random", "--iterations", "--warmup", "--threads", "--jfr"));
 
   /** A progress line goes to stderr at most this often, and only once a run is this long. */
   private static final long PROGRESS_EVERY_NANOS = 5_000_000_000L;
@@ -93,8 +93,13 @@ final class BenchCommand {
         long allocBefore = 0;
         long allocAllBefore = 0;
         long lastProgress = firstStart;
+        String jfr = options.one("--jfr", null);
+        TimedPartRecording recording = null;
         for (int i = 0; i < total; i++) {
           if (i == warmup) {
+            if (jfr != null) {
+              recording = TimedPartRecording.start(Path.of(jfr));
+            }
             allocBefore = threadBean.getCurrentThreadAllocatedBytes();
             allocAllBefore = threadBean.getTotalThreadAllocatedBytes();
           }
@@ -118,6 +123,11 @@ final class BenchCommand {
         }
         long allocAfter = threadBean.getCurrentThreadAllocatedBytes();
         long allocAllAfter = threadBean.getTotalThreadAllocatedBytes();
+        if (recording != null) {
+          recording.close();
+          err.println("bench: JFR recording of the timed runs written to " + jfr
+              + " (jfr view hot-methods " + jfr + "); its overhead is in the timed runs");
+        }
 
         long[] timed = Arrays.copyOfRange(nanos, warmup, total);
         long[] sorted = timed.clone();

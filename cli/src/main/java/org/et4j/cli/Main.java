@@ -29,9 +29,10 @@ public final class Main {
             runs a method under an ETDump writer and prints the time per operator and delegate
             node, largest first; --compare puts an ExecuTorch ETDump of the same file beside it
         bench FILE.pte [--ptd FILE.ptd]... [--method NAME] [--input FILE.npy ...|--random SEED]
-                       [--iterations N] [--warmup N] [--threads N] [--json]
+                       [--iterations N] [--warmup N] [--threads N] [--json] [--jfr OUT.jfr]
             load time, first inference, steady-state latency (ExecuTorch's metric names), time to
-            steady state, peak heap and RSS, heap bytes allocated per inference
+            steady state, peak heap and RSS, heap bytes allocated per inference; --jfr records a
+            JFR profile of the timed runs only (jfr view hot-methods OUT.jfr)
         verify FILE.bpte [--ptd FILE.ptd]... [--rtol R] [--atol A]
             runs the test cases bundled in a BundledProgram and compares the outputs
 
