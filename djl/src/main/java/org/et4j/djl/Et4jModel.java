@@ -105,8 +105,14 @@ public final class Et4jModel extends BaseModel {
       throw new MalformedModelException(
           "the program has no method '" + method + "'; it has " + loaded.methodNames());
     }
+    try {
+      block = new Et4jSymbolBlock(loaded, method, (Et4jNDManager) manager);
+    } catch (ExecuTorchException e) {
+      loaded.close();
+      throw new MalformedModelException(
+          "et4j cannot load method '" + method + "': " + e.getMessage(), e);
+    }
     program = loaded;
-    block = new Et4jSymbolBlock(loaded, method, (Et4jNDManager) manager);
     wasLoaded = true;
   }
 

@@ -111,7 +111,7 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
   }
 
   static int[] intSizes(Shape shape) {
-    long[] dims = shape.getShape();
+    long[] dims = shape.getShape().clone();
     int[] sizes = new int[dims.length];
     for (int i = 0; i < dims.length; i++) {
       sizes[i] = Math.toIntExact(dims[i]);
@@ -347,7 +347,7 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
     if (shape.get(dim) == 0) {
       throw new IllegalArgumentException("argMax along axis " + axis + " of size 0 in " + shape);
     }
-    long[] dims = shape.getShape();
+    long[] dims = shape.getShape().clone();
     long[] kept = new long[dims.length - 1];
     for (int i = 0, j = 0; i < dims.length; i++) {
       if (i != dim) {
@@ -427,7 +427,7 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
     if (start > end) {
       throw new IllegalArgumentException("flatten: startDim " + startDim + " is after endDim " + endDim + " in " + shape);
     }
-    long[] dims = shape.getShape();
+    long[] dims = shape.getShape().clone();
     long[] merged = new long[rank - (end - start)];
     int j = 0;
     for (int i = 0; i < start; i++) {
@@ -469,7 +469,7 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
   public NDArray expandDims(int axis) {
     int rank = shape.dimension();
     int d = normalizedAxis(axis, rank + 1, "expandDims");
-    long[] dims = shape.getShape();
+    long[] dims = shape.getShape().clone();
     long[] grown = new long[rank + 1];
     System.arraycopy(dims, 0, grown, 0, d);
     grown[d] = 1;
@@ -545,7 +545,7 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
 
   /** Rows {@code [start, end)} of axis {@code d}: a view along axis 0, else one slice_copy. */
   private Et4jNDArray slice(int d, long start, long end) {
-    long[] dims = shape.getShape();
+    long[] dims = shape.getShape().clone();
     dims[d] = end - start;
     Shape partShape = new Shape(dims);
     if (d == 0) {

@@ -41,7 +41,7 @@ final class Et4jNDArrayEx implements NDArrayEx {
         throw new IllegalArgumentException("stack: shapes differ, " + shape + " and " + a.getShape());
       }
     }
-    long[] dims = shape.getShape();
+    long[] dims = shape.getShape().clone();
     long[] stacked = new long[dims.length + 1];
     System.arraycopy(dims, 0, stacked, 0, d);
     stacked[d] = all.length;
@@ -54,7 +54,7 @@ final class Et4jNDArrayEx implements NDArrayEx {
     Et4jNDArray[] all = withThisFirst(arrays, "concat");
     Shape shape = array.getShape();
     int d = Et4jNDArray.normalizedAxis(axis, shape.dimension(), "concat");
-    long[] dims = shape.getShape();
+    long[] dims = shape.getShape().clone();
     long total = 0;
     for (Et4jNDArray a : all) {
       Shape s = a.getShape();
