@@ -4,6 +4,9 @@ import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.index.dim.NDIndexElement;
+import ai.djl.ndarray.index.dim.NDIndexFixed;
 import ai.djl.ndarray.internal.NDArrayEx;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -36,7 +39,7 @@ import org.et4j.runtime.kernel.Value;
  *       aten::argmax.out}.
  *   <li>{@code exp}, {@code neg}, {@code transpose}, {@code toType}: {@code aten::exp.out}, {@code
  *       aten::neg.out}, {@code aten::permute_copy.out}, {@code aten::_to_copy.out}.
- *   <li>{@code reshape}, {@code flatten}, {@code squeeze}, {@code expandDims} and {@code split}
+ *   <li>{@code get} with integer indices, {@code reshape}, {@code flatten}, {@code squeeze}, {@code expandDims} and {@code split}
  *       along axis 0 only relabel or slice contiguous memory: the result is a view sharing this
  *       array's memory (as PyTorch's on a contiguous tensor), nothing is computed. {@code split}
  *       along another axis copies with {@code aten::slice_copy.Tensor_out}.
@@ -374,6 +377,49 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
   }
 
   // ---- shape: views of the same memory, or one copy kernel
+
+  /**
+   * Integer indices into the leading axes ({@code get(1)}, {@code get(0, 2)}, and the empty index
+   * the scalar getters such as {@code getLong()} use): a view of that part of the memory. Slices,
+   * masks, picks and ellipses are refused by name.
+   *
+   * @param index fixed indices only
+   * @return a view of the indexed sub-array
+   */
+  @Override
+  public NDArray get(NDIndex index) {
+    long[] dims = shape.getShape();
+    if (index.getEllipsisIndex() != -1 || index.getRank() > dims.length) {
+      throw Unsupported.operation("NDArray.get(NDIndex) with the index " + describe(index) + " on " + shape);
+    }
+    long offset = 0;
+    int fixed = 0;
+    for (NDIndexElement element : index.getIndices()) {
+      if (!(element instanceof NDIndexFixed f)) {
+        throw Unsupported.operation("NDArray.get(NDIndex) with the index " + describe(index) + " (only integer indices)");
+      }
+      long i = f.getIndex() < 0 ? f.getIndex() + dims[fixed] : f.getIndex();
+      if (i < 0 || i >= dims[fixed]) {
+        throw new IllegalArgumentException("index " + f.getIndex() + " is out of range for axis " + fixed + " of " + shape);
+      }
+      offset = offset * dims[fixed] + i;
+      fixed++;
+    }
+    Shape rest = new Shape(Arrays.copyOfRange(dims, fixed, dims.length));
+    long bytes = rest.size() * scalarType.elementSize();
+    checkOpen();
+    Et4jNDArray view = new Et4jNDArray(et4jManager(), scalarType, rest, data.asSlice(offset * bytes, bytes));
+    view.setName(getName());
+    return view;
+  }
+
+  private static String describe(NDIndex index) {
+    StringBuilder sb = new StringBuilder("[");
+    for (NDIndexElement e : index.getIndices()) {
+      sb.append(sb.length() > 1 ? ", " : "").append(e instanceof NDIndexFixed f ? Long.toString(f.getIndex()) : e.getClass().getSimpleName());
+    }
+    return sb.append(']').toString();
+  }
 
   @Override
   public NDArray reshape(Shape newShape) {

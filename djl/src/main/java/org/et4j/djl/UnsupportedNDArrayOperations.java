@@ -69,11 +69,6 @@ abstract class UnsupportedNDArrayOperations extends NDArrayAdapter {
   }
 
   @Override
-  public NDArray get(NDIndex index) {
-    throw Unsupported.operation("NDArray.get(NDIndex)");
-  }
-
-  @Override
   public void set(NDIndex index, NDArray value) {
     throw Unsupported.operation("NDArray.set(NDIndex, NDArray)");
   }
