@@ -21,7 +21,7 @@ class Et4jEngineTest {
     assertThat(engine.getVersion()).isNotBlank().doesNotContain("${");
     assertThat(engine.getAlternativeEngine()).isNull();
     assertThat(engine.defaultDevice()).isEqualTo(Device.cpu());
-    // The only engine on this class path, so also DJL's default.
+    // Besides DJL's own RPC engine (rank 15) the only engine here, so also the default (rank 10).
     assertThat(Engine.getInstance()).isSameAs(engine);
   }
 
