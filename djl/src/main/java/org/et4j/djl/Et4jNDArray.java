@@ -109,8 +109,12 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
     }
   }
 
-  private Et4jNDManager et4jManager() {
-    return (Et4jNDManager) manager;
+  /**
+   * Where results go: this array's manager, or et4j's system manager when DJL attached the array
+   * to another engine's manager (results then live until the garbage collector frees them).
+   */
+  Et4jNDManager resultManager() {
+    return manager instanceof Et4jNDManager m ? m : Et4jNDManager.getSystemManager();
   }
 
   static int[] intSizes(Shape shape) {
@@ -134,7 +138,7 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
   @Override
   public void intern(NDArray replaced) {
     checkOpen();
-    Et4jNDArray other = (Et4jNDArray) et4jManager().from(replaced);
+    Et4jNDArray other = (Et4jNDArray) resultManager().from(replaced);
     if (other.scalarType != scalarType || other.data.byteSize() != data.byteSize()) {
       throw new IllegalArgumentException(
           "cannot intern " + other.getShape() + " " + other.getDataType() + " into " + shape + " " + dataType);
@@ -166,7 +170,7 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
     if (type.equals(dataType)) {
       return copy ? duplicate() : this;
     }
-    Et4jNDArray out = et4jManager().allocate(DataTypes.toScalarType(type), shape);
+    Et4jNDArray out = resultManager().allocate(DataTypes.toScalarType(type), shape);
     // aten::_to_copy.out(self, *, non_blocking=False, memory_format=None, out)
     EagerKernels.callOut("aten::_to_copy.out", out.kernelTensor(), Value.ofTensor(kernelTensor()), Value.ofBool(false), new Value());
     out.setName(getName());
@@ -267,13 +271,13 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
    * @param trueDivision whether integer inputs give a float32 result (div)
    */
   private NDArray tensorOp(String op, NDArray other, boolean hasAlpha, boolean trueDivision, Et4jNDArray inPlace) {
-    Et4jNDArray b = et4jManager().from(other);
+    Et4jNDArray b = resultManager().from(other);
     ScalarType result = Promotion.promote(scalarType, b.scalarType);
     if (trueDivision && !result.isFloatingPoint()) {
       result = ScalarType.FLOAT;
     }
     Shape outShape = Promotion.broadcast(shape, b.shape);
-    Et4jNDArray out = inPlace == null ? et4jManager().allocate(result, outShape) : checkInPlace(op, result, outShape);
+    Et4jNDArray out = inPlace == null ? resultManager().allocate(result, outShape) : checkInPlace(op, result, outShape);
     Value self = Value.ofTensor(kernelTensor());
     Value second = Value.ofTensor(b.kernelTensor());
     if (hasAlpha) {
@@ -290,7 +294,7 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
     if (trueDivision && !result.isFloatingPoint()) {
       result = ScalarType.FLOAT;
     }
-    Et4jNDArray out = inPlace == null ? et4jManager().allocate(result, shape) : checkInPlace(op, result, shape);
+    Et4jNDArray out = inPlace == null ? resultManager().allocate(result, shape) : checkInPlace(op, result, shape);
     Value self = Value.ofTensor(kernelTensor());
     if (hasAlpha) {
       EagerKernels.callOut(op, out.kernelTensor(), self, scalar, Value.ofInt(1));
@@ -327,7 +331,7 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
 
   private NDArray softmaxLike(String op, int axis) {
     int dim = normalizedAxis(axis, shape.dimension(), op);
-    Et4jNDArray out = et4jManager().allocate(scalarType, shape);
+    Et4jNDArray out = resultManager().allocate(scalarType, shape);
     // _softmax.out(self, int dim, bool half_to_float, *, out)
     EagerKernels.callOut(op, out.kernelTensor(), Value.ofTensor(kernelTensor()), Value.ofInt(dim), Value.ofBool(false));
     return out;
@@ -338,7 +342,7 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
     if (isEmpty()) {
       throw new IllegalArgumentException("argMax of an empty array " + shape);
     }
-    Et4jNDArray out = et4jManager().allocate(ScalarType.LONG, new Shape());
+    Et4jNDArray out = resultManager().allocate(ScalarType.LONG, new Shape());
     // argmax.out(self, int? dim=None, bool keepdim=False, *, out)
     EagerKernels.callOut("aten::argmax.out", out.kernelTensor(), Value.ofTensor(kernelTensor()), new Value(), Value.ofBool(false));
     return out;
@@ -357,21 +361,21 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
         kept[j++] = dims[i];
       }
     }
-    Et4jNDArray out = et4jManager().allocate(ScalarType.LONG, new Shape(kept));
+    Et4jNDArray out = resultManager().allocate(ScalarType.LONG, new Shape(kept));
     EagerKernels.callOut("aten::argmax.out", out.kernelTensor(), Value.ofTensor(kernelTensor()), Value.ofInt(dim), Value.ofBool(false));
     return out;
   }
 
   @Override
   public NDArray exp() {
-    Et4jNDArray out = et4jManager().allocate(scalarType.isFloatingPoint() ? scalarType : ScalarType.FLOAT, shape);
+    Et4jNDArray out = resultManager().allocate(scalarType.isFloatingPoint() ? scalarType : ScalarType.FLOAT, shape);
     EagerKernels.callOut("aten::exp.out", out.kernelTensor(), Value.ofTensor(kernelTensor()));
     return out;
   }
 
   @Override
   public NDArray neg() {
-    Et4jNDArray out = et4jManager().allocate(scalarType, shape);
+    Et4jNDArray out = resultManager().allocate(scalarType, shape);
     EagerKernels.callOut("aten::neg.out", out.kernelTensor(), Value.ofTensor(kernelTensor()));
     return out;
   }
@@ -408,7 +412,7 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
     Shape rest = new Shape(Arrays.copyOfRange(dims, fixed, dims.length));
     long bytes = rest.size() * scalarType.elementSize();
     checkOpen();
-    Et4jNDArray view = new Et4jNDArray(et4jManager(), scalarType, rest, data.asSlice(offset * bytes, bytes));
+    Et4jNDArray view = new Et4jNDArray(resultManager(), scalarType, rest, data.asSlice(offset * bytes, bytes));
     view.setName(getName());
     return view;
   }
@@ -455,7 +459,7 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
 
   private Et4jNDArray view(Shape newShape) {
     checkOpen();
-    Et4jNDArray view = new Et4jNDArray(et4jManager(), scalarType, newShape, data);
+    Et4jNDArray view = new Et4jNDArray(resultManager(), scalarType, newShape, data);
     view.setName(getName());
     return view;
   }
@@ -551,7 +555,7 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
       permutation[i] = d;
       permuted[i] = shape.get(d);
     }
-    Et4jNDArray out = et4jManager().allocate(scalarType, new Shape(permuted));
+    Et4jNDArray out = resultManager().allocate(scalarType, new Shape(permuted));
     // permute_copy.out(self, int[] dims, *, out)
     EagerKernels.callOut("aten::permute_copy.out", out.kernelTensor(), Value.ofTensor(kernelTensor()), EagerKernels.intList(permutation));
     return out;
@@ -596,11 +600,11 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
     Shape partShape = new Shape(dims);
     if (d == 0) {
       long rowBytes = shape.size() == 0 ? 0 : data.byteSize() / shape.get(0);
-      Et4jNDArray part = new Et4jNDArray(et4jManager(), scalarType, partShape, data.asSlice(start * rowBytes, (end - start) * rowBytes));
+      Et4jNDArray part = new Et4jNDArray(resultManager(), scalarType, partShape, data.asSlice(start * rowBytes, (end - start) * rowBytes));
       part.setName(getName());
       return part;
     }
-    Et4jNDArray out = et4jManager().allocate(scalarType, partShape);
+    Et4jNDArray out = resultManager().allocate(scalarType, partShape);
     // slice_copy.Tensor_out(self, int dim, SymInt? start, SymInt? end, SymInt step, *, out)
     EagerKernels.callOut(
         "aten::slice_copy.Tensor_out",

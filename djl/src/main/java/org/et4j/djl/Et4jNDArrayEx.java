@@ -72,7 +72,7 @@ final class Et4jNDArrayEx implements NDArrayEx {
   }
 
   private Et4jNDArray[] withThisFirst(NDList others, String what) {
-    Et4jNDManager manager = (Et4jNDManager) array.getManager();
+    Et4jNDManager manager = array.resultManager();
     Et4jNDArray[] all = new Et4jNDArray[others.size() + 1];
     all[0] = array;
     for (int i = 0; i < others.size(); i++) {
@@ -91,7 +91,7 @@ final class Et4jNDArrayEx implements NDArrayEx {
     for (int i = 0; i < all.length; i++) {
       tensors[i] = all[i].kernelTensor();
     }
-    Et4jNDArray out = ((Et4jNDManager) array.getManager()).allocate(array.scalarType(), outShape);
+    Et4jNDArray out = array.resultManager().allocate(array.scalarType(), outShape);
     EagerKernels.callOut(op, out.kernelTensor(), EagerKernels.tensorList(tensors), Value.ofInt(dim));
     return out;
   }

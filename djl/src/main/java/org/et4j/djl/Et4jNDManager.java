@@ -229,6 +229,17 @@ public class Et4jNDManager extends BaseNDManager {
       super(null, Device.cpu());
     }
 
+    /**
+     * Not tracked: the system manager is never closed, so keeping what is attached to it (detached
+     * arrays, results of arrays that live in other engines' managers) would only keep it from the
+     * garbage collector, which frees et4j's memory.
+     */
+    @Override
+    public void attachInternal(String resourceId, AutoCloseable... resources) {}
+
+    @Override
+    public void attachUncappedInternal(String resourceId, AutoCloseable resource) {}
+
     @Override
     public void close() {}
   }
