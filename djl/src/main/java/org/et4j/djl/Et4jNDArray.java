@@ -5,8 +5,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.index.dim.NDIndexAll;
 import ai.djl.ndarray.index.dim.NDIndexElement;
 import ai.djl.ndarray.index.dim.NDIndexFixed;
+import ai.djl.ndarray.index.dim.NDIndexSlice;
 import ai.djl.ndarray.internal.NDArrayEx;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -15,6 +17,7 @@ import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.List;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.Tensor;
 import org.et4j.runtime.kernel.TensorImpl;
@@ -39,7 +42,7 @@ import org.et4j.runtime.kernel.Value;
  *       aten::argmax.out}.
  *   <li>{@code exp}, {@code neg}, {@code transpose}, {@code toType}: {@code aten::exp.out}, {@code
  *       aten::neg.out}, {@code aten::permute_copy.out}, {@code aten::_to_copy.out}.
- *   <li>{@code get} with integer indices, {@code reshape}, {@code flatten}, {@code squeeze}, {@code expandDims} and {@code split}
+ *   <li>{@code get} of one contiguous block (integer indices, a unit-step slice), {@code reshape}, {@code flatten}, {@code squeeze}, {@code expandDims} and {@code split}
  *       along axis 0 only relabel or slice contiguous memory: the result is a view sharing this
  *       array's memory (as PyTorch's on a contiguous tensor), nothing is computed. {@code split}
  *       along another axis copies with {@code aten::slice_copy.Tensor_out}.
@@ -383,44 +386,100 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
   // ---- shape: views of the same memory, or one copy kernel
 
   /**
-   * Integer indices into the leading axes ({@code get(1)}, {@code get(0, 2)}, and the empty index
-   * the scalar getters such as {@code getLong()} use): a view of that part of the memory. Slices,
-   * masks, picks and ellipses are refused by name.
+   * The indexing that selects one contiguous block of memory, as a view of it: integer indices
+   * into the leading axes ({@code get(1)}, {@code get(0, 2)}, and the empty index the scalar
+   * getters such as {@code getLong()} use), then at most one slice with step 1 ({@code get("1:3")},
+   * {@code get("0, :2")}), then whole axes ({@code ":"}). Other indexing (steps, masks, picks,
+   * ellipses, a slice after a whole axis) is refused by name.
    *
-   * @param index fixed indices only
-   * @return a view of the indexed sub-array
+   * @param index fixed indices, a unit-step slice and whole axes, in that order
+   * @return a view of the indexed block
    */
   @Override
   public NDArray get(NDIndex index) {
+    checkOpen();
     long[] dims = shape.getShape();
     if (index.getEllipsisIndex() != -1 || index.getRank() > dims.length) {
       throw Unsupported.operation("NDArray.get(NDIndex) with the index " + describe(index) + " on " + shape);
     }
-    long offset = 0;
-    int fixed = 0;
-    for (NDIndexElement element : index.getIndices()) {
-      if (!(element instanceof NDIndexFixed f)) {
-        throw Unsupported.operation("NDArray.get(NDIndex) with the index " + describe(index) + " (only integer indices)");
+    // The fixed indices pick one sub-array (offsetRows is its index among all of that shape); the
+    // block is rows [first, first + count) of that sub-array's first axis.
+    long offsetRows = 0;
+    int axis = 0;
+    List<NDIndexElement> elements = index.getIndices();
+    int e = 0;
+    for (; e < elements.size() && elements.get(e) instanceof NDIndexFixed f; e++, axis++) {
+      long i = f.getIndex() < 0 ? f.getIndex() + dims[axis] : f.getIndex();
+      if (i < 0 || i >= dims[axis]) {
+        throw new IllegalArgumentException("index " + f.getIndex() + " is out of range for axis " + axis + " of " + shape);
       }
-      long i = f.getIndex() < 0 ? f.getIndex() + dims[fixed] : f.getIndex();
-      if (i < 0 || i >= dims[fixed]) {
-        throw new IllegalArgumentException("index " + f.getIndex() + " is out of range for axis " + fixed + " of " + shape);
-      }
-      offset = offset * dims[fixed] + i;
-      fixed++;
+      offsetRows = offsetRows * dims[axis] + i;
     }
-    Shape rest = new Shape(Arrays.copyOfRange(dims, fixed, dims.length));
-    long bytes = rest.size() * scalarType.elementSize();
-    checkOpen();
-    Et4jNDArray view = new Et4jNDArray(resultManager(), scalarType, rest, data.asSlice(offset * bytes, bytes));
+    int fixedAxes = axis;
+    long first = 0;
+    long count = axis < dims.length ? dims[axis] : 1;
+    if (e < elements.size() && elements.get(e) instanceof NDIndexSlice slice) {
+      if (slice.getStep() != null && slice.getStep() != 1) {
+        throw Unsupported.operation("NDArray.get(NDIndex) with a step (" + describe(index) + ")");
+      }
+      long size = dims[axis];
+      first = clampSliceBound(slice.getMin(), 0, size);
+      long last = clampSliceBound(slice.getMax(), size, size);
+      count = Math.max(0, last - first);
+      e++;
+    }
+    for (; e < elements.size(); e++) {
+      if (!(elements.get(e) instanceof NDIndexAll)) {
+        throw Unsupported.operation(
+            "NDArray.get(NDIndex) with the index " + describe(index) + " (integer indices, one unit-step slice, then ':' only)");
+      }
+    }
+    long[] outDims;
+    long rowElements = 1;
+    if (fixedAxes < dims.length) {
+      outDims = Arrays.copyOfRange(dims, fixedAxes, dims.length);
+      outDims[0] = count;
+      for (int d = fixedAxes + 1; d < dims.length; d++) {
+        rowElements *= dims[d];
+      }
+    } else {
+      outDims = new long[0];
+    }
+    long rowsPerPrefix = fixedAxes < dims.length ? dims[fixedAxes] : 1;
+    long startElement = (offsetRows * rowsPerPrefix + first) * rowElements;
+    long blockElements = (fixedAxes < dims.length ? count : 1) * rowElements;
+    long elementBytes = scalarType.elementSize();
+    Et4jNDArray view =
+        new Et4jNDArray(
+            resultManager(), scalarType, new Shape(outDims), data.asSlice(startElement * elementBytes, blockElements * elementBytes));
     view.setName(getName());
     return view;
+  }
+
+  /** A slice bound as Python takes it: null is the default, negative counts from the end, then clamped. */
+  private static long clampSliceBound(Long bound, long whenNull, long size) {
+    if (bound == null) {
+      return whenNull;
+    }
+    long b = bound < 0 ? bound + size : bound;
+    return Math.min(Math.max(b, 0), size);
+  }
+
+  private static String describe(NDIndexElement e) {
+    if (e instanceof NDIndexFixed f) {
+      return Long.toString(f.getIndex());
+    }
+    if (e instanceof NDIndexSlice slice) {
+      return (slice.getMin() == null ? "" : slice.getMin()) + ":" + (slice.getMax() == null ? "" : slice.getMax())
+          + (slice.getStep() == null ? "" : ":" + slice.getStep());
+    }
+    return e instanceof NDIndexAll ? ":" : e.getClass().getSimpleName();
   }
 
   private static String describe(NDIndex index) {
     StringBuilder sb = new StringBuilder("[");
     for (NDIndexElement e : index.getIndices()) {
-      sb.append(sb.length() > 1 ? ", " : "").append(e instanceof NDIndexFixed f ? Long.toString(f.getIndex()) : e.getClass().getSimpleName());
+      sb.append(sb.length() > 1 ? ", " : "").append(describe(e));
     }
     return sb.append(']').toString();
   }

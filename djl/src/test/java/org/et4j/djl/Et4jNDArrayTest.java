@@ -107,6 +107,13 @@ class Et4jNDArrayTest {
     assertThat(a.get(-1, 0).getFloat()).isEqualTo(7f);
     assertThat(a.getFloat(0, 1)).isEqualTo(5f);
     assertThatThrownBy(() -> a.get(2)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("out of range");
+    assertThat(a.get("1:").toFloatArray()).containsExactly(7, 0, 3);
+    assertThat(a.get("0, 1:").toFloatArray()).containsExactly(5, 2);
+    assertThat(a.get("0, -2:").getShape()).isEqualTo(new Shape(2));
+    assertThat(a.get(":1, :").getShape()).isEqualTo(new Shape(1, 3));
+    assertThat(a.get("1, :5").toFloatArray()).containsExactly(7, 0, 3);
+    assertThat(a.toString()).contains("(2, 3)").contains("float32").contains("7.");
+    assertThatThrownBy(() -> a.get("::2")).isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("step");
     assertThatThrownBy(() -> a.get(":, 1"))
         .isInstanceOf(UnsupportedOperationException.class)
         .hasMessageContaining("NDArray.get(NDIndex)");
