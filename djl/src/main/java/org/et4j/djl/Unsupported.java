@@ -9,7 +9,7 @@ package org.et4j.djl;
 final class Unsupported {
   /** What {@link Et4jNDArray} computes, for the refusal messages. */
   static final String SUPPORTED =
-      "creation from arrays and buffers, shape and dtype, toArray/toType, get with integer indices, reshape/flatten/squeeze/expandDims/transpose,"
+      "creation from arrays and buffers, shape and dtype, toArray/toType, get of a contiguous block (integer indices, one unit-step slice), reshape/flatten/squeeze/expandDims/transpose,"
           + " softmax/logSoftmax, argMax, exp, neg, add/sub/mul/div (arrays and scalars, also in place),"
           + " split and stack/concat (DJL's batchifier)";
 
