@@ -55,7 +55,8 @@ final class DataTypes {
       case UINT32 -> DataType.UINT32;
       case UINT64 -> DataType.UINT64;
       default ->
-          throw new IllegalArgumentException("DJL has no data type for et4j's " + type.displayName());
+          throw new IllegalArgumentException(
+              "DJL has no data type for et4j's " + type.displayName());
     };
   }
 }

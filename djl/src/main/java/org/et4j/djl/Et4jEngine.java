@@ -14,11 +14,10 @@ import java.util.Properties;
  * {@code .ptd} files for external weights) run by et4j's pure-Java runtime, arrays are {@link
  * Et4jNDArray}s in et4j's memory. CPU only, inference only.
  *
- * <p>Its rank is 10, as DJL's other inference-only engines (OnnxRuntime, TFLite): when a
- * full engine such as PyTorch is on the class path too, that one stays DJL's default engine and
- * et4j is used where asked for by name. There is no alternative engine: an NDArray operation et4j
- * does not compute is refused by name ({@link UnsupportedOperationException}), never sent to
- * another engine.
+ * <p>Its rank is 10, as DJL's other inference-only engines (OnnxRuntime, TFLite): when a full
+ * engine such as PyTorch is on the class path too, that one stays DJL's default engine and et4j is
+ * used where asked for by name. There is no alternative engine: an NDArray operation et4j does not
+ * compute is refused by name ({@link UnsupportedOperationException}), never sent to another engine.
  */
 public final class Et4jEngine extends Engine {
   /** The name DJL knows this engine by. */
@@ -32,7 +31,8 @@ public final class Et4jEngine extends Engine {
     Properties properties = new Properties();
     try (InputStream in = Et4jEngine.class.getResourceAsStream("engine.properties")) {
       if (in == null) {
-        throw new IllegalStateException("org/et4j/djl/engine.properties is missing from et4j-djl's jar");
+        throw new IllegalStateException(
+            "org/et4j/djl/engine.properties is missing from et4j-djl's jar");
       }
       properties.load(in);
     } catch (IOException e) {

@@ -19,8 +19,8 @@ import org.et4j.runtime.Program;
 
 /**
  * A DJL {@link ai.djl.Model} over one ExecuTorch program: {@link #load} opens the {@code .pte} (and
- * its {@code .ptd} files) as an et4j {@link Program}, and the model's block runs one of its
- * methods ({@link Et4jSymbolBlock}).
+ * its {@code .ptd} files) as an et4j {@link Program}, and the model's block runs one of its methods
+ * ({@link Et4jSymbolBlock}).
  *
  * <p>The model path is a {@code .pte} file, or a directory holding {@code <prefix>.pte}, {@code
  * <model name>.pte}, {@code <directory name>.pte}, {@code model.pte} or a single {@code .pte}.
@@ -53,8 +53,8 @@ public final class Et4jModel extends BaseModel {
    * @param prefix the file's name without {@code .pte}, or null
    * @param options the options listed in the class comment, or null
    * @throws FileNotFoundException when there is no {@code .pte} where the path says
-   * @throws MalformedModelException when et4j refuses the program (its {@link
-   *     ExecuTorchException}, with ExecuTorch's error code, is the cause) or its method
+   * @throws MalformedModelException when et4j refuses the program (its {@link ExecuTorchException},
+   *     with ExecuTorch's error code, is the cause) or its method
    */
   @Override
   public void load(Path modelPath, String prefix, Map<String, ?> options)
@@ -74,15 +74,16 @@ public final class Et4jModel extends BaseModel {
   }
 
   /**
-   * Loads a program from a stream of {@code .pte} bytes (no {@code .ptd}; options other than
-   * {@code method} do not apply).
+   * Loads a program from a stream of {@code .pte} bytes (no {@code .ptd}; options other than {@code
+   * method} do not apply).
    *
    * @param is the program's bytes
    * @param options {@code method}, or null
    * @throws MalformedModelException when et4j refuses the program
    */
   @Override
-  public void load(InputStream is, Map<String, ?> options) throws IOException, MalformedModelException {
+  public void load(InputStream is, Map<String, ?> options)
+      throws IOException, MalformedModelException {
     if (block != null) {
       throw new IllegalStateException("model " + modelName + " is already loaded");
     }
@@ -154,7 +155,8 @@ public final class Et4jModel extends BaseModel {
     }
     throw new FileNotFoundException(
         (ptes.isEmpty() ? "no .pte file" : "several .pte files and none named " + candidates)
-            + " in " + modelDir);
+            + " in "
+            + modelDir);
   }
 
   private LoadOptions loadOptions(Map<String, ?> options) throws FileNotFoundException {
@@ -176,7 +178,8 @@ public final class Et4jModel extends BaseModel {
       try {
         builder.threads(Integer.parseInt(threads.trim()));
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("option threads must be an integer, got '" + threads + "'", e);
+        throw new IllegalArgumentException(
+            "option threads must be an integer, got '" + threads + "'", e);
       }
     }
     String verification = option(options, "verification");

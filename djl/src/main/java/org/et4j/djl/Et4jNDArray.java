@@ -42,10 +42,11 @@ import org.et4j.runtime.kernel.Value;
  *       aten::argmax.out}.
  *   <li>{@code exp}, {@code neg}, {@code transpose}, {@code toType}: {@code aten::exp.out}, {@code
  *       aten::neg.out}, {@code aten::permute_copy.out}, {@code aten::_to_copy.out}.
- *   <li>{@code get} of one contiguous block (integer indices, a unit-step slice), {@code reshape}, {@code flatten}, {@code squeeze}, {@code expandDims} and {@code split}
- *       along axis 0 only relabel or slice contiguous memory: the result is a view sharing this
- *       array's memory (as PyTorch's on a contiguous tensor), nothing is computed. {@code split}
- *       along another axis copies with {@code aten::slice_copy.Tensor_out}.
+ *   <li>{@code get} of one contiguous block (integer indices, a unit-step slice), {@code reshape},
+ *       {@code flatten}, {@code squeeze}, {@code expandDims} and {@code split} along axis 0 only
+ *       relabel or slice contiguous memory: the result is a view sharing this array's memory (as
+ *       PyTorch's on a contiguous tensor), nothing is computed. {@code split} along another axis
+ *       copies with {@code aten::slice_copy.Tensor_out}.
  *   <li>{@code stack} and {@code concat} (what DJL's {@code StackBatchifier} calls, through {@link
  *       #getNDArrayInternal()}): {@code aten::stack.out}, {@code aten::cat.out}.
  * </ul>
@@ -53,9 +54,9 @@ import org.et4j.runtime.kernel.Value;
  * Every other operation throws an {@link UnsupportedOperationException} that names the method.
  * There is no alternative engine to forward it to: et4j is the pure-Java engine.
  *
- * <p>Memory comes from an automatic arena: {@link #close()} detaches the array from its manager
- * and the garbage collector frees the memory once no view or tensor refers to it, so a closed
- * array's views stay valid. Not thread-safe, as DJL's arrays are not.
+ * <p>Memory comes from an automatic arena: {@link #close()} detaches the array from its manager and
+ * the garbage collector frees the memory once no view or tensor refers to it, so a closed array's
+ * views stay valid. Not thread-safe, as DJL's arrays are not.
  */
 public final class Et4jNDArray extends UnsupportedNDArrayOperations {
   private final ScalarType scalarType;
@@ -66,8 +67,14 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
     long expected = Math.multiplyExact(shape.size(), (long) scalarType.elementSize());
     if (data.byteSize() != expected) {
       throw new IllegalArgumentException(
-          "shape " + shape + " of " + scalarType.displayName() + " needs " + expected
-              + " bytes, the memory has " + data.byteSize());
+          "shape "
+              + shape
+              + " of "
+              + scalarType.displayName()
+              + " needs "
+              + expected
+              + " bytes, the memory has "
+              + data.byteSize());
     }
     this.scalarType = scalarType;
     this.data = data;
@@ -75,8 +82,8 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
   }
 
   /**
-   * The elements as an et4j tensor over this array's memory (not copied): what a method takes as
-   * an input. Writes through the tensor are seen by the array.
+   * The elements as an et4j tensor over this array's memory (not copied): what a method takes as an
+   * input. Writes through the tensor are seen by the array.
    *
    * @return a tensor wrapping this array's memory
    * @throws IllegalStateException when the array is closed
@@ -113,8 +120,8 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
   }
 
   /**
-   * Where results go: this array's manager, or et4j's system manager when DJL attached the array
-   * to another engine's manager (results then live until the garbage collector frees them).
+   * Where results go: this array's manager, or et4j's system manager when DJL attached the array to
+   * another engine's manager (results then live until the garbage collector frees them).
    */
   Et4jNDManager resultManager() {
     return manager instanceof Et4jNDManager m ? m : Et4jNDManager.getSystemManager();
@@ -144,7 +151,14 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
     Et4jNDArray other = (Et4jNDArray) resultManager().from(replaced);
     if (other.scalarType != scalarType || other.data.byteSize() != data.byteSize()) {
       throw new IllegalArgumentException(
-          "cannot intern " + other.getShape() + " " + other.getDataType() + " into " + shape + " " + dataType);
+          "cannot intern "
+              + other.getShape()
+              + " "
+              + other.getDataType()
+              + " into "
+              + shape
+              + " "
+              + dataType);
     }
     this.data = other.data;
     replaced.close();
@@ -159,7 +173,8 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
     // Into this array's own memory, so views that share it see the new values.
     int size = Math.toIntExact(shape.size());
     BaseNDManager.validateBuffer(buffer, dataType, size);
-    BaseNDManager.copyBuffer(buffer.duplicate(), data.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN));
+    BaseNDManager.copyBuffer(
+        buffer.duplicate(), data.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN));
   }
 
   @Override
@@ -175,7 +190,12 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
     }
     Et4jNDArray out = resultManager().allocate(DataTypes.toScalarType(type), shape);
     // aten::_to_copy.out(self, *, non_blocking=False, memory_format=None, out)
-    EagerKernels.callOut("aten::_to_copy.out", out.kernelTensor(), Value.ofTensor(kernelTensor()), Value.ofBool(false), new Value());
+    EagerKernels.callOut(
+        "aten::_to_copy.out",
+        out.kernelTensor(),
+        Value.ofTensor(kernelTensor()),
+        Value.ofBool(false),
+        new Value());
     out.setName(getName());
     return out;
   }
@@ -273,14 +293,18 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
    * @param hasAlpha whether the schema has {@code alpha} after {@code other} (add, sub)
    * @param trueDivision whether integer inputs give a float32 result (div)
    */
-  private NDArray tensorOp(String op, NDArray other, boolean hasAlpha, boolean trueDivision, Et4jNDArray inPlace) {
+  private NDArray tensorOp(
+      String op, NDArray other, boolean hasAlpha, boolean trueDivision, Et4jNDArray inPlace) {
     Et4jNDArray b = resultManager().from(other);
     ScalarType result = Promotion.promote(scalarType, b.scalarType);
     if (trueDivision && !result.isFloatingPoint()) {
       result = ScalarType.FLOAT;
     }
     Shape outShape = Promotion.broadcast(shape, b.shape);
-    Et4jNDArray out = inPlace == null ? resultManager().allocate(result, outShape) : checkInPlace(op, result, outShape);
+    Et4jNDArray out =
+        inPlace == null
+            ? resultManager().allocate(result, outShape)
+            : checkInPlace(op, result, outShape);
     Value self = Value.ofTensor(kernelTensor());
     Value second = Value.ofTensor(b.kernelTensor());
     if (hasAlpha) {
@@ -291,13 +315,15 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
     return out;
   }
 
-  private NDArray scalarOp(String op, Number n, boolean hasAlpha, boolean trueDivision, Et4jNDArray inPlace) {
+  private NDArray scalarOp(
+      String op, Number n, boolean hasAlpha, boolean trueDivision, Et4jNDArray inPlace) {
     Value scalar = Promotion.scalarValue(n);
     ScalarType result = Promotion.promoteWithScalar(scalarType, scalar);
     if (trueDivision && !result.isFloatingPoint()) {
       result = ScalarType.FLOAT;
     }
-    Et4jNDArray out = inPlace == null ? resultManager().allocate(result, shape) : checkInPlace(op, result, shape);
+    Et4jNDArray out =
+        inPlace == null ? resultManager().allocate(result, shape) : checkInPlace(op, result, shape);
     Value self = Value.ofTensor(kernelTensor());
     if (hasAlpha) {
       EagerKernels.callOut(op, out.kernelTensor(), self, scalar, Value.ofInt(1));
@@ -310,12 +336,21 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
   private Et4jNDArray checkInPlace(String op, ScalarType result, Shape outShape) {
     if (result != scalarType) {
       throw new IllegalArgumentException(
-          op + " in place would change " + dataType + " to " + DataTypes.toDataType(result)
+          op
+              + " in place would change "
+              + dataType
+              + " to "
+              + DataTypes.toDataType(result)
               + "; use the form that returns a new array");
     }
     if (!outShape.equals(shape)) {
       throw new IllegalArgumentException(
-          op + " in place would broadcast " + shape + " to " + outShape + "; use the form that returns a new array");
+          op
+              + " in place would broadcast "
+              + shape
+              + " to "
+              + outShape
+              + "; use the form that returns a new array");
     }
     return this;
   }
@@ -336,7 +371,12 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
     int dim = normalizedAxis(axis, shape.dimension(), op);
     Et4jNDArray out = resultManager().allocate(scalarType, shape);
     // _softmax.out(self, int dim, bool half_to_float, *, out)
-    EagerKernels.callOut(op, out.kernelTensor(), Value.ofTensor(kernelTensor()), Value.ofInt(dim), Value.ofBool(false));
+    EagerKernels.callOut(
+        op,
+        out.kernelTensor(),
+        Value.ofTensor(kernelTensor()),
+        Value.ofInt(dim),
+        Value.ofBool(false));
     return out;
   }
 
@@ -347,7 +387,12 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
     }
     Et4jNDArray out = resultManager().allocate(ScalarType.LONG, new Shape());
     // argmax.out(self, int? dim=None, bool keepdim=False, *, out)
-    EagerKernels.callOut("aten::argmax.out", out.kernelTensor(), Value.ofTensor(kernelTensor()), new Value(), Value.ofBool(false));
+    EagerKernels.callOut(
+        "aten::argmax.out",
+        out.kernelTensor(),
+        Value.ofTensor(kernelTensor()),
+        new Value(),
+        Value.ofBool(false));
     return out;
   }
 
@@ -365,13 +410,20 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
       }
     }
     Et4jNDArray out = resultManager().allocate(ScalarType.LONG, new Shape(kept));
-    EagerKernels.callOut("aten::argmax.out", out.kernelTensor(), Value.ofTensor(kernelTensor()), Value.ofInt(dim), Value.ofBool(false));
+    EagerKernels.callOut(
+        "aten::argmax.out",
+        out.kernelTensor(),
+        Value.ofTensor(kernelTensor()),
+        Value.ofInt(dim),
+        Value.ofBool(false));
     return out;
   }
 
   @Override
   public NDArray exp() {
-    Et4jNDArray out = resultManager().allocate(scalarType.isFloatingPoint() ? scalarType : ScalarType.FLOAT, shape);
+    Et4jNDArray out =
+        resultManager()
+            .allocate(scalarType.isFloatingPoint() ? scalarType : ScalarType.FLOAT, shape);
     EagerKernels.callOut("aten::exp.out", out.kernelTensor(), Value.ofTensor(kernelTensor()));
     return out;
   }
@@ -386,11 +438,11 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
   // ---- shape: views of the same memory, or one copy kernel
 
   /**
-   * The indexing that selects one contiguous block of memory, as a view of it: integer indices
-   * into the leading axes ({@code get(1)}, {@code get(0, 2)}, and the empty index the scalar
-   * getters such as {@code getLong()} use), then at most one slice with step 1 ({@code get("1:3")},
-   * {@code get("0, :2")}), then whole axes ({@code ":"}). Other indexing (steps, masks, picks,
-   * ellipses, a slice after a whole axis) is refused by name.
+   * The indexing that selects one contiguous block of memory, as a view of it: integer indices into
+   * the leading axes ({@code get(1)}, {@code get(0, 2)}, and the empty index the scalar getters
+   * such as {@code getLong()} use), then at most one slice with step 1 ({@code get("1:3")}, {@code
+   * get("0, :2")}), then whole axes ({@code ":"}). Other indexing (steps, masks, picks, ellipses, a
+   * slice after a whole axis) is refused by name.
    *
    * @param index fixed indices, a unit-step slice and whole axes, in that order
    * @return a view of the indexed block
@@ -400,7 +452,8 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
     checkOpen();
     long[] dims = shape.getShape();
     if (index.getEllipsisIndex() != -1 || index.getRank() > dims.length) {
-      throw Unsupported.operation("NDArray.get(NDIndex) with the index " + describe(index) + " on " + shape);
+      throw Unsupported.operation(
+          "NDArray.get(NDIndex) with the index " + describe(index) + " on " + shape);
     }
     // The fixed indices pick one sub-array (offsetRows is its index among all of that shape); the
     // block is rows [first, first + count) of that sub-array's first axis.
@@ -411,7 +464,8 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
     for (; e < elements.size() && elements.get(e) instanceof NDIndexFixed f; e++, axis++) {
       long i = f.getIndex() < 0 ? f.getIndex() + dims[axis] : f.getIndex();
       if (i < 0 || i >= dims[axis]) {
-        throw new IllegalArgumentException("index " + f.getIndex() + " is out of range for axis " + axis + " of " + shape);
+        throw new IllegalArgumentException(
+            "index " + f.getIndex() + " is out of range for axis " + axis + " of " + shape);
       }
       offsetRows = offsetRows * dims[axis] + i;
     }
@@ -431,7 +485,9 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
     for (; e < elements.size(); e++) {
       if (!(elements.get(e) instanceof NDIndexAll)) {
         throw Unsupported.operation(
-            "NDArray.get(NDIndex) with the index " + describe(index) + " (integer indices, one unit-step slice, then ':' only)");
+            "NDArray.get(NDIndex) with the index "
+                + describe(index)
+                + " (integer indices, one unit-step slice, then ':' only)");
       }
     }
     long[] outDims;
@@ -451,12 +507,18 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
     long elementBytes = scalarType.elementSize();
     Et4jNDArray view =
         new Et4jNDArray(
-            resultManager(), scalarType, new Shape(outDims), data.asSlice(startElement * elementBytes, blockElements * elementBytes));
+            resultManager(),
+            scalarType,
+            new Shape(outDims),
+            data.asSlice(startElement * elementBytes, blockElements * elementBytes));
     view.setName(getName());
     return view;
   }
 
-  /** A slice bound as Python takes it: null is the default, negative counts from the end, then clamped. */
+  /**
+   * A slice bound as Python takes it: null is the default, negative counts from the end, then
+   * clamped.
+   */
   private static long clampSliceBound(Long bound, long whenNull, long size) {
     if (bound == null) {
       return whenNull;
@@ -470,7 +532,9 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
       return Long.toString(f.getIndex());
     }
     if (e instanceof NDIndexSlice slice) {
-      return (slice.getMin() == null ? "" : slice.getMin()) + ":" + (slice.getMax() == null ? "" : slice.getMax())
+      return (slice.getMin() == null ? "" : slice.getMin())
+          + ":"
+          + (slice.getMax() == null ? "" : slice.getMax())
           + (slice.getStep() == null ? "" : ":" + slice.getStep());
     }
     return e instanceof NDIndexAll ? ":" : e.getClass().getSimpleName();
@@ -497,7 +561,8 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
       if (dims[i] == -1 && unknown < 0) {
         unknown = i;
       } else if (dims[i] < 0) {
-        throw new IllegalArgumentException("cannot reshape " + shape + " to " + requested + ": bad size " + dims[i]);
+        throw new IllegalArgumentException(
+            "cannot reshape " + shape + " to " + requested + ": bad size " + dims[i]);
       } else {
         known = Math.multiplyExact(known, dims[i]);
       }
@@ -511,7 +576,15 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
       dims[unknown] = size / known;
     } else if (known != size) {
       throw new IllegalArgumentException(
-          "cannot reshape " + shape + " (" + size + " elements) to " + requested + " (" + known + " elements)");
+          "cannot reshape "
+              + shape
+              + " ("
+              + size
+              + " elements) to "
+              + requested
+              + " ("
+              + known
+              + " elements)");
     }
     return new Shape(dims);
   }
@@ -534,7 +607,8 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
     int start = normalizedAxis(startDim, rank, "flatten");
     int end = normalizedAxis(endDim, rank, "flatten");
     if (start > end) {
-      throw new IllegalArgumentException("flatten: startDim " + startDim + " is after endDim " + endDim + " in " + shape);
+      throw new IllegalArgumentException(
+          "flatten: startDim " + startDim + " is after endDim " + endDim + " in " + shape);
     }
     long[] dims = shape.getShape().clone();
     long[] merged = new long[rank - (end - start)];
@@ -560,7 +634,8 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
     for (int axis : axes) {
       int d = normalizedAxis(axis, rank, "squeeze");
       if (shape.get(d) != 1) {
-        throw new IllegalArgumentException("squeeze: axis " + axis + " of " + shape + " has size " + shape.get(d) + ", not 1");
+        throw new IllegalArgumentException(
+            "squeeze: axis " + axis + " of " + shape + " has size " + shape.get(d) + ", not 1");
       }
       drop[d] = true;
     }
@@ -600,7 +675,8 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
   public NDArray transpose(int... axes) {
     int rank = shape.dimension();
     if (axes.length != rank) {
-      throw new IllegalArgumentException("transpose needs " + rank + " axes for " + shape + ", got " + Arrays.toString(axes));
+      throw new IllegalArgumentException(
+          "transpose needs " + rank + " axes for " + shape + ", got " + Arrays.toString(axes));
     }
     long[] permutation = new long[rank];
     long[] permuted = new long[rank];
@@ -608,7 +684,8 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
     for (int i = 0; i < rank; i++) {
       int d = normalizedAxis(axes[i], rank, "transpose");
       if (seen[d]) {
-        throw new IllegalArgumentException("transpose: axis " + axes[i] + " repeats in " + Arrays.toString(axes));
+        throw new IllegalArgumentException(
+            "transpose: axis " + axes[i] + " repeats in " + Arrays.toString(axes));
       }
       seen[d] = true;
       permutation[i] = d;
@@ -616,7 +693,11 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
     }
     Et4jNDArray out = resultManager().allocate(scalarType, new Shape(permuted));
     // permute_copy.out(self, int[] dims, *, out)
-    EagerKernels.callOut("aten::permute_copy.out", out.kernelTensor(), Value.ofTensor(kernelTensor()), EagerKernels.intList(permutation));
+    EagerKernels.callOut(
+        "aten::permute_copy.out",
+        out.kernelTensor(),
+        Value.ofTensor(kernelTensor()),
+        EagerKernels.intList(permutation));
     return out;
   }
 
@@ -625,7 +706,14 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
     int d = normalizedAxis(axis, shape.dimension(), "split");
     long size = shape.get(d);
     if (sections <= 0 || size % sections != 0) {
-      throw new IllegalArgumentException("split: axis " + axis + " of " + shape + " does not split into " + sections + " equal sections");
+      throw new IllegalArgumentException(
+          "split: axis "
+              + axis
+              + " of "
+              + shape
+              + " does not split into "
+              + sections
+              + " equal sections");
     }
     long step = size / sections;
     long[] indices = new long[(int) sections - 1];
@@ -644,7 +732,8 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
     for (int i = 0; i <= indices.length; i++) {
       long end = i < indices.length ? indices[i] : size;
       if (end < start || end > size) {
-        throw new IllegalArgumentException("split: indices " + Arrays.toString(indices) + " are not increasing within " + size);
+        throw new IllegalArgumentException(
+            "split: indices " + Arrays.toString(indices) + " are not increasing within " + size);
       }
       parts.add(slice(d, start, end));
       start = end;
@@ -659,7 +748,12 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
     Shape partShape = new Shape(dims);
     if (d == 0) {
       long rowBytes = shape.size() == 0 ? 0 : data.byteSize() / shape.get(0);
-      Et4jNDArray part = new Et4jNDArray(resultManager(), scalarType, partShape, data.asSlice(start * rowBytes, (end - start) * rowBytes));
+      Et4jNDArray part =
+          new Et4jNDArray(
+              resultManager(),
+              scalarType,
+              partShape,
+              data.asSlice(start * rowBytes, (end - start) * rowBytes));
       part.setName(getName());
       return part;
     }
@@ -679,7 +773,8 @@ public final class Et4jNDArray extends UnsupportedNDArrayOperations {
   static int normalizedAxis(int axis, int rank, String what) {
     int d = axis < 0 ? axis + rank : axis;
     if (d < 0 || d >= rank) {
-      throw new IllegalArgumentException(what + ": axis " + axis + " is out of range for rank " + rank);
+      throw new IllegalArgumentException(
+          what + ": axis " + axis + " is out of range for rank " + rank);
     }
     return d;
   }

@@ -3,8 +3,8 @@ package org.et4j.djl;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.internal.NDArrayEx;
 import ai.djl.ndarray.index.NDArrayIndexer;
+import ai.djl.ndarray.internal.NDArrayEx;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.recurrent.RNN;
@@ -15,9 +15,9 @@ import org.et4j.runtime.kernel.Value;
 /**
  * DJL's engine-internal operations ({@link NDArray#getNDArrayInternal()}) for an {@link
  * Et4jNDArray}: {@code stack} and {@code concat}, which DJL's {@code StackBatchifier} and {@code
- * NDArrays.stack}/{@code concat} call, computed by {@code aten::stack.out} and {@code aten::cat.out}.
- * The neural-network, optimizer and image operations of this interface throw an {@link
- * UnsupportedOperationException} that names the method.
+ * NDArrays.stack}/{@code concat} call, computed by {@code aten::stack.out} and {@code
+ * aten::cat.out}. The neural-network, optimizer and image operations of this interface throw an
+ * {@link UnsupportedOperationException} that names the method.
  */
 final class Et4jNDArrayEx implements NDArrayEx {
   private final Et4jNDArray array;
@@ -38,7 +38,8 @@ final class Et4jNDArrayEx implements NDArrayEx {
     int d = Et4jNDArray.normalizedAxis(axis, shape.dimension() + 1, "stack");
     for (Et4jNDArray a : all) {
       if (!a.getShape().equals(shape)) {
-        throw new IllegalArgumentException("stack: shapes differ, " + shape + " and " + a.getShape());
+        throw new IllegalArgumentException(
+            "stack: shapes differ, " + shape + " and " + a.getShape());
       }
     }
     long[] dims = shape.getShape().clone();
@@ -63,7 +64,8 @@ final class Et4jNDArrayEx implements NDArrayEx {
         fits = i == d || s.get(i) == dims[i];
       }
       if (!fits) {
-        throw new IllegalArgumentException("concat along axis " + axis + ": shapes differ, " + shape + " and " + s);
+        throw new IllegalArgumentException(
+            "concat along axis " + axis + ": shapes differ, " + shape + " and " + s);
       }
       total += s.get(d);
     }
@@ -92,7 +94,8 @@ final class Et4jNDArrayEx implements NDArrayEx {
       tensors[i] = all[i].kernelTensor();
     }
     Et4jNDArray out = array.resultManager().allocate(array.scalarType(), outShape);
-    EagerKernels.callOut(op, out.kernelTensor(), EagerKernels.tensorList(tensors), Value.ofInt(dim));
+    EagerKernels.callOut(
+        op, out.kernelTensor(), EagerKernels.tensorList(tensors), Value.ofInt(dim));
     return out;
   }
 
@@ -167,7 +170,8 @@ final class Et4jNDArrayEx implements NDArrayEx {
   }
 
   @Override
-  public NDArray avgPool(Shape kernelShape, Shape stride, Shape padding, boolean ceilMode, boolean countIncludePad) {
+  public NDArray avgPool(
+      Shape kernelShape, Shape stride, Shape padding, boolean ceilMode, boolean countIncludePad) {
     throw Unsupported.operation("NDArrayEx.avgPool(Shape, Shape, Shape, boolean, boolean)");
   }
 
@@ -177,7 +181,8 @@ final class Et4jNDArrayEx implements NDArrayEx {
   }
 
   @Override
-  public NDArray lpPool(float normType, Shape kernelShape, Shape stride, Shape padding, boolean ceilMode) {
+  public NDArray lpPool(
+      float normType, Shape kernelShape, Shape stride, Shape padding, boolean ceilMode) {
     throw Unsupported.operation("NDArrayEx.lpPool(float, Shape, Shape, Shape, boolean)");
   }
 
@@ -187,43 +192,119 @@ final class Et4jNDArrayEx implements NDArrayEx {
   }
 
   @Override
-  public void adadeltaUpdate(NDList inputs, NDList weights, float weightDecay, float rescaleGrad, float clipGrad, float rho, float epsilon) {
-    throw Unsupported.operation("NDArrayEx.adadeltaUpdate(NDList, NDList, float, float, float, float, float)");
+  public void adadeltaUpdate(
+      NDList inputs,
+      NDList weights,
+      float weightDecay,
+      float rescaleGrad,
+      float clipGrad,
+      float rho,
+      float epsilon) {
+    throw Unsupported.operation(
+        "NDArrayEx.adadeltaUpdate(NDList, NDList, float, float, float, float, float)");
   }
 
   @Override
-  public void adagradUpdate(NDList inputs, NDList weights, float learningRate, float weightDecay, float rescaleGrad, float clipGrad, float epsilon) {
-    throw Unsupported.operation("NDArrayEx.adagradUpdate(NDList, NDList, float, float, float, float, float)");
+  public void adagradUpdate(
+      NDList inputs,
+      NDList weights,
+      float learningRate,
+      float weightDecay,
+      float rescaleGrad,
+      float clipGrad,
+      float epsilon) {
+    throw Unsupported.operation(
+        "NDArrayEx.adagradUpdate(NDList, NDList, float, float, float, float, float)");
   }
 
   @Override
-  public void adamUpdate(NDList inputs, NDList weights, float learningRate, float learningRateBiasCorrection, float weightDecay, float rescaleGrad, float clipGrad, float beta1, float beta2, float epsilon, boolean lazyUpdate, boolean adamw) {
-    throw Unsupported.operation("NDArrayEx.adamUpdate(NDList, NDList, float, float, float, float, float, float, float, float, boolean, boolean)");
+  public void adamUpdate(
+      NDList inputs,
+      NDList weights,
+      float learningRate,
+      float learningRateBiasCorrection,
+      float weightDecay,
+      float rescaleGrad,
+      float clipGrad,
+      float beta1,
+      float beta2,
+      float epsilon,
+      boolean lazyUpdate,
+      boolean adamw) {
+    throw Unsupported.operation(
+        "NDArrayEx.adamUpdate(NDList, NDList, float, float, float, float, float, float, float,"
+            + " float, boolean, boolean)");
   }
 
   @Override
-  public void nagUpdate(NDList inputs, NDList weights, float learningRate, float weightDecay, float rescaleGrad, float clipGrad, float momentum) {
-    throw Unsupported.operation("NDArrayEx.nagUpdate(NDList, NDList, float, float, float, float, float)");
+  public void nagUpdate(
+      NDList inputs,
+      NDList weights,
+      float learningRate,
+      float weightDecay,
+      float rescaleGrad,
+      float clipGrad,
+      float momentum) {
+    throw Unsupported.operation(
+        "NDArrayEx.nagUpdate(NDList, NDList, float, float, float, float, float)");
   }
 
   @Override
-  public void rmspropUpdate(NDList inputs, NDList weights, float learningRate, float weightDecay, float rescaleGrad, float clipGrad, float rho, float momentum, float epsilon, boolean centered) {
-    throw Unsupported.operation("NDArrayEx.rmspropUpdate(NDList, NDList, float, float, float, float, float, float, float, boolean)");
+  public void rmspropUpdate(
+      NDList inputs,
+      NDList weights,
+      float learningRate,
+      float weightDecay,
+      float rescaleGrad,
+      float clipGrad,
+      float rho,
+      float momentum,
+      float epsilon,
+      boolean centered) {
+    throw Unsupported.operation(
+        "NDArrayEx.rmspropUpdate(NDList, NDList, float, float, float, float, float, float, float,"
+            + " boolean)");
   }
 
   @Override
-  public void sgdUpdate(NDList inputs, NDList weights, float learningRate, float weightDecay, float rescaleGrad, float clipGrad, float momentum, boolean lazyUpdate) {
-    throw Unsupported.operation("NDArrayEx.sgdUpdate(NDList, NDList, float, float, float, float, float, boolean)");
+  public void sgdUpdate(
+      NDList inputs,
+      NDList weights,
+      float learningRate,
+      float weightDecay,
+      float rescaleGrad,
+      float clipGrad,
+      float momentum,
+      boolean lazyUpdate) {
+    throw Unsupported.operation(
+        "NDArrayEx.sgdUpdate(NDList, NDList, float, float, float, float, float, boolean)");
   }
 
   @Override
-  public NDList convolution(NDArray input, NDArray weight, NDArray bias, Shape stride, Shape padding, Shape dilation, int groups) {
-    throw Unsupported.operation("NDArrayEx.convolution(NDArray, NDArray, NDArray, Shape, Shape, Shape, int)");
+  public NDList convolution(
+      NDArray input,
+      NDArray weight,
+      NDArray bias,
+      Shape stride,
+      Shape padding,
+      Shape dilation,
+      int groups) {
+    throw Unsupported.operation(
+        "NDArrayEx.convolution(NDArray, NDArray, NDArray, Shape, Shape, Shape, int)");
   }
 
   @Override
-  public NDList deconvolution(NDArray input, NDArray weight, NDArray bias, Shape stride, Shape padding, Shape outPadding, Shape dilation, int groups) {
-    throw Unsupported.operation("NDArrayEx.deconvolution(NDArray, NDArray, NDArray, Shape, Shape, Shape, Shape, int)");
+  public NDList deconvolution(
+      NDArray input,
+      NDArray weight,
+      NDArray bias,
+      Shape stride,
+      Shape padding,
+      Shape outPadding,
+      Shape dilation,
+      int groups) {
+    throw Unsupported.operation(
+        "NDArrayEx.deconvolution(NDArray, NDArray, NDArray, Shape, Shape, Shape, Shape, int)");
   }
 
   @Override
@@ -247,28 +328,72 @@ final class Et4jNDArrayEx implements NDArrayEx {
   }
 
   @Override
-  public NDList layerNorm(NDArray input, Shape normalizedShape, NDArray gamma, NDArray beta, float eps) {
+  public NDList layerNorm(
+      NDArray input, Shape normalizedShape, NDArray gamma, NDArray beta, float eps) {
     throw Unsupported.operation("NDArrayEx.layerNorm(NDArray, Shape, NDArray, NDArray, float)");
   }
 
   @Override
-  public NDList batchNorm(NDArray input, NDArray runningMean, NDArray runningVar, NDArray gamma, NDArray beta, int axis, float momentum, float eps, boolean training) {
-    throw Unsupported.operation("NDArrayEx.batchNorm(NDArray, NDArray, NDArray, NDArray, NDArray, int, float, float, boolean)");
+  public NDList batchNorm(
+      NDArray input,
+      NDArray runningMean,
+      NDArray runningVar,
+      NDArray gamma,
+      NDArray beta,
+      int axis,
+      float momentum,
+      float eps,
+      boolean training) {
+    throw Unsupported.operation(
+        "NDArrayEx.batchNorm(NDArray, NDArray, NDArray, NDArray, NDArray, int, float, float,"
+            + " boolean)");
   }
 
   @Override
-  public NDList rnn(NDArray input, NDArray state, NDList params, boolean hasBiases, int numLayers, RNN.Activation activation, double dropRate, boolean training, boolean bidirectional, boolean batchFirst) {
-    throw Unsupported.operation("NDArrayEx.rnn(NDArray, NDArray, NDList, boolean, int, RNN.Activation, double, boolean, boolean, boolean)");
+  public NDList rnn(
+      NDArray input,
+      NDArray state,
+      NDList params,
+      boolean hasBiases,
+      int numLayers,
+      RNN.Activation activation,
+      double dropRate,
+      boolean training,
+      boolean bidirectional,
+      boolean batchFirst) {
+    throw Unsupported.operation(
+        "NDArrayEx.rnn(NDArray, NDArray, NDList, boolean, int, RNN.Activation, double, boolean,"
+            + " boolean, boolean)");
   }
 
   @Override
-  public NDList gru(NDArray input, NDArray state, NDList params, boolean hasBiases, int numLayers, double dropRate, boolean training, boolean bidirectional, boolean batchFirst) {
-    throw Unsupported.operation("NDArrayEx.gru(NDArray, NDArray, NDList, boolean, int, double, boolean, boolean, boolean)");
+  public NDList gru(
+      NDArray input,
+      NDArray state,
+      NDList params,
+      boolean hasBiases,
+      int numLayers,
+      double dropRate,
+      boolean training,
+      boolean bidirectional,
+      boolean batchFirst) {
+    throw Unsupported.operation(
+        "NDArrayEx.gru(NDArray, NDArray, NDList, boolean, int, double, boolean, boolean, boolean)");
   }
 
   @Override
-  public NDList lstm(NDArray input, NDList states, NDList params, boolean hasBiases, int numLayers, double dropRate, boolean training, boolean bidirectional, boolean batchFirst) {
-    throw Unsupported.operation("NDArrayEx.lstm(NDArray, NDList, NDList, boolean, int, double, boolean, boolean, boolean)");
+  public NDList lstm(
+      NDArray input,
+      NDList states,
+      NDList params,
+      boolean hasBiases,
+      int numLayers,
+      double dropRate,
+      boolean training,
+      boolean bidirectional,
+      boolean batchFirst) {
+    throw Unsupported.operation(
+        "NDArrayEx.lstm(NDArray, NDList, NDList, boolean, int, double, boolean, boolean, boolean)");
   }
 
   @Override
@@ -309,7 +434,8 @@ final class Et4jNDArrayEx implements NDArrayEx {
   @Override
   public NDArrayIndexer getIndexer(NDManager manager) {
     // NDArray.get(...) and set(...) with an NDIndex end here.
-    throw Unsupported.operation("NDArray.get/set with an NDIndex (NDArrayEx.getIndexer(NDManager))");
+    throw Unsupported.operation(
+        "NDArray.get/set with an NDIndex (NDArrayEx.getIndexer(NDManager))");
   }
 
   @Override
@@ -318,17 +444,34 @@ final class Et4jNDArrayEx implements NDArrayEx {
   }
 
   @Override
-  public NDList multiBoxTarget(NDList inputs, float iouThreshold, float ignoreLabel, float negativeMiningRatio, float negativeMiningThreshold, int minNegativeSamples) {
-    throw Unsupported.operation("NDArrayEx.multiBoxTarget(NDList, float, float, float, float, int)");
+  public NDList multiBoxTarget(
+      NDList inputs,
+      float iouThreshold,
+      float ignoreLabel,
+      float negativeMiningRatio,
+      float negativeMiningThreshold,
+      int minNegativeSamples) {
+    throw Unsupported.operation(
+        "NDArrayEx.multiBoxTarget(NDList, float, float, float, float, int)");
   }
 
   @Override
-  public NDList multiBoxPrior(List<Float> sizes, List<Float> ratios, List<Float> steps, List<Float> offsets, boolean clip) {
-    throw Unsupported.operation("NDArrayEx.multiBoxPrior(List<Float>, List<Float>, List<Float>, List<Float>, boolean)");
+  public NDList multiBoxPrior(
+      List<Float> sizes, List<Float> ratios, List<Float> steps, List<Float> offsets, boolean clip) {
+    throw Unsupported.operation(
+        "NDArrayEx.multiBoxPrior(List<Float>, List<Float>, List<Float>, List<Float>, boolean)");
   }
 
   @Override
-  public NDList multiBoxDetection(NDList inputs, boolean clip, float threshold, int backgroundId, float nmsThreshold, boolean forceSuppress, int nmsTopK) {
-    throw Unsupported.operation("NDArrayEx.multiBoxDetection(NDList, boolean, float, int, float, boolean, int)");
+  public NDList multiBoxDetection(
+      NDList inputs,
+      boolean clip,
+      float threshold,
+      int backgroundId,
+      float nmsThreshold,
+      boolean forceSuppress,
+      int nmsTopK) {
+    throw Unsupported.operation(
+        "NDArrayEx.multiBoxDetection(NDList, boolean, float, int, float, boolean, int)");
   }
 }

@@ -25,8 +25,8 @@ import org.et4j.runtime.kernel.Value;
  * planned memory have). Arrays from other engines are copied in by {@link #from}. CPU only.
  *
  * <p>Creation from Java arrays and buffers, {@code zeros}, {@code ones} and {@code full} work;
- * random, sparse, string and range creation throw an {@link UnsupportedOperationException}
- * naming the method.
+ * random, sparse, string and range creation throw an {@link UnsupportedOperationException} naming
+ * the method.
  */
 public class Et4jNDManager extends BaseNDManager {
   private static final Et4jNDManager SYSTEM_MANAGER = new SystemManager();
@@ -49,7 +49,8 @@ public class Et4jNDManager extends BaseNDManager {
 
   @Override
   public ByteBuffer allocateDirect(int capacity) {
-    // et4j's memory is little-endian whatever the platform; DJL fills this buffer and hands it back.
+    // et4j's memory is little-endian whatever the platform; DJL fills this buffer and hands it
+    // back.
     return ByteBuffer.allocateDirect(capacity).order(ByteOrder.LITTLE_ENDIAN);
   }
 
@@ -95,7 +96,10 @@ public class Et4jNDManager extends BaseNDManager {
     Et4jNDArray out = allocate(DataTypes.toScalarType(dataType), shape);
     // full.out(SymInt[] size, Scalar fill_value, *, out)
     EagerKernels.callOut(
-        "aten::full.out", out.kernelTensor(), EagerKernels.intList(shape.getShape()), Value.ofDouble(value));
+        "aten::full.out",
+        out.kernelTensor(),
+        EagerKernels.intList(shape.getShape()),
+        Value.ofDouble(value));
     return out;
   }
 
@@ -106,7 +110,8 @@ public class Et4jNDManager extends BaseNDManager {
     return manager;
   }
 
-  // ---- what et4j's engine does not create, refused by name (BaseNDManager says only "Not supported!")
+  // ---- what et4j's engine does not create, refused by name (BaseNDManager says only "Not
+  // supported!")
 
   @Override
   public NDArray create(String[] data, Charset charset, Shape shape) {
@@ -215,7 +220,8 @@ public class Et4jNDManager extends BaseNDManager {
 
   @Override
   public void invoke(String operation, NDArray[] src, NDArray[] dest, PairList<String, ?> params) {
-    throw Unsupported.operation("NDManager.invoke(\"" + operation + "\", NDArray[], NDArray[], PairList)");
+    throw Unsupported.operation(
+        "NDManager.invoke(\"" + operation + "\", NDArray[], NDArray[], PairList)");
   }
 
   @Override
@@ -224,7 +230,8 @@ public class Et4jNDManager extends BaseNDManager {
   }
 
   /** The root of every et4j manager: lives as long as the process, as DJL's system managers do. */
-  private static final class SystemManager extends Et4jNDManager implements NDManager.SystemNDManager {
+  private static final class SystemManager extends Et4jNDManager
+      implements NDManager.SystemNDManager {
     SystemManager() {
       super(null, Device.cpu());
     }

@@ -22,14 +22,14 @@ import org.et4j.runtime.ValueInfo;
 
 /**
  * The block of an {@link Et4jModel}: one method of the program, run on the block's inputs. Its
- * inputs go to the method without a copy (an {@link Et4jNDArray}'s memory is what the method
- * reads; arrays of other engines are copied in once); each tensor output is copied once out of the
+ * inputs go to the method without a copy (an {@link Et4jNDArray}'s memory is what the method reads;
+ * arrays of other engines are copied in once); each tensor output is copied once out of the
  * method's planned memory into a new array of the caller's manager.
  *
  * <p>Thread-safe: DJL runs one {@code Predictor} per thread over one model, and an et4j {@link
- * Method} is used by one thread at a time, so each forward borrows a loaded method from a pool
- * and returns it afterwards; a method is loaded (over the shared, immutable {@link Program}) only
- * when every loaded one is in use. Constants are shared, planned memory is per method.
+ * Method} is used by one thread at a time, so each forward borrows a loaded method from a pool and
+ * returns it afterwards; a method is loaded (over the shared, immutable {@link Program}) only when
+ * every loaded one is in use. Constants are shared, planned memory is per method.
  */
 final class Et4jSymbolBlock extends AbstractSymbolBlock implements AutoCloseable {
   private final Program program;
@@ -54,14 +54,23 @@ final class Et4jSymbolBlock extends AbstractSymbolBlock implements AutoCloseable
 
   @Override
   protected NDList forwardInternal(
-      ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
+      ParameterStore parameterStore,
+      NDList inputs,
+      boolean training,
+      PairList<String, Object> params) {
     if (closed) {
       throw new IllegalStateException("the model of method '" + methodName + "' is closed");
     }
     if (inputs.size() != meta.inputs().size()) {
       throw new IllegalArgumentException(
-          "method '" + methodName + "' takes " + meta.inputs().size() + " input(s) " + describe(meta.inputs())
-              + ", got " + inputs.size());
+          "method '"
+              + methodName
+              + "' takes "
+              + meta.inputs().size()
+              + " input(s) "
+              + describe(meta.inputs())
+              + ", got "
+              + inputs.size());
     }
     NDManager callerManager = inputs.isEmpty() ? manager : inputs.head().getManager();
     Et4jNDManager results = callerManager instanceof Et4jNDManager m ? m : manager;
@@ -103,7 +112,12 @@ final class Et4jSymbolBlock extends AbstractSymbolBlock implements AutoCloseable
       case EValue.Bool(boolean v) -> results.create(v);
       default ->
           throw new UnsupportedOperationException(
-              "output " + i + " of method '" + methodName + "' is " + value.getClass().getSimpleName()
+              "output "
+                  + i
+                  + " of method '"
+                  + methodName
+                  + "' is "
+                  + value.getClass().getSimpleName()
                   + "; et4j's DJL engine returns tensors and scalars only");
     };
   }
@@ -118,13 +132,21 @@ final class Et4jSymbolBlock extends AbstractSymbolBlock implements AutoCloseable
     return describeValues(meta.outputs(), meta.outputNames(), "output");
   }
 
-  /** Names from the program's pytree spec when it has them; shapes as planned (upper bounds for dynamic ones). */
-  private static PairList<String, Shape> describeValues(List<ValueInfo> values, List<String> names, String kind) {
+  /**
+   * Names from the program's pytree spec when it has them; shapes as planned (upper bounds for
+   * dynamic ones).
+   */
+  private static PairList<String, Shape> describeValues(
+      List<ValueInfo> values, List<String> names, String kind) {
     PairList<String, Shape> described = new PairList<>();
     for (int i = 0; i < values.size(); i++) {
       TensorInfo tensor = values.get(i).tensor();
       String name = names.isEmpty() ? kind + i : names.get(i);
-      described.add(name, tensor == null ? new Shape() : new Shape(tensor.sizes().stream().mapToLong(Integer::longValue).toArray()));
+      described.add(
+          name,
+          tensor == null
+              ? new Shape()
+              : new Shape(tensor.sizes().stream().mapToLong(Integer::longValue).toArray()));
     }
     return described;
   }
@@ -132,7 +154,8 @@ final class Et4jSymbolBlock extends AbstractSymbolBlock implements AutoCloseable
   private static String describe(List<ValueInfo> values) {
     StringBuilder sb = new StringBuilder("[");
     for (ValueInfo v : values) {
-      sb.append(sb.length() > 1 ? ", " : "").append(v.tensor() == null ? v.description() : v.tensor().describe());
+      sb.append(sb.length() > 1 ? ", " : "")
+          .append(v.tensor() == null ? v.description() : v.tensor().describe());
     }
     return sb.append(']').toString();
   }

@@ -9,8 +9,8 @@ import org.et4j.runtime.kernel.Value;
  * the kernel writes into an {@code out} tensor its caller allocates. The rules are PyTorch's (and
  * so the portable kernels' own checks): a floating type wins over integers, the wider type wins
  * within a kind, uint8 with int8 gives int16; a Python-style scalar only lifts an integer tensor to
- * float32 (a floating scalar) or a bool tensor to int64 (an integer scalar). Shapes broadcast as
- * in NumPy.
+ * float32 (a floating scalar) or a bool tensor to int64 (an integer scalar). Shapes broadcast as in
+ * NumPy.
  */
 final class Promotion {
   private Promotion() {}
@@ -38,7 +38,8 @@ final class Promotion {
     if (b == ScalarType.BOOL) {
       return a;
     }
-    if ((a == ScalarType.BYTE && b == ScalarType.CHAR) || (a == ScalarType.CHAR && b == ScalarType.BYTE)) {
+    if ((a == ScalarType.BYTE && b == ScalarType.CHAR)
+        || (a == ScalarType.CHAR && b == ScalarType.BYTE)) {
       return ScalarType.SHORT;
     }
     if (a == ScalarType.BYTE) {
@@ -61,7 +62,9 @@ final class Promotion {
     return tensor;
   }
 
-  /** A DJL scalar as the kernel's Scalar argument: Int for integers, Bool for booleans, else Double. */
+  /**
+   * A DJL scalar as the kernel's Scalar argument: Int for integers, Bool for booleans, else Double.
+   */
   static Value scalarValue(Number n) {
     if (n instanceof Byte || n instanceof Short || n instanceof Integer || n instanceof Long) {
       return Value.ofInt(n.longValue());

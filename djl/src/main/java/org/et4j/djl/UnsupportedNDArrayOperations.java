@@ -12,14 +12,15 @@ import java.nio.charset.Charset;
 import java.util.function.Function;
 
 /**
- * Every {@link NDArray} operation that DJL's {@link NDArrayAdapter} would forward to an
- * alternative engine, or refuse with a message that does not say which call it refused: here
- * each throws an {@link UnsupportedOperationException} that names the method. {@link Et4jNDArray}
- * overrides the operations et4j computes; the list below is what is left. (One override per
- * method of DJL 0.38.0's adapter; regenerate the list from the adapter when DJL's API changes.)
+ * Every {@link NDArray} operation that DJL's {@link NDArrayAdapter} would forward to an alternative
+ * engine, or refuse with a message that does not say which call it refused: here each throws an
+ * {@link UnsupportedOperationException} that names the method. {@link Et4jNDArray} overrides the
+ * operations et4j computes; the list below is what is left. (One override per method of DJL
+ * 0.38.0's adapter; regenerate the list from the adapter when DJL's API changes.)
  */
 abstract class UnsupportedNDArrayOperations extends NDArrayAdapter {
-  UnsupportedNDArrayOperations(NDManager manager, NDManager alternativeManager, Shape shape, DataType dataType, String uid) {
+  UnsupportedNDArrayOperations(
+      NDManager manager, NDManager alternativeManager, Shape shape, DataType dataType, String uid) {
     super(manager, alternativeManager, shape, dataType, uid);
   }
 
@@ -474,7 +475,13 @@ abstract class UnsupportedNDArrayOperations extends NDArrayAdapter {
   }
 
   @Override
-  public NDArray stft(long nFft, long hopLength, boolean center, NDArray window, boolean normalize, boolean returnComplex) {
+  public NDArray stft(
+      long nFft,
+      long hopLength,
+      boolean center,
+      NDArray window,
+      boolean normalize,
+      boolean returnComplex) {
     throw Unsupported.operation("NDArray.stft(long, long, boolean, NDArray, boolean, boolean)");
   }
 

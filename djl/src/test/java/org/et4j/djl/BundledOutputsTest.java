@@ -17,17 +17,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The logits DJL returns through the et4j engine against the outputs ExecuTorch's own runtime
- * produced for the same inputs, stored in the BundledProgram by the exporter (portable kernels,
- * and the XNNPACK delegate).
+ * produced for the same inputs, stored in the BundledProgram by the exporter (portable kernels, and
+ * the XNNPACK delegate).
  */
 class BundledOutputsTest {
   /**
-   * Looser than the bound conformance/TOLERANCES.md derives for this net from its reduction
-   * lengths (Σ 2·k·u, a few 1e-5), which {@code et4j verify} holds it to: here the point is that
-   * DJL's path hands the method the right bytes and returns the right ones. Measured: about 3e-6
-   * on logits near 10 (it fails with both tolerances at 0).
+   * Looser than the bound conformance/TOLERANCES.md derives for this net from its reduction lengths
+   * (Σ 2·k·u, a few 1e-5), which {@code et4j verify} holds it to: here the point is that DJL's path
+   * hands the method the right bytes and returns the right ones. Measured: about 3e-6 on logits
+   * near 10 (it fails with both tolerances at 0).
    */
   private static final double RTOL = 1e-4;
+
   private static final double ATOL = 1e-4;
 
   @ParameterizedTest
@@ -49,11 +50,14 @@ class BundledOutputsTest {
       for (BundledProgram.TestCase testCase : bundled.testCases("forward")) {
         var input = testCase.inputs().getFirst().toTensor();
         NDList out =
-            predictor.predict(new NDList(manager.create(input.toFloatArray(), new Shape(input.shape()))));
+            predictor.predict(
+                new NDList(manager.create(input.toFloatArray(), new Shape(input.shape()))));
         EValue actual = EValue.from(((Et4jNDArray) out.singletonOrThrow()).toTensor());
         BundledProgram.OutputComparison comparison =
             BundledProgram.compare(0, actual, testCase.expectedOutputs().getFirst(), RTOL, ATOL);
-        assertThat(comparison.passed()).as("case %d: %s", testCase.index(), comparison.detail()).isTrue();
+        assertThat(comparison.passed())
+            .as("case %d: %s", testCase.index(), comparison.detail())
+            .isTrue();
         cases++;
       }
     }

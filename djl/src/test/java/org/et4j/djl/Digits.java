@@ -10,9 +10,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The digits CNN fixture (a small CNN trained on scikit-learn's digits and exported by
- * ExecuTorch's toolchain) and its 100 held-out images and labels, read from the .npy files the
- * way {@code et4j run} reads them (format 1.0, C order, little-endian).
+ * The digits CNN fixture (a small CNN trained on scikit-learn's digits and exported by ExecuTorch's
+ * toolchain) and its 100 held-out images and labels, read from the .npy files the way {@code et4j
+ * run} reads them (format 1.0, C order, little-endian).
  */
 final class Digits {
   static final Path DIR =

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The digits CNN through DJL's {@code Criteria} + {@code Translator} + {@code Predictor} on the
- * et4j engine gives the predictions {@code et4j run} prints for the same file and inputs (and
- * every one of the 100 predictions equals et4j's own API's).
+ * et4j engine gives the predictions {@code et4j run} prints for the same file and inputs (and every
+ * one of the 100 predictions equals et4j's own API's).
  */
 class DigitsClassificationTest {
   private static final Pattern PREDICTIONS = Pattern.compile("predictions: ([0-9 ]+)");
@@ -44,13 +44,22 @@ class DigitsClassificationTest {
     assertThat(labels).hasSize(100);
   }
 
-  /** What {@code ./et4j run FILE --input digits_test.npy --labels digits_test_labels.npy} prints. */
+  /**
+   * What {@code ./et4j run FILE --input digits_test.npy --labels digits_test_labels.npy} prints.
+   */
   private static String cliRun(Path pte) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int status =
         Main.run(
-            new String[] {"run", pte.toString(), "--input", Digits.IMAGES.toString(), "--labels", Digits.LABELS.toString()},
+            new String[] {
+              "run",
+              pte.toString(),
+              "--input",
+              Digits.IMAGES.toString(),
+              "--labels",
+              Digits.LABELS.toString()
+            },
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8));
     assertThat(status).as("et4j run: %s", err).isZero();
@@ -74,12 +83,15 @@ class DigitsClassificationTest {
     return predictions;
   }
 
-  private static ZooModel<float[], Classifications> load(Criteria.Builder<float[], Classifications> builder) throws Exception {
+  private static ZooModel<float[], Classifications> load(
+      Criteria.Builder<float[], Classifications> builder) throws Exception {
     return builder.optEngine("et4j").optTranslator(new DigitsTranslator()).build().loadModel();
   }
 
   private static Criteria.Builder<float[], Classifications> criteria(Path modelPath) {
-    return Criteria.builder().setTypes(float[].class, Classifications.class).optModelPath(modelPath);
+    return Criteria.builder()
+        .setTypes(float[].class, Classifications.class)
+        .optModelPath(modelPath);
   }
 
   /** batchPredict in batches of 25 (stacked into one [25, 1, 8, 8] input by DJL's batchifier). */
@@ -104,7 +116,8 @@ class DigitsClassificationTest {
     Matcher accuracy = ACCURACY.matcher(printed);
     assertThat(shown.find()).as(printed).isTrue();
     assertThat(accuracy.find()).as(printed).isTrue();
-    int[] cliFirst = Arrays.stream(shown.group(1).trim().split(" ")).mapToInt(Integer::parseInt).toArray();
+    int[] cliFirst =
+        Arrays.stream(shown.group(1).trim().split(" ")).mapToInt(Integer::parseInt).toArray();
 
     int[] djl;
     try (ZooModel<float[], Classifications> model = load(criteria(Digits.PORTABLE_PTE))) {
@@ -135,7 +148,8 @@ class DigitsClassificationTest {
       for (int i = 0; i < 10; i++) {
         Classifications c = predictor.predict(images[i]);
         assertThat(Integer.parseInt(c.best().getClassName())).isEqualTo(direct[i]);
-        double sum = c.items().stream().mapToDouble(Classifications.Classification::getProbability).sum();
+        double sum =
+            c.items().stream().mapToDouble(Classifications.Classification::getProbability).sum();
         assertThat(sum).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
       }
     }
@@ -147,7 +161,8 @@ class DigitsClassificationTest {
         load(criteria(Digits.DIR).optModelName("digits_cnn.portable"))) {
       assertThat(model.getBlock().describeInput().get(0).getValue().dimension()).isEqualTo(4);
       try (Predictor<float[], Classifications> predictor = model.newPredictor()) {
-        assertThat(predictor.predict(images[0]).best().getClassName()).isEqualTo(Long.toString(labels[0]));
+        assertThat(predictor.predict(images[0]).best().getClassName())
+            .isEqualTo(Long.toString(labels[0]));
       }
     }
   }
@@ -186,13 +201,16 @@ class DigitsClassificationTest {
       Throwable[] failure = new Throwable[1];
       for (int t = 0; t < 4; t++) {
         int slot = t;
-        threads.add(Thread.ofPlatform().start(() -> {
-          try {
-            got[slot] = djlPredictions(model);
-          } catch (Throwable e) {
-            failure[0] = e;
-          }
-        }));
+        threads.add(
+            Thread.ofPlatform()
+                .start(
+                    () -> {
+                      try {
+                        got[slot] = djlPredictions(model);
+                      } catch (Throwable e) {
+                        failure[0] = e;
+                      }
+                    }));
       }
       for (Thread thread : threads) {
         thread.join();

@@ -35,6 +35,8 @@ class Et4jEngineTest {
       assertThat(model).isInstanceOf(Et4jModel.class);
       assertThat(model.getNDManager().getEngine()).isSameAs(engine);
     }
-    assertThatThrownBy(() -> engine.newBaseManager(Device.gpu())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CPU");
+    assertThatThrownBy(() -> engine.newBaseManager(Device.gpu()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("CPU");
   }
 }

@@ -49,13 +49,21 @@ class Et4jNDArrayTest {
     assertThat(manager.create(new int[] {7, -8}).toIntArray()).containsExactly(7, -8);
     assertThat(manager.create(new long[] {1L << 40}).toLongArray()).containsExactly(1L << 40);
     assertThat(manager.create(new double[] {0.25}).toDoubleArray()).containsExactly(0.25);
-    assertThat(manager.create(new boolean[] {true, false}).toBooleanArray()).containsExactly(true, false);
+    assertThat(manager.create(new boolean[] {true, false}).toBooleanArray())
+        .containsExactly(true, false);
     assertThat(manager.create(new byte[] {-3}).getDataType()).isEqualTo(DataType.INT8);
 
-    FloatBuffer direct = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder()).asFloatBuffer().put(0, 1.5f).put(1, -2f);
+    FloatBuffer direct =
+        ByteBuffer.allocateDirect(8)
+            .order(ByteOrder.nativeOrder())
+            .asFloatBuffer()
+            .put(0, 1.5f)
+            .put(1, -2f);
     assertThat(manager.create(direct, new Shape(2)).toFloatArray()).containsExactly(1.5f, -2f);
-    ByteBuffer bytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putFloat(3f).putFloat(4f).flip();
-    assertThat(manager.create(bytes, new Shape(1, 2), DataType.FLOAT32).toFloatArray()).containsExactly(3f, 4f);
+    ByteBuffer bytes =
+        ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putFloat(3f).putFloat(4f).flip();
+    assertThat(manager.create(bytes, new Shape(1, 2), DataType.FLOAT32).toFloatArray())
+        .containsExactly(3f, 4f);
 
     assertThat(manager.zeros(new Shape(2)).toFloatArray()).containsExactly(0, 0);
     assertThat(manager.ones(new Shape(2), DataType.INT32).toIntArray()).containsExactly(1, 1);
@@ -73,19 +81,25 @@ class Et4jNDArrayTest {
     assertThat(a.flatten().getShape()).isEqualTo(new Shape(6));
     assertThat(a.expandDims(0).getShape()).isEqualTo(new Shape(1, 2, 3));
     assertThat(a.expandDims(0).squeeze(0).getShape()).isEqualTo(new Shape(2, 3));
-    assertThatThrownBy(() -> a.reshape(4, 2)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("(2, 3)");
+    assertThatThrownBy(() -> a.reshape(4, 2))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("(2, 3)");
   }
 
   @Test
   void softmaxOfOneTwoThree() {
     // e^1, e^2, e^3 over their sum 30.19287...
     NDArray p = manager.create(new float[] {1, 2, 3}).softmax(0);
-    assertThat(p.toFloatArray()).containsExactly(new float[] {0.09003057f, 0.24472847f, 0.66524096f}, within(1e-6f));
+    assertThat(p.toFloatArray())
+        .containsExactly(new float[] {0.09003057f, 0.24472847f, 0.66524096f}, within(1e-6f));
     // rows: [0, 0] -> halves; [0, ln 3] -> 1/4, 3/4
-    NDArray q = manager.create(new float[] {0, 0, 0, (float) Math.log(3)}, new Shape(2, 2)).softmax(-1);
-    assertThat(q.toFloatArray()).containsExactly(new float[] {0.5f, 0.5f, 0.25f, 0.75f}, within(1e-6f));
+    NDArray q =
+        manager.create(new float[] {0, 0, 0, (float) Math.log(3)}, new Shape(2, 2)).softmax(-1);
+    assertThat(q.toFloatArray())
+        .containsExactly(new float[] {0.5f, 0.5f, 0.25f, 0.75f}, within(1e-6f));
     NDArray l = manager.create(new float[] {0, 0}).logSoftmax(0);
-    assertThat(l.toFloatArray()).containsExactly(new float[] {(float) -Math.log(2), (float) -Math.log(2)}, within(1e-6f));
+    assertThat(l.toFloatArray())
+        .containsExactly(new float[] {(float) -Math.log(2), (float) -Math.log(2)}, within(1e-6f));
   }
 
   @Test
@@ -106,14 +120,18 @@ class Et4jNDArrayTest {
     assertThat(a.get(1).toFloatArray()).containsExactly(7, 0, 3);
     assertThat(a.get(-1, 0).getFloat()).isEqualTo(7f);
     assertThat(a.getFloat(0, 1)).isEqualTo(5f);
-    assertThatThrownBy(() -> a.get(2)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("out of range");
+    assertThatThrownBy(() -> a.get(2))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("out of range");
     assertThat(a.get("1:").toFloatArray()).containsExactly(7, 0, 3);
     assertThat(a.get("0, 1:").toFloatArray()).containsExactly(5, 2);
     assertThat(a.get("0, -2:").getShape()).isEqualTo(new Shape(2));
     assertThat(a.get(":1, :").getShape()).isEqualTo(new Shape(1, 3));
     assertThat(a.get("1, :5").toFloatArray()).containsExactly(7, 0, 3);
     assertThat(a.toString()).contains("(2, 3)").contains("float32").contains("7.");
-    assertThatThrownBy(() -> a.get("::2")).isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("step");
+    assertThatThrownBy(() -> a.get("::2"))
+        .isInstanceOf(UnsupportedOperationException.class)
+        .hasMessageContaining("step");
     assertThatThrownBy(() -> a.get(":, 1"))
         .isInstanceOf(UnsupportedOperationException.class)
         .hasMessageContaining("NDArray.get(NDIndex)");
@@ -152,7 +170,8 @@ class Et4jNDArrayTest {
     NDArray mixed = ints.add(manager.create(new float[] {0.5f, 0.25f}));
     assertThat(mixed.getDataType()).isEqualTo(DataType.FLOAT32);
     assertThat(mixed.toFloatArray()).containsExactly(7.5f, 8.25f);
-    assertThat(manager.create(new long[] {5}).mul(manager.create(new int[] {3})).getDataType()).isEqualTo(DataType.INT64);
+    assertThat(manager.create(new long[] {5}).mul(manager.create(new int[] {3})).getDataType())
+        .isEqualTo(DataType.INT64);
   }
 
   @Test
@@ -165,8 +184,13 @@ class Et4jNDArrayTest {
     a.divi(2).addi(0.5);
     assertThat(a.toFloatArray()).containsExactly(1, 2, 3, 4, 5, 6);
     NDArray ints = manager.create(new int[] {1, 2});
-    assertThatThrownBy(() -> ints.divi(2)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("int32").hasMessageContaining("float32");
-    assertThatThrownBy(() -> manager.create(new float[] {1}).addi(a)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("broadcast");
+    assertThatThrownBy(() -> ints.divi(2))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("int32")
+        .hasMessageContaining("float32");
+    assertThatThrownBy(() -> manager.create(new float[] {1}).addi(a))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("broadcast");
   }
 
   @Test
@@ -183,15 +207,19 @@ class Et4jNDArrayTest {
     NDArray t = a.transpose();
     assertThat(t.getShape()).isEqualTo(new Shape(3, 2));
     assertThat(t.toFloatArray()).containsExactly(1, 4, 2, 5, 3, 6);
-    assertThat(manager.create(new float[] {1.75f, -1.75f}).toType(DataType.INT32, false).toIntArray()).containsExactly(1, -1);
-    assertThat(manager.create(new int[] {3}).toType(DataType.FLOAT64, false).toDoubleArray()).containsExactly(3.0);
+    assertThat(
+            manager.create(new float[] {1.75f, -1.75f}).toType(DataType.INT32, false).toIntArray())
+        .containsExactly(1, -1);
+    assertThat(manager.create(new int[] {3}).toType(DataType.FLOAT64, false).toDoubleArray())
+        .containsExactly(3.0);
 
     NDArray b = manager.create(new float[] {7, 8, 9});
     NDArray c = manager.create(new float[] {0, 1, 2});
     NDArray stacked = NDArrays.stack(new NDList(b, c));
     assertThat(stacked.getShape()).isEqualTo(new Shape(2, 3));
     assertThat(stacked.toFloatArray()).containsExactly(7, 8, 9, 0, 1, 2);
-    assertThat(NDArrays.stack(new NDList(b, c), 1).toFloatArray()).containsExactly(7, 0, 8, 1, 9, 2);
+    assertThat(NDArrays.stack(new NDList(b, c), 1).toFloatArray())
+        .containsExactly(7, 0, 8, 1, 9, 2);
     NDArray joined = NDArrays.concat(new NDList(a, a), 1);
     assertThat(joined.getShape()).isEqualTo(new Shape(2, 6));
     assertThat(joined.toFloatArray()).containsExactly(1, 2, 3, 1, 2, 3, 4, 5, 6, 4, 5, 6);

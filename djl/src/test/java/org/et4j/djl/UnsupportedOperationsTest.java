@@ -16,18 +16,24 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** What et4j does not compute is refused with an UnsupportedOperationException naming the method. */
+/**
+ * What et4j does not compute is refused with an UnsupportedOperationException naming the method.
+ */
 class UnsupportedOperationsTest {
   private final NDManager manager = Engine.getEngine("et4j").newBaseManager();
 
   @Test
   void commonCallsNameTheMethod() {
     NDArray a = manager.create(new float[] {1, 2});
-    assertThatThrownBy(a::sin).isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("NDArray.sin()");
+    assertThatThrownBy(a::sin)
+        .isInstanceOf(UnsupportedOperationException.class)
+        .hasMessageContaining("NDArray.sin()");
     assertThatThrownBy(() -> a.gather(a, 0))
         .isInstanceOf(UnsupportedOperationException.class)
         .hasMessageContaining("NDArray.gather(NDArray, int)");
-    assertThatThrownBy(() -> a.reshape(1, 2).get(":, 0")).isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("NDArray.get(NDIndex)");
+    assertThatThrownBy(() -> a.reshape(1, 2).get(":, 0"))
+        .isInstanceOf(UnsupportedOperationException.class)
+        .hasMessageContaining("NDArray.get(NDIndex)");
     assertThatThrownBy(() -> Activation.sigmoid(a))
         .isInstanceOf(UnsupportedOperationException.class)
         .hasMessageContaining("NDArrayEx.sigmoid()");
@@ -48,7 +54,8 @@ class UnsupportedOperationsTest {
       // javac gives the public Et4jNDArray a bridge for each public method of its package-private
       // superclass; a method Et4jNDArray really overrides is not a bridge.
       Method seen = Et4jNDArray.class.getMethod(m.getName(), m.getParameterTypes());
-      if (!Modifier.isPublic(m.getModifiers()) || (seen.getDeclaringClass() == Et4jNDArray.class && !seen.isBridge())) {
+      if (!Modifier.isPublic(m.getModifiers())
+          || (seen.getDeclaringClass() == Et4jNDArray.class && !seen.isBridge())) {
         continue;
       }
       assertRefusesNamingItself(m, a, "NDArray." + m.getName() + "(");
@@ -62,16 +69,19 @@ class UnsupportedOperationsTest {
     Et4jNDArrayEx ex = (Et4jNDArrayEx) manager.create(new float[] {1, 2}).getNDArrayInternal();
     int checked = 0;
     for (Method m : Et4jNDArrayEx.class.getDeclaredMethods()) {
-      if (!Modifier.isPublic(m.getModifiers()) || List.of("stack", "concat", "getArray").contains(m.getName())) {
+      if (!Modifier.isPublic(m.getModifiers())
+          || List.of("stack", "concat", "getArray").contains(m.getName())) {
         continue;
       }
-      assertRefusesNamingItself(m, ex, m.getName().equals("getIndexer") ? "NDIndex" : "NDArrayEx." + m.getName() + "(");
+      assertRefusesNamingItself(
+          m, ex, m.getName().equals("getIndexer") ? "NDIndex" : "NDArrayEx." + m.getName() + "(");
       checked++;
     }
     assertThat(checked).isGreaterThan(40);
   }
 
-  private static void assertRefusesNamingItself(Method m, Object target, String expectedName) throws Exception {
+  private static void assertRefusesNamingItself(Method m, Object target, String expectedName)
+      throws Exception {
     Object[] args = new Object[m.getParameterCount()];
     Class<?>[] types = m.getParameterTypes();
     for (int i = 0; i < args.length; i++) {
@@ -88,7 +98,9 @@ class UnsupportedOperationsTest {
 
   private static Object defaultValue(Class<?> type) {
     if (!type.isPrimitive()) {
-      return type.isArray() ? java.lang.reflect.Array.newInstance(type.getComponentType(), 0) : null;
+      return type.isArray()
+          ? java.lang.reflect.Array.newInstance(type.getComponentType(), 0)
+          : null;
     }
     if (type == boolean.class) {
       return false;
