@@ -1,17 +1,22 @@
 package org.et4j.djl;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.NoopTranslator;
+import ai.djl.translate.TranslateException;
 import java.nio.file.Path;
 import org.et4j.runtime.BundledProgram;
 import org.et4j.runtime.EValue;
+import org.et4j.runtime.ExecuTorchException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -62,5 +67,34 @@ class BundledOutputsTest {
       }
     }
     assertThat(cases).isPositive();
+  }
+
+  @Test
+  void wrongInputsAreRefusedWithWhatTheMethodTakes() throws Exception {
+    Criteria<NDList, NDList> criteria =
+        Criteria.builder()
+            .setTypes(NDList.class, NDList.class)
+            .optModelPath(Digits.PORTABLE_PTE)
+            .optEngine("et4j")
+            .optTranslator(new NoopTranslator())
+            .build();
+    try (ZooModel<NDList, NDList> model = criteria.loadModel();
+        Predictor<NDList, NDList> predictor = model.newPredictor();
+        NDManager manager = NDManager.newBaseManager("et4j")) {
+      NDList twoInputs =
+          new NDList(manager.zeros(new Shape(1, 1, 8, 8)), manager.zeros(new Shape(1, 1, 8, 8)));
+      assertThatThrownBy(() -> predictor.predict(twoInputs))
+          .isInstanceOf(TranslateException.class)
+          .rootCause()
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("takes 1 input(s) [float32[")
+          .hasMessageContaining("got 2");
+      NDList ints = new NDList(manager.zeros(new Shape(1, 1, 8, 8), DataType.INT32));
+      assertThatThrownBy(() -> predictor.predict(ints))
+          .isInstanceOf(TranslateException.class)
+          .rootCause()
+          .isInstanceOf(ExecuTorchException.class)
+          .hasMessageContaining("int32");
+    }
   }
 }
