@@ -265,7 +265,41 @@ class Et4jScorerTest {
     assertThatThrownBy(() -> Et4jScorer.builder(spark).sharedProgram(notThere.toString()).inputColumns("window").build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("no-such-program.pte");
+    Path garbage = Files.createDirectories(Path.of("target")).resolve("garbage.pte");
+    Files.write(garbage, Arrays.copyOfRange(good, 100, 4000));
+    assertThatThrownBy(() -> Et4jScorer.builder(spark).sharedProgram(garbage.toString()).inputColumns("window").build())
+        .isInstanceOf(ExecuTorchException.class)
+        .satisfies(e -> assertThat(((ExecuTorchException) e).errorCode()).isEqualTo(ErrorCode.INVALID_PROGRAM));
     assertThat(spark.sparkContext().statusTracker().getJobIdsForGroup(null)).hasSize(jobsBefore);
+  }
+
+  @Test
+  void aSharedPathIsReadByTheExecutorsWithTheSameContentKey() {
+    // The portable LSTM is used by no other test, so the executors load it from the path here.
+    Path portable = LSTM.resolveSibling("lstm.portable.bpte");
+    Et4jScorer shared = Et4jScorer.builder(spark).sharedProgram(portable.toString()).inputColumns("window").build();
+    assertThat(shared.programSha256())
+        .isEqualTo(Et4jScorer.builder(spark).program(portable).inputColumns("window").build().programSha256());
+    float[][] windows = SparkFixtures.windows(20, 13);
+    List<Row> scored = shared.transform(windowFrame(windows, 1)).collectAsList().stream().sorted(BY_ID).toList();
+    float[][] expected =
+        SparkFixtures.score(portable, windows, SparkFixtures.batches(20, 1, 128), new long[] {SEQ, FEATURES}, 0);
+    for (int i = 0; i < windows.length; i++) {
+      float[] got = floats(scored.get(i), "output");
+      for (int j = 0; j < FEATURES; j++) {
+        // Not bit for bit here: the first executions of a program run before the JIT compiled
+        // its kernels, whose last bits differ (the 100,000-row test warms up first).
+        assertThat(got[j]).as("row %d", i).isCloseTo(expected[i][j], org.assertj.core.data.Offset.offset(1e-5f));
+      }
+    }
+  }
+
+  @Test
+  void outputColumnsMustNotShadowInputColumns() {
+    Et4jScorer scorer = Et4jScorer.builder(spark).program(LSTM).inputColumns("window").outputColumns("id").build();
+    assertThatThrownBy(() -> scorer.transform(windowFrame(SparkFixtures.windows(1, 1), 1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("the column 'id' exists already");
   }
 
   @Test
