@@ -1,0 +1,100 @@
+package org.et4j.llm.tokenizer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.et4j.llm.internal.json.JsonValue;
+import org.junit.jupiter.api.Test;
+
+/**
+ * et4j's tokenizer against the Hugging Face {@code tokenizers} library: exact ids, exact decodes,
+ * the decodes of every prefix of some id sequences (incomplete UTF-8) and the chunks of {@code
+ * DecodeStream}, for every text of the corpus recorded by llm_tokenizer_cases.py.
+ */
+class HuggingFaceTokenizerConformanceTest {
+
+  @Test
+  void smollm2MatchesTokenizersOnTheWholeCorpus() {
+    var tokenizer = HuggingFaceTokenizer.load(TokenizerFixtures.path("smollm2/tokenizer.json"));
+    JsonValue fixture = TokenizerFixtures.json("smollm2-cases.json");
+    assertThat(fixture.get("cases").asArray()).hasSizeGreaterThan(400);
+    assertThat(mismatches(tokenizer, fixture)).isEmpty();
+  }
+
+  @Test
+  void llama3StylePipelineMatchesTokenizers() {
+    var tokenizer = HuggingFaceTokenizer.load(TokenizerFixtures.path("llama3-style/tokenizer.json"));
+    JsonValue fixture = TokenizerFixtures.json("llama3-style-cases.json");
+    assertThat(fixture.get("cases").asArray()).hasSizeGreaterThan(100);
+    assertThat(mismatches(tokenizer, fixture)).isEmpty();
+  }
+
+  @Test
+  void smollm2SpecialTokensAndSize() {
+    var tokenizer = HuggingFaceTokenizer.load(TokenizerFixtures.path("smollm2/tokenizer.json"));
+    assertThat(tokenizer.vocabularySize()).isEqualTo(49152);
+    assertThat(tokenizer.tokenId("<|im_start|>")).hasValue(1);
+    assertThat(tokenizer.tokenId("<|im_end|>")).hasValue(2);
+    assertThat(tokenizer.tokenId("no such token")).isEmpty();
+    assertThat(tokenizer.isSpecial(2)).isTrue();
+    assertThat(tokenizer.isSpecial(tokenizer.encode("hello")[0])).isFalse();
+    assertThat(tokenizer.token(tokenizer.encode(" the")[0])).isEqualTo("Ġthe");
+  }
+
+  /** Every difference from the fixture, described; empty when et4j agrees on every case. */
+  static List<String> mismatches(Tokenizer tokenizer, JsonValue fixture) {
+    List<String> out = new ArrayList<>();
+    for (JsonValue c : fixture.get("cases").asArray()) {
+      String text = c.getString("text");
+      int[] expected = TokenizerFixtures.ints(c.get("ids"));
+      int[] actual = tokenizer.encode(text);
+      if (!Arrays.equals(expected, actual)) {
+        out.add(c.path() + " encode(" + quote(text) + "): expected " + Arrays.toString(expected)
+            + " but was " + Arrays.toString(actual));
+      }
+      String decoded = tokenizer.decode(expected);
+      if (!decoded.equals(c.getString("decoded"))) {
+        out.add(c.path() + " decode: expected " + quote(c.getString("decoded")) + " but was "
+            + quote(decoded));
+      }
+      JsonValue prefixes = c.optional("prefix_decodes");
+      if (prefixes != null) {
+        List<JsonValue> list = prefixes.asArray();
+        for (int k = 0; k < list.size(); k++) {
+          String prefix = tokenizer.decode(Arrays.copyOf(expected, k));
+          if (!prefix.equals(list.get(k).asString())) {
+            out.add(c.path() + " decode of the first " + k + " ids: expected "
+                + quote(list.get(k).asString()) + " but was " + quote(prefix));
+          }
+        }
+      }
+      JsonValue stream = c.optional("stream");
+      if (stream != null) {
+        StreamingDecoder decoder = tokenizer.streamingDecoder();
+        List<JsonValue> chunks = stream.asArray();
+        for (int k = 0; k < chunks.size(); k++) {
+          String chunk = decoder.next(expected[k]);
+          if (!chunk.equals(chunks.get(k).asString())) {
+            out.add(c.path() + " stream step " + k + ": expected " + quote(chunks.get(k).asString())
+                + " but was " + quote(chunk));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static String quote(String s) {
+    StringBuilder sb = new StringBuilder("\"");
+    s.codePoints().forEach(cp -> {
+      if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) || cp == 0xFFFD) {
+        sb.append(String.format("\\u%04X", cp));
+      } else {
+        sb.appendCodePoint(cp);
+      }
+    });
+    return sb.append('"').toString();
+  }
+}
