@@ -104,6 +104,10 @@ HANDWRITTEN = [
     "Ünïcödé àçcéntš ÀÉÎÕÜ ßẞ ǅ ﬁ",
     "\u0130stanbul \u0131 K\u212a",
     "'s 'S 'ſ x's",
+    # Unicode White_Space beyond ASCII, where the meaning of \s decides the split.
+    "a\u00a0\u00a0b x\u00a0! end\u3000\u3000 \u0085\u0085x x\u2028\u2028y \u2003\u2003z",
+    "info\u001fsep\u001c\u001d x\u000b\u000cvt \u200b\u200bzw \ufeffbom",
+    "  \u00a0 \t\u00a0\n",
 ]
 
 STREAM_CASES = [

@@ -89,7 +89,7 @@ class HuggingFaceTokenizerConformanceTest {
   private static String quote(String s) {
     StringBuilder sb = new StringBuilder("\"");
     s.codePoints().forEach(cp -> {
-      if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) || cp == 0xFFFD) {
+      if (cp < 0x20 || (cp >= 0x7f && cp <= 0xa0) || cp == 0xFFFD || (cp > 0xa0 && Character.isSpaceChar(cp))) {
         sb.append(String.format("\\u%04X", cp));
       } else {
         sb.appendCodePoint(cp);
