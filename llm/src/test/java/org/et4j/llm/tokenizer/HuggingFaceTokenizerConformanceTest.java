@@ -14,11 +14,16 @@ import org.junit.jupiter.api.Test;
  * DecodeStream}, for every text of the corpus recorded by llm_tokenizer_cases.py.
  */
 class HuggingFaceTokenizerConformanceTest {
+  /** Loaded once: reading the 1.5 MB file is most of this class's time. */
+  private static final Tokenizer SMOLLM2 =
+      HuggingFaceTokenizer.load(TokenizerFixtures.path("smollm2/tokenizer.json"));
+
+  private static final JsonValue SMOLLM2_CASES = TokenizerFixtures.json("smollm2-cases.json");
 
   @Test
   void smollm2MatchesTokenizersOnTheWholeCorpus() {
-    var tokenizer = HuggingFaceTokenizer.load(TokenizerFixtures.path("smollm2/tokenizer.json"));
-    JsonValue fixture = TokenizerFixtures.json("smollm2-cases.json");
+    var tokenizer = SMOLLM2;
+    JsonValue fixture = SMOLLM2_CASES;
     assertThat(fixture.get("cases").asArray()).hasSizeGreaterThan(400);
     assertThat(mismatches(tokenizer, fixture)).isEmpty();
   }
@@ -33,7 +38,7 @@ class HuggingFaceTokenizerConformanceTest {
 
   @Test
   void smollm2SpecialTokensAndSize() {
-    var tokenizer = HuggingFaceTokenizer.load(TokenizerFixtures.path("smollm2/tokenizer.json"));
+    var tokenizer = SMOLLM2;
     assertThat(tokenizer.vocabularySize()).isEqualTo(49152);
     assertThat(tokenizer.tokenId("<|im_start|>")).hasValue(1);
     assertThat(tokenizer.tokenId("<|im_end|>")).hasValue(2);
@@ -41,6 +46,21 @@ class HuggingFaceTokenizerConformanceTest {
     assertThat(tokenizer.isSpecial(2)).isTrue();
     assertThat(tokenizer.isSpecial(tokenizer.encode("hello")[0])).isFalse();
     assertThat(tokenizer.token(tokenizer.encode(" the")[0])).isEqualTo("Ġthe");
+  }
+
+  @Test
+  void oneTokenizerServesManyThreads() throws Exception {
+    var tokenizer = SMOLLM2;
+    JsonValue fixture = SMOLLM2_CASES;
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+      List<java.util.concurrent.Future<List<String>>> results = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        results.add(pool.submit(() -> mismatches(tokenizer, fixture)));
+      }
+      for (var result : results) {
+        assertThat(result.get()).isEmpty();
+      }
+    }
   }
 
   /** Every difference from the fixture, described; empty when et4j agrees on every case. */
