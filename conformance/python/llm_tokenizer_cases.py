@@ -227,6 +227,27 @@ def llama3_style(base):
     }
 
 
+def byte_fallback_style():
+    """A small BPE with byte_fallback (unknown characters become <0xXX> tokens), an unk-free
+    vocabulary of ASCII letters and a few merges, decoded by ByteFallback then Fuse."""
+    vocab = {f"<0x{b:02X}>": b for b in range(256)}
+    for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ .,!?'":
+        vocab[c] = len(vocab)
+    merges = [("t", "h"), ("th", "e"), (" ", "the"), ("i", "n"), ("in", "g"), ("e", "r"), (" ", "a")]
+    for a, b in merges:
+        vocab.setdefault(a + b, len(vocab))
+    return {
+        "version": "1.0", "truncation": None, "padding": None,
+        "added_tokens": [{"id": len(vocab), "content": "</s>", "single_word": False, "lstrip": False,
+                          "rstrip": False, "normalized": False, "special": True}],
+        "normalizer": None, "pre_tokenizer": None, "post_processor": None,
+        "decoder": {"type": "Sequence", "decoders": [{"type": "ByteFallback"}, {"type": "Fuse"}]},
+        "model": {"type": "BPE", "dropout": None, "unk_token": None, "continuing_subword_prefix": None,
+                  "end_of_word_suffix": None, "fuse_unk": False, "byte_fallback": True,
+                  "ignore_merges": False, "vocab": vocab, "merges": [[a, b] for a, b in merges]},
+    }
+
+
 def cases_for(tok, texts, stream_texts):
     from tokenizers.decoders import DecodeStream
 
@@ -302,6 +323,14 @@ def main():
         "generator": "conformance/python/llm_tokenizer_cases.py",
         "tokenizers_version": tokenizers.__version__,
         "cases": cases_for(llama3, HANDWRITTEN + extra + real_text_lines()[:100], set(STREAM_CASES)),
+    })
+    fallback_path = os.path.join(OUT, "byte-fallback", "tokenizer.json")
+    write_json(fallback_path, byte_fallback_style())
+    fallback = Tokenizer.from_file(fallback_path)
+    write_json(os.path.join(OUT, "byte-fallback-cases.json"), {
+        "generator": "conformance/python/llm_tokenizer_cases.py",
+        "tokenizers_version": tokenizers.__version__,
+        "cases": cases_for(fallback, HANDWRITTEN + ["the thing in there</s>é"], set(STREAM_CASES)),
     })
     print(f"wrote {len(texts)} SmolLM2 cases and the llama3-style cases under {OUT}")
 

@@ -37,6 +37,14 @@ class HuggingFaceTokenizerConformanceTest {
   }
 
   @Test
+  void byteFallbackModelMatchesTokenizers() {
+    var tokenizer = HuggingFaceTokenizer.load(TokenizerFixtures.path("byte-fallback/tokenizer.json"));
+    JsonValue fixture = TokenizerFixtures.json("byte-fallback-cases.json");
+    assertThat(fixture.get("cases").asArray()).hasSizeGreaterThan(50);
+    assertThat(mismatches(tokenizer, fixture)).isEmpty();
+  }
+
+  @Test
   void smollm2SpecialTokensAndSize() {
     var tokenizer = SMOLLM2;
     assertThat(tokenizer.vocabularySize()).isEqualTo(49152);
