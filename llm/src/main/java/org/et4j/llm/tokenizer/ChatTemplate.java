@@ -1,14 +1,10 @@
 package org.et4j.llm.tokenizer;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.et4j.llm.internal.json.JsonValue;
 import org.et4j.runtime.ErrorCode;
 import org.et4j.runtime.ExecuTorchException;
 
@@ -91,18 +87,11 @@ public interface ChatTemplate {
    *     one et4j does not implement
    */
   static ChatTemplate fromTokenizerConfig(Path tokenizerConfig) {
-    String text;
-    try {
-      text = Files.readString(tokenizerConfig, StandardCharsets.UTF_8);
-    } catch (IOException e) {
+    TokenizerConfig config = TokenizerConfig.read(tokenizerConfig);
+    if (config.chatTemplate() == null) {
       throw new ExecuTorchException(
-          ErrorCode.ACCESS_FAILED, "cannot read " + tokenizerConfig + ": " + e, e);
+          ErrorCode.NOT_FOUND, tokenizerConfig + ": chat_template is missing");
     }
-    JsonValue root = JsonValue.parse(text, tokenizerConfig.toString());
-    JsonValue template = root.get("chat_template");
-    if (!template.isString()) {
-      throw template.error("should be a template string (named templates are not supported)");
-    }
-    return fromJinja(template.asString());
+    return fromJinja(config.chatTemplate());
   }
 }

@@ -240,7 +240,11 @@ public final class HuggingFaceTokenizer implements Tokenizer {
     Map<String, Integer> vocab = new HashMap<>(entries.size() * 2);
     Map<Integer, String> seen = new HashMap<>(entries.size() * 2);
     for (Map.Entry<String, Object> e : entries.entrySet()) {
-      int id = vocabJson.member(e.getKey(), e.getValue()).asInt();
+      // Plain values first; a JsonValue (with its path) only for an entry that is wrong.
+      int id =
+          e.getValue() instanceof Long l && l >= 0 && l <= Integer.MAX_VALUE
+              ? (int) (long) l
+              : vocabJson.member(e.getKey(), e.getValue()).asInt();
       if (id < 0) {
         throw vocabJson.member(e.getKey(), e.getValue()).error("is a negative id " + id);
       }
@@ -289,41 +293,47 @@ public final class HuggingFaceTokenizer implements Tokenizer {
     if (mergesJson == null) {
       return new int[0][];
     }
-    List<JsonValue> list = mergesJson.asArray();
+    if (!mergesJson.isArray()) {
+      mergesJson.asArray(); // throws the type error
+    }
+    List<?> list = (List<?>) mergesJson.value();
     int[][] merges = new int[list.size()][];
     for (int rank = 0; rank < merges.length; rank++) {
-      JsonValue m = list.get(rank);
+      Object raw = list.get(rank);
       String left;
       String right;
-      if (m.isString()) {
-        String s = m.asString();
+      if (raw instanceof String s) {
         int space = s.indexOf(' ');
         if (space < 0 || s.indexOf(' ', space + 1) >= 0) {
-          throw m.error("should be two tokens separated by one space but is \"" + s + "\"");
+          throw merge(mergesJson, rank)
+              .error("should be two tokens separated by one space but is \"" + s + "\"");
         }
         left = s.substring(0, space);
         right = s.substring(space + 1);
-      } else if (m.isArray()) {
-        List<JsonValue> pair = m.asArray();
-        if (pair.size() != 2) {
-          throw m.error("should be a pair of tokens but has " + pair.size() + " elements");
-        }
-        left = pair.get(0).asString();
-        right = pair.get(1).asString();
+      } else if (raw instanceof List<?> pair
+          && pair.size() == 2
+          && pair.get(0) instanceof String a
+          && pair.get(1) instanceof String b) {
+        left = a;
+        right = b;
       } else {
-        throw m.error("should be \"a b\" or [\"a\", \"b\"]");
+        throw merge(mergesJson, rank).error("should be \"a b\" or [\"a\", \"b\"]");
       }
       Integer l = vocab.get(left);
       Integer r = vocab.get(right);
       Integer merged = vocab.get(left + right);
       String missing = l == null ? left : r == null ? right : merged == null ? left + right : null;
       if (missing != null) {
-        throw m.error("merges \"" + left + "\" and \"" + right + "\" but \"" + missing
+        throw merge(mergesJson, rank).error("merges \"" + left + "\" and \"" + right + "\" but \"" + missing
             + "\" is not in model.vocab");
       }
       merges[rank] = new int[] {l, r, merged};
     }
     return merges;
+  }
+
+  private static JsonValue merge(JsonValue merges, int rank) {
+    return new JsonValue(((List<?>) merges.value()).get(rank), merges.source(), merges.path() + "[" + rank + "]");
   }
 
   private static Normalizer readNormalizer(JsonValue n) {

@@ -81,6 +81,12 @@ class BadTokenizerFileTest {
             ErrorCode.NOT_SUPPORTED)
         .hasMessageContaining("p.json: pre_tokenizer.type")
         .hasMessageContaining("Metaspace");
+    expect(() -> HuggingFaceTokenizer.parse(GOOD.replace("[[\"a\", \"b\"]]", "[[\"a\"]]"), "p1.json"),
+            ErrorCode.INVALID_ARGUMENT)
+        .hasMessageContaining("p1.json: model.merges[0] should be \"a b\" or [\"a\", \"b\"]");
+    expect(() -> HuggingFaceTokenizer.parse(GOOD.replace("[[\"a\", \"b\"]]", "[\"a  b\"]"), "p2.json"),
+            ErrorCode.INVALID_ARGUMENT)
+        .hasMessageContaining("p2.json: model.merges[0] should be two tokens separated by one space");
     expect(() -> HuggingFaceTokenizer.parse("[1, 2]", "a.json"), ErrorCode.INVALID_ARGUMENT)
         .hasMessageContaining("a.json: root should be an object but is an array");
   }

@@ -11,12 +11,14 @@ import org.junit.jupiter.api.Test;
 
 /** SmolLM2's chat template against transformers' apply_chat_template outputs. */
 class ChatTemplateTest {
+  private static final Tokenizer SMOLLM2 =
+      HuggingFaceTokenizer.load(TokenizerFixtures.path("smollm2/tokenizer.json"));
 
   @Test
   void smollm2TemplateFromTokenizerConfigMatchesTransformers() {
     ChatTemplate template =
         ChatTemplate.fromTokenizerConfig(TokenizerFixtures.path("smollm2/tokenizer_config.json"));
-    var tokenizer = HuggingFaceTokenizer.load(TokenizerFixtures.path("smollm2/tokenizer.json"));
+    var tokenizer = SMOLLM2;
     List<JsonValue> chats = TokenizerFixtures.json("smollm2-cases.json").get("chats").asArray();
     assertThat(chats).hasSizeGreaterThanOrEqualTo(3);
     for (JsonValue chat : chats) {
@@ -29,6 +31,16 @@ class ChatTemplateTest {
       assertThat(tokenizer.encode(prompt)).as(chat.path()).containsExactly(
           TokenizerFixtures.ints(chat.get("ids")));
     }
+  }
+
+  @Test
+  void tokenizerConfigNamesBosAndEos() {
+    var config = TokenizerConfig.read(TokenizerFixtures.path("smollm2/tokenizer_config.json"));
+    var tokenizer = SMOLLM2;
+    assertThat(config.bosToken()).isEqualTo("<|im_start|>");
+    assertThat(config.bosId(tokenizer)).hasValue(1);
+    assertThat(config.eosId(tokenizer)).hasValue(2);
+    assertThat(config.template()).isPresent();
   }
 
   @Test
