@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Finds added tokens in text the way Hugging Face's AddedVocabulary does: leftmost-longest
- * matching over all tokens of one kind (raw or normalized), then the {@code single_word}, {@code
- * lstrip} and {@code rstrip} rules of the token found.
+ * Finds added tokens in text the way Hugging Face's AddedVocabulary does: leftmost-longest matching
+ * over all tokens of one kind (raw or normalized), then the {@code single_word}, {@code lstrip} and
+ * {@code rstrip} rules of the token found.
  */
 final class AddedVocabulary {
   /** Rust regex's {@code \w} and {@code \s}: Unicode word characters and White_Space. */

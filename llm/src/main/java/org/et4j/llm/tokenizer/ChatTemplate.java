@@ -9,9 +9,9 @@ import org.et4j.runtime.ErrorCode;
 import org.et4j.runtime.ExecuTorchException;
 
 /**
- * Formats a conversation into the prompt text a chat model was trained on, as Hugging Face's
- * {@code apply_chat_template(messages, add_generation_prompt=..., tokenize=False)} does with the
- * model's Jinja template.
+ * Formats a conversation into the prompt text a chat model was trained on, as Hugging Face's {@code
+ * apply_chat_template(messages, add_generation_prompt=..., tokenize=False)} does with the model's
+ * Jinja template.
  *
  * <p>et4j does not run Jinja: it recognises the template families it implements and reproduces
  * them. Today that is ChatML ({@code <|im_start|>role\ncontent<|im_end|>\n}), used by SmolLM2 and
@@ -42,8 +42,8 @@ public interface ChatTemplate {
   }
 
   /**
-   * Recognises a Jinja chat template (the {@code chat_template} of a {@code
-   * tokenizer_config.json}, or a GGUF's {@code tokenizer.chat_template}).
+   * Recognises a Jinja chat template (the {@code chat_template} of a {@code tokenizer_config.json},
+   * or a GGUF's {@code tokenizer.chat_template}).
    *
    * @param jinja the template source
    * @return the template it implements
@@ -69,8 +69,7 @@ public interface ChatTemplate {
     // SmolLM2's template writes a default system turn as one literal string, added when the
     // first message is not a system message.
     Matcher system =
-        Pattern.compile("'<\\|im_start\\|>system\\\\n(.*?)<\\|im_end\\|>\\\\n'")
-            .matcher(escaped);
+        Pattern.compile("'<\\|im_start\\|>system\\\\n(.*?)<\\|im_end\\|>\\\\n'").matcher(escaped);
     String defaultSystem = null;
     if (system.find() && compact.contains("messages[0]['role']!='system'")) {
       defaultSystem = system.group(1).replace("\\n", "\n").replace("\\'", "'");
@@ -83,8 +82,8 @@ public interface ChatTemplate {
    *
    * @param tokenizerConfig the file
    * @return its template
-   * @throws ExecuTorchException if the file cannot be read, has no {@code chat_template} or has
-   *     one et4j does not implement
+   * @throws ExecuTorchException if the file cannot be read, has no {@code chat_template} or has one
+   *     et4j does not implement
    */
   static ChatTemplate fromTokenizerConfig(Path tokenizerConfig) {
     TokenizerConfig config = TokenizerConfig.read(tokenizerConfig);

@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A Hugging Face decoder: turns the token strings of a decode back into text. Each step maps a
- * list of strings to a list of strings, and the final list is concatenated, as tokenizers'
- * {@code decode_chain}.
+ * A Hugging Face decoder: turns the token strings of a decode back into text. Each step maps a list
+ * of strings to a list of strings, and the final list is concatenated, as tokenizers' {@code
+ * decode_chain}.
  */
 sealed interface Decoder {
   List<String> decodeChain(List<String> tokens);

@@ -25,21 +25,21 @@ import org.et4j.runtime.ExecuTorchException;
  *
  * <p>The pipeline of an encode, in Hugging Face's order: added tokens that are not normalized are
  * found in the raw text; the rest is normalized and searched for normalized added tokens; what
- * remains is pre-tokenized and each piece is BPE-encoded. Decoding maps ids to token strings
- * (added tokens by their content) and runs the decoder chain.
+ * remains is pre-tokenized and each piece is BPE-encoded. Decoding maps ids to token strings (added
+ * tokens by their content) and runs the decoder chain.
  *
  * <p>Supported parts: model {@code BPE} (merges as {@code "a b"} strings or {@code ["a", "b"]}
- * pairs, {@code byte_fallback}, {@code ignore_merges}, {@code unk_token}, {@code fuse_unk},
- * subword prefix and suffix; {@code dropout} must be null or 0); normalizers {@code NFC}, {@code
- * NFD}, {@code NFKC}, {@code NFKD}, {@code Lowercase}, {@code Sequence}; pre-tokenizers {@code
+ * pairs, {@code byte_fallback}, {@code ignore_merges}, {@code unk_token}, {@code fuse_unk}, subword
+ * prefix and suffix; {@code dropout} must be null or 0); normalizers {@code NFC}, {@code NFD},
+ * {@code NFKC}, {@code NFKD}, {@code Lowercase}, {@code Sequence}; pre-tokenizers {@code
  * ByteLevel}, {@code Split}, {@code Digits}, {@code Sequence}; decoders {@code ByteLevel}, {@code
- * ByteFallback}, {@code Fuse}, {@code Sequence}. The post-processor is not applied: {@link
- * #encode} adds no special tokens (the generation loop adds the program's BOS id).
+ * ByteFallback}, {@code Fuse}, {@code Sequence}. The post-processor is not applied: {@link #encode}
+ * adds no special tokens (the generation loop adds the program's BOS id).
  *
- * <p>A file that cannot be used raises {@link ExecuTorchException}: {@link
- * ErrorCode#ACCESS_FAILED} if it cannot be read, {@link ErrorCode#INVALID_ARGUMENT} if it is not
- * valid JSON (with line and column) or not a valid tokenizer (with the JSON path, e.g. {@code
- * model.merges[12]}), {@link ErrorCode#NOT_SUPPORTED} for a component kind et4j does not implement.
+ * <p>A file that cannot be used raises {@link ExecuTorchException}: {@link ErrorCode#ACCESS_FAILED}
+ * if it cannot be read, {@link ErrorCode#INVALID_ARGUMENT} if it is not valid JSON (with line and
+ * column) or not a valid tokenizer (with the JSON path, e.g. {@code model.merges[12]}), {@link
+ * ErrorCode#NOT_SUPPORTED} for a component kind et4j does not implement.
  *
  * <p>Immutable and thread-safe.
  */
@@ -86,8 +86,7 @@ public final class HuggingFaceTokenizer implements Tokenizer {
       special[token.id()] = token.special();
       ids.put(token.content(), token.id());
     }
-    this.rawAddedTokens =
-        new AddedVocabulary(added.stream().filter(t -> !t.normalized()).toList());
+    this.rawAddedTokens = new AddedVocabulary(added.stream().filter(t -> !t.normalized()).toList());
     this.normalizedAddedTokens =
         new AddedVocabulary(added.stream().filter(AddedToken::normalized).toList());
     this.model =
@@ -117,8 +116,8 @@ public final class HuggingFaceTokenizer implements Tokenizer {
    *
    * @param file the file
    * @return the tokenizer
-   * @throws ExecuTorchException if the file cannot be read or is not a valid BPE tokenizer (see
-   *     the class comment for the codes)
+   * @throws ExecuTorchException if the file cannot be read or is not a valid BPE tokenizer (see the
+   *     class comment for the codes)
    */
   public static HuggingFaceTokenizer load(Path file) {
     Objects.requireNonNull(file, "file");
@@ -214,7 +213,13 @@ public final class HuggingFaceTokenizer implements Tokenizer {
   public String token(int id) {
     if (id < 0 || id >= tokens.length || tokens[id] == null) {
       throw new IllegalArgumentException(
-          "token id " + id + " is not in the vocabulary of " + source + " (size " + tokens.length + ")");
+          "token id "
+              + id
+              + " is not in the vocabulary of "
+              + source
+              + " (size "
+              + tokens.length
+              + ")");
     }
     return tokens[id];
   }
@@ -324,8 +329,15 @@ public final class HuggingFaceTokenizer implements Tokenizer {
       Integer merged = vocab.get(left + right);
       String missing = l == null ? left : r == null ? right : merged == null ? left + right : null;
       if (missing != null) {
-        throw merge(mergesJson, rank).error("merges \"" + left + "\" and \"" + right + "\" but \"" + missing
-            + "\" is not in model.vocab");
+        throw merge(mergesJson, rank)
+            .error(
+                "merges \""
+                    + left
+                    + "\" and \""
+                    + right
+                    + "\" but \""
+                    + missing
+                    + "\" is not in model.vocab");
       }
       merges[rank] = new int[] {l, r, merged};
     }
@@ -333,7 +345,8 @@ public final class HuggingFaceTokenizer implements Tokenizer {
   }
 
   private static JsonValue merge(JsonValue merges, int rank) {
-    return new JsonValue(((List<?>) merges.value()).get(rank), merges.source(), merges.path() + "[" + rank + "]");
+    return new JsonValue(
+        ((List<?>) merges.value()).get(rank), merges.source(), merges.path() + "[" + rank + "]");
   }
 
   private static Normalizer readNormalizer(JsonValue n) {
@@ -353,7 +366,9 @@ public final class HuggingFaceTokenizer implements Tokenizer {
       }
       default ->
           throw unsupported(
-              n.get("type"), "normalizer \"" + type + "\"", "NFC, NFD, NFKC, NFKD, Lowercase, Sequence");
+              n.get("type"),
+              "normalizer \"" + type + "\"",
+              "NFC, NFD, NFKC, NFKD, Lowercase, Sequence");
     };
   }
 
@@ -374,7 +389,9 @@ public final class HuggingFaceTokenizer implements Tokenizer {
       }
       default ->
           throw unsupported(
-              p.get("type"), "pre-tokenizer \"" + type + "\"", "ByteLevel, Split, Digits, Sequence");
+              p.get("type"),
+              "pre-tokenizer \"" + type + "\"",
+              "ByteLevel, Split, Digits, Sequence");
     };
   }
 
@@ -386,8 +403,13 @@ public final class HuggingFaceTokenizer implements Tokenizer {
       try {
         pattern = Pattern.compile(regex, Pattern.UNICODE_CHARACTER_CLASS);
       } catch (PatternSyntaxException e) {
-        throw patternJson.get("Regex").error("is not a regex et4j can run: " + e.getDescription()
-            + " near index " + e.getIndex());
+        throw patternJson
+            .get("Regex")
+            .error(
+                "is not a regex et4j can run: "
+                    + e.getDescription()
+                    + " near index "
+                    + e.getIndex());
       }
     } else if (patternJson.has("String")) {
       pattern = Pattern.compile(Pattern.quote(patternJson.getString("String")));
@@ -422,14 +444,21 @@ public final class HuggingFaceTokenizer implements Tokenizer {
         yield new Decoder.Sequence(List.copyOf(steps));
       }
       default ->
-          throw unsupported(d.get("type"), "decoder \"" + type + "\"", "ByteLevel, ByteFallback, Fuse, Sequence");
+          throw unsupported(
+              d.get("type"), "decoder \"" + type + "\"", "ByteLevel, ByteFallback, Fuse, Sequence");
     };
   }
 
   private static ExecuTorchException unsupported(JsonValue where, String what, String supported) {
     return new ExecuTorchException(
         ErrorCode.NOT_SUPPORTED,
-        where.source() + ": " + where.path() + ": et4j does not implement " + what
-            + " (it implements " + supported + ")");
+        where.source()
+            + ": "
+            + where.path()
+            + ": et4j does not implement "
+            + what
+            + " (it implements "
+            + supported
+            + ")");
   }
 }

@@ -135,7 +135,8 @@ sealed interface PreTokenizer {
         if (piece.length() > lastOffset) {
           spans.add(new int[] {lastOffset, piece.length(), 0});
         }
-        applyBehavior(piece, spans, individualDigits ? Behavior.ISOLATED : Behavior.CONTIGUOUS, out);
+        applyBehavior(
+            piece, spans, individualDigits ? Behavior.ISOLATED : Behavior.CONTIGUOUS, out);
       }
       return out;
     }

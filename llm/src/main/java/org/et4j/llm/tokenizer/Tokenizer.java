@@ -6,11 +6,11 @@ import java.util.OptionalInt;
  * Turns text into the token ids an LLM program was trained on, and back. Implementations are
  * immutable and safe to share between threads.
  *
- * <p>One implementation today: {@link HuggingFaceTokenizer} for Hugging Face {@code
- * tokenizer.json} files (byte-level BPE, as SmolLM2, Llama 3, GPT-2 and Qwen use). The interface
- * is kept to what a generation loop needs so that SentencePiece ({@code tokenizer.model} protobuf)
- * and tiktoken (base64 rank files, as ExecuTorch's {@code pytorch_tokenizers} reads) can sit
- * behind it later; neither is implemented yet.
+ * <p>One implementation today: {@link HuggingFaceTokenizer} for Hugging Face {@code tokenizer.json}
+ * files (byte-level BPE, as SmolLM2, Llama 3, GPT-2 and Qwen use). The interface is kept to what a
+ * generation loop needs so that SentencePiece ({@code tokenizer.model} protobuf) and tiktoken
+ * (base64 rank files, as ExecuTorch's {@code pytorch_tokenizers} reads) can sit behind it later;
+ * neither is implemented yet.
  */
 public interface Tokenizer {
   /**
@@ -36,8 +36,8 @@ public interface Tokenizer {
   int vocabularySize();
 
   /**
-   * The id of a token given by its exact text, e.g. {@code "<|im_end|>"} for an end-of-sequence
-   * id named in a {@code tokenizer_config.json}.
+   * The id of a token given by its exact text, e.g. {@code "<|im_end|>"} for an end-of-sequence id
+   * named in a {@code tokenizer_config.json}.
    *
    * @param token the token's text as stored in the tokenizer file
    * @return its id, or empty if the vocabulary has no such token
@@ -54,8 +54,8 @@ public interface Tokenizer {
   String token(int id);
 
   /**
-   * Whether {@code id} is a special token (control tokens such as {@code <|im_end|>}), which a
-   * chat front end usually does not print.
+   * Whether {@code id} is a special token (control tokens such as {@code <|im_end|>}), which a chat
+   * front end usually does not print.
    *
    * @param id the id
    * @return true for a special token

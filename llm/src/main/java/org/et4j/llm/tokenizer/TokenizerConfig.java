@@ -80,7 +80,9 @@ public record TokenizerConfig(String bosToken, String eosToken, String chatTempl
    *     implement
    */
   public Optional<ChatTemplate> template() {
-    return chatTemplate == null ? Optional.empty() : Optional.of(ChatTemplate.fromJinja(chatTemplate));
+    return chatTemplate == null
+        ? Optional.empty()
+        : Optional.of(ChatTemplate.fromJinja(chatTemplate));
   }
 
   private static String tokenName(JsonValue root, String key) {

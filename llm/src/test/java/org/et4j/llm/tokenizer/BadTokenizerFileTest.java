@@ -70,23 +70,37 @@ class BadTokenizerFileTest {
 
   @Test
   void wrongTypesAndUnknownComponents() {
-    expect(() -> HuggingFaceTokenizer.parse(GOOD.replace("\"b\": 1", "\"b\": \"1\""), "t.json"),
+    expect(
+            () -> HuggingFaceTokenizer.parse(GOOD.replace("\"b\": 1", "\"b\": \"1\""), "t.json"),
             ErrorCode.INVALID_ARGUMENT)
-        .hasMessageContaining("t.json: model.vocab.b should be an integer in the int range but is a string");
-    expect(() -> HuggingFaceTokenizer.parse(GOOD.replace("\"ab\": 2", "\"ab\": 1"), "d.json"),
+        .hasMessageContaining(
+            "t.json: model.vocab.b should be an integer in the int range but is a string");
+    expect(
+            () -> HuggingFaceTokenizer.parse(GOOD.replace("\"ab\": 2", "\"ab\": 1"), "d.json"),
             ErrorCode.INVALID_ARGUMENT)
         .hasMessageContaining("model.vocab.ab reuses id 1");
-    expect(() -> HuggingFaceTokenizer.parse(
-                GOOD.replace("\"type\": \"ByteLevel\", \"add", "\"type\": \"Metaspace\", \"add"), "p.json"),
+    expect(
+            () ->
+                HuggingFaceTokenizer.parse(
+                    GOOD.replace(
+                        "\"type\": \"ByteLevel\", \"add", "\"type\": \"Metaspace\", \"add"),
+                    "p.json"),
             ErrorCode.NOT_SUPPORTED)
         .hasMessageContaining("p.json: pre_tokenizer.type")
         .hasMessageContaining("Metaspace");
-    expect(() -> HuggingFaceTokenizer.parse(GOOD.replace("[[\"a\", \"b\"]]", "[[\"a\"]]"), "p1.json"),
+    expect(
+            () ->
+                HuggingFaceTokenizer.parse(
+                    GOOD.replace("[[\"a\", \"b\"]]", "[[\"a\"]]"), "p1.json"),
             ErrorCode.INVALID_ARGUMENT)
         .hasMessageContaining("p1.json: model.merges[0] should be \"a b\" or [\"a\", \"b\"]");
-    expect(() -> HuggingFaceTokenizer.parse(GOOD.replace("[[\"a\", \"b\"]]", "[\"a  b\"]"), "p2.json"),
+    expect(
+            () ->
+                HuggingFaceTokenizer.parse(
+                    GOOD.replace("[[\"a\", \"b\"]]", "[\"a  b\"]"), "p2.json"),
             ErrorCode.INVALID_ARGUMENT)
-        .hasMessageContaining("p2.json: model.merges[0] should be two tokens separated by one space");
+        .hasMessageContaining(
+            "p2.json: model.merges[0] should be two tokens separated by one space");
     expect(() -> HuggingFaceTokenizer.parse("[1, 2]", "a.json"), ErrorCode.INVALID_ARGUMENT)
         .hasMessageContaining("a.json: root should be an object but is an array");
   }

@@ -28,8 +28,9 @@ class ChatTemplateTest {
               .toList();
       String prompt = template.apply(messages, true);
       assertThat(prompt).as(chat.path()).isEqualTo(chat.getString("prompt"));
-      assertThat(tokenizer.encode(prompt)).as(chat.path()).containsExactly(
-          TokenizerFixtures.ints(chat.get("ids")));
+      assertThat(tokenizer.encode(prompt))
+          .as(chat.path())
+          .containsExactly(TokenizerFixtures.ints(chat.get("ids")));
     }
   }
 
@@ -50,7 +51,11 @@ class ChatTemplateTest {
         .isEqualTo("<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n");
     assertThat(template.apply(List.of(ChatMessage.system("S"), ChatMessage.user("Hi")), true))
         .isEqualTo(
-            "<|im_start|>system\nS<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n");
+            "<|im_start|>system\n"
+                + "S<|im_end|>\n"
+                + "<|im_start|>user\n"
+                + "Hi<|im_end|>\n"
+                + "<|im_start|>assistant\n");
     assertThat(template.apply(List.of(), true)).isEqualTo("<|im_start|>assistant\n");
   }
 

@@ -30,7 +30,8 @@ class HuggingFaceTokenizerConformanceTest {
 
   @Test
   void llama3StylePipelineMatchesTokenizers() {
-    var tokenizer = HuggingFaceTokenizer.load(TokenizerFixtures.path("llama3-style/tokenizer.json"));
+    var tokenizer =
+        HuggingFaceTokenizer.load(TokenizerFixtures.path("llama3-style/tokenizer.json"));
     JsonValue fixture = TokenizerFixtures.json("llama3-style-cases.json");
     assertThat(fixture.get("cases").asArray()).hasSizeGreaterThan(100);
     assertThat(mismatches(tokenizer, fixture)).isEmpty();
@@ -38,7 +39,8 @@ class HuggingFaceTokenizerConformanceTest {
 
   @Test
   void byteFallbackModelMatchesTokenizers() {
-    var tokenizer = HuggingFaceTokenizer.load(TokenizerFixtures.path("byte-fallback/tokenizer.json"));
+    var tokenizer =
+        HuggingFaceTokenizer.load(TokenizerFixtures.path("byte-fallback/tokenizer.json"));
     JsonValue fixture = TokenizerFixtures.json("byte-fallback-cases.json");
     assertThat(fixture.get("cases").asArray()).hasSizeGreaterThan(50);
     assertThat(mismatches(tokenizer, fixture)).isEmpty();
@@ -79,13 +81,23 @@ class HuggingFaceTokenizerConformanceTest {
       int[] expected = TokenizerFixtures.ints(c.get("ids"));
       int[] actual = tokenizer.encode(text);
       if (!Arrays.equals(expected, actual)) {
-        out.add(c.path() + " encode(" + quote(text) + "): expected " + Arrays.toString(expected)
-            + " but was " + Arrays.toString(actual));
+        out.add(
+            c.path()
+                + " encode("
+                + quote(text)
+                + "): expected "
+                + Arrays.toString(expected)
+                + " but was "
+                + Arrays.toString(actual));
       }
       String decoded = tokenizer.decode(expected);
       if (!decoded.equals(c.getString("decoded"))) {
-        out.add(c.path() + " decode: expected " + quote(c.getString("decoded")) + " but was "
-            + quote(decoded));
+        out.add(
+            c.path()
+                + " decode: expected "
+                + quote(c.getString("decoded"))
+                + " but was "
+                + quote(decoded));
       }
       JsonValue prefixes = c.optional("prefix_decodes");
       if (prefixes != null) {
@@ -93,8 +105,14 @@ class HuggingFaceTokenizerConformanceTest {
         for (int k = 0; k < list.size(); k++) {
           String prefix = tokenizer.decode(Arrays.copyOf(expected, k));
           if (!prefix.equals(list.get(k).asString())) {
-            out.add(c.path() + " decode of the first " + k + " ids: expected "
-                + quote(list.get(k).asString()) + " but was " + quote(prefix));
+            out.add(
+                c.path()
+                    + " decode of the first "
+                    + k
+                    + " ids: expected "
+                    + quote(list.get(k).asString())
+                    + " but was "
+                    + quote(prefix));
           }
         }
       }
@@ -105,8 +123,14 @@ class HuggingFaceTokenizerConformanceTest {
         for (int k = 0; k < chunks.size(); k++) {
           String chunk = decoder.next(expected[k]);
           if (!chunk.equals(chunks.get(k).asString())) {
-            out.add(c.path() + " stream step " + k + ": expected " + quote(chunks.get(k).asString())
-                + " but was " + quote(chunk));
+            out.add(
+                c.path()
+                    + " stream step "
+                    + k
+                    + ": expected "
+                    + quote(chunks.get(k).asString())
+                    + " but was "
+                    + quote(chunk));
           }
         }
       }
@@ -116,13 +140,18 @@ class HuggingFaceTokenizerConformanceTest {
 
   private static String quote(String s) {
     StringBuilder sb = new StringBuilder("\"");
-    s.codePoints().forEach(cp -> {
-      if (cp < 0x20 || (cp >= 0x7f && cp <= 0xa0) || cp == 0xFFFD || (cp > 0xa0 && Character.isSpaceChar(cp))) {
-        sb.append(String.format("\\u%04X", cp));
-      } else {
-        sb.appendCodePoint(cp);
-      }
-    });
+    s.codePoints()
+        .forEach(
+            cp -> {
+              if (cp < 0x20
+                  || (cp >= 0x7f && cp <= 0xa0)
+                  || cp == 0xFFFD
+                  || (cp > 0xa0 && Character.isSpaceChar(cp))) {
+                sb.append(String.format("\\u%04X", cp));
+              } else {
+                sb.appendCodePoint(cp);
+              }
+            });
     return sb.append('"').toString();
   }
 }

@@ -6,9 +6,9 @@ import java.util.List;
 
 /**
  * Encode throughput of et4j's tokenizer on the fixture corpus (not a test): every text of
- * smollm2-cases.json, 20 times, one text per encode call, one thread; warmed, median of 7.
- * {@code python conformance/python/llm_tokenizer_cases.py --bench} times the {@code tokenizers}
- * library on the same texts the same way.
+ * smollm2-cases.json, 20 times, one text per encode call, one thread; warmed, median of 7. {@code
+ * python conformance/python/llm_tokenizer_cases.py --bench} times the {@code tokenizers} library on
+ * the same texts the same way.
  *
  * <pre>java -cp llm/target/classes:llm/target/test-classes:RUNTIME_JAR \
  *     org.et4j.llm.tokenizer.TokenizerThroughput</pre>

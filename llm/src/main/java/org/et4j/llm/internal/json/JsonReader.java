@@ -9,19 +9,19 @@ import org.et4j.runtime.ErrorCode;
 import org.et4j.runtime.ExecuTorchException;
 
 /**
- * A strict JSON (RFC 8259) reader for the configuration files that come with an LLM program
- * ({@code tokenizer.json}, {@code tokenizer_config.json}). et4j has no JSON dependency, and these
- * files are small enough (a few MB) to read into plain Java values in one pass.
+ * A strict JSON (RFC 8259) reader for the configuration files that come with an LLM program ({@code
+ * tokenizer.json}, {@code tokenizer_config.json}). et4j has no JSON dependency, and these files are
+ * small enough (a few MB) to read into plain Java values in one pass.
  *
  * <p>Values become: {@link Map} (insertion-ordered, unmodifiable) for objects, {@link List}
- * (unmodifiable) for arrays, {@link String}, {@link Long} for integers that fit, {@link Double}
- * for other numbers, {@link Boolean}, and {@link JsonReader#NULL} for {@code null}.
+ * (unmodifiable) for arrays, {@link String}, {@link Long} for integers that fit, {@link Double} for
+ * other numbers, {@link Boolean}, and {@link JsonReader#NULL} for {@code null}.
  *
  * <p>Strict, like serde_json which writes and reads these files for Hugging Face: no comments, no
  * trailing commas, no single quotes, no lone surrogate escapes, no duplicate keys, nothing after
- * the value. Every error is an {@link ExecuTorchException} with {@link
- * ErrorCode#INVALID_ARGUMENT} naming the source, line and column. Nesting is limited to {@value
- * #MAX_DEPTH} levels so that a hostile file cannot overflow the stack.
+ * the value. Every error is an {@link ExecuTorchException} with {@link ErrorCode#INVALID_ARGUMENT}
+ * naming the source, line and column. Nesting is limited to {@value #MAX_DEPTH} levels so that a
+ * hostile file cannot overflow the stack.
  */
 public final class JsonReader {
   /** The value of a JSON {@code null} (so that a map lookup can tell null from missing). */
@@ -208,7 +208,9 @@ public final class JsonReader {
         case 'u' -> {
           char unit = readHex4();
           if (Character.isHighSurrogate(unit)) {
-            if (pos + 1 < text.length() && text.charAt(pos) == '\\' && text.charAt(pos + 1) == 'u') {
+            if (pos + 1 < text.length()
+                && text.charAt(pos) == '\\'
+                && text.charAt(pos + 1) == 'u') {
               pos += 2;
               char low = readHex4();
               if (!Character.isLowSurrogate(low)) {

@@ -148,7 +148,8 @@ public record JsonValue(Object value, String source, String path) {
 
   private ExecuTorchException error(String where, String what) {
     return new ExecuTorchException(
-        ErrorCode.INVALID_ARGUMENT, source + ": " + (where.isEmpty() ? "root" : where) + " " + what);
+        ErrorCode.INVALID_ARGUMENT,
+        source + ": " + (where.isEmpty() ? "root" : where) + " " + what);
   }
 
   private ExecuTorchException typeError(String expected) {

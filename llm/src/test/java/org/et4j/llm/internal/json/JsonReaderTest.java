@@ -14,8 +14,10 @@ class JsonReaderTest {
   void readsEveryKindOfValue() {
     Object v =
         JsonReader.parse(
-            " {\"s\": \"a\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\ud83d\\ude00\", \"i\": -12, \"big\": 12345678901234567890,"
-                + " \"d\": 1.5e2, \"t\": true, \"f\": false, \"n\": null, \"a\": [1, [], {}]}\n",
+            " {\"s\": \"a\\\"\\\\\\/\\b\\f\\n"
+                + "\\r"
+                + "\\t\\u00e9\\ud83d\\ude00\", \"i\": -12, \"big\": 12345678901234567890, \"d\":"
+                + " 1.5e2, \"t\": true, \"f\": false, \"n\": null, \"a\": [1, [], {}]}\n",
             "x");
     Map<?, ?> m = (Map<?, ?>) v;
     assertThat(m.get("s")).isEqualTo("a\"\\/\b\f\n\r\té😀");
@@ -26,7 +28,8 @@ class JsonReaderTest {
     assertThat(m.get("f")).isEqualTo(false);
     assertThat(m.get("n")).isSameAs(JsonReader.NULL);
     assertThat(m.get("a")).isEqualTo(List.of(1L, List.of(), Map.of()));
-    assertThat(m.keySet().stream().map(Object::toString).toList()).containsExactly("s", "i", "big", "d", "t", "f", "n", "a");
+    assertThat(m.keySet().stream().map(Object::toString).toList())
+        .containsExactly("s", "i", "big", "d", "t", "f", "n", "a");
   }
 
   @Test
