@@ -248,6 +248,29 @@ def byte_fallback_style():
     }
 
 
+def pre_tokenizer_cases():
+    """Pieces of `pre_tokenize_str` for every Split behaviour, invert, literal patterns, Digits
+    without individual_digits and ByteLevel with a prefix space."""
+    import tokenizers
+    from tokenizers import pre_tokenizers as pt
+
+    configs = []
+    for behavior in ("removed", "isolated", "merged_with_previous", "merged_with_next", "contiguous"):
+        for invert in (False, True):
+            configs.append(pt.Split(tokenizers.Regex(r"\s+|\p{N}"), behavior, invert))
+            configs.append(pt.Split("ab", behavior, invert))
+    configs += [pt.Digits(individual_digits=False), pt.Digits(individual_digits=True),
+                pt.ByteLevel(add_prefix_space=True), pt.ByteLevel(add_prefix_space=True, use_regex=False),
+                pt.Sequence([pt.Split(tokenizers.Regex(r"\p{N}{1,3}"), "isolated"), pt.ByteLevel(add_prefix_space=False, use_regex=False)])]
+    texts = ["", "ab cd  ef", "  x12 ab345abab ab", "abab", "1 2  3\n\n4", "héllo wörld 😀 12"]
+    out = []
+    for config in configs:
+        spec = json.loads(config.__getstate__())
+        out.append({"pre_tokenizer": spec,
+                    "cases": [{"text": t, "pieces": [p for p, _ in config.pre_tokenize_str(t)]} for t in texts]})
+    return out
+
+
 def cases_for(tok, texts, stream_texts):
     from tokenizers.decoders import DecodeStream
 
@@ -331,6 +354,11 @@ def main():
         "generator": "conformance/python/llm_tokenizer_cases.py",
         "tokenizers_version": tokenizers.__version__,
         "cases": cases_for(fallback, HANDWRITTEN + ["the thing in there</s>é"], set(STREAM_CASES)),
+    })
+    write_json(os.path.join(OUT, "pre-tokenizer-cases.json"), {
+        "generator": "conformance/python/llm_tokenizer_cases.py",
+        "tokenizers_version": tokenizers.__version__,
+        "pre_tokenizers": pre_tokenizer_cases(),
     })
     print(f"wrote {len(texts)} SmolLM2 cases and the llama3-style cases under {OUT}")
 

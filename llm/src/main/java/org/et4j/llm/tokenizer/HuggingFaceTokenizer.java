@@ -372,7 +372,8 @@ public final class HuggingFaceTokenizer implements Tokenizer {
     };
   }
 
-  private static PreTokenizer readPreTokenizer(JsonValue p) {
+  /** Reads one {@code pre_tokenizer} object (package-private for the pre-tokenizer tests). */
+  static PreTokenizer readPreTokenizer(JsonValue p) {
     String type = p.getString("type");
     return switch (type) {
       case "ByteLevel" ->

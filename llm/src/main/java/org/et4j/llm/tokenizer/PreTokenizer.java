@@ -30,7 +30,9 @@ sealed interface PreTokenizer {
     public List<String> split(List<String> pieces) {
       List<String> out = new ArrayList<>(pieces.size() * 2);
       for (String piece : pieces) {
-        String text = addPrefixSpace && !piece.startsWith(" ") ? " " + piece : piece;
+        // An empty piece stays empty: tokenizers' prepend does nothing to an empty string.
+        boolean prefix = addPrefixSpace && !piece.isEmpty() && !piece.startsWith(" ");
+        String text = prefix ? " " + piece : piece;
         if (useRegex) {
           for (String part : Split.isolate(GPT2_PATTERN, text)) {
             out.add(ByteLevelAlphabet.encode(part));
