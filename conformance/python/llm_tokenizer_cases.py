@@ -330,11 +330,17 @@ def main():
         if not any(ch.isdigit() for ch in text):
             assert hf.encode(text, add_special_tokens=False) == smollm2.encode(text, add_special_tokens=False).ids, text
 
+    # Every id decoded once: SHA-256 of the UTF-8 decode of each run of 256 consecutive ids.
+    import hashlib
+    size = smollm2.get_vocab_size(with_added_tokens=True)
+    vocab_decodes = [hashlib.sha256(smollm2.decode(list(range(i, min(i + 256, size))), skip_special_tokens=False)
+                                    .encode("utf-8")).hexdigest() for i in range(0, size, 256)]
     write_json(os.path.join(OUT, "smollm2-cases.json"), {
         "generator": "conformance/python/llm_tokenizer_cases.py",
         "tokenizers_version": tokenizers.__version__,
         "cases": cases_for(smollm2, texts, set(STREAM_CASES)),
         "chats": chats,
+        "vocab_decode_sha256_per_256_ids": vocab_decodes,
     })
 
     llama3_path = os.path.join(OUT, "llama3-style", "tokenizer.json")
@@ -380,6 +386,16 @@ def main():
         times.sort()
         print(f"tokenizers {tokenizers.__version__} encode, one text per call, one thread: "
               f"{size / times[3] / 1e6:.2f} MB/s median of 7 ({size} bytes, {len(case_texts)} texts x 20)")
+        batch = case_texts * 20
+        times = []
+        for _ in range(7):
+            start = time.perf_counter()
+            smollm2.encode_batch(batch, add_special_tokens=False)
+            times.append(time.perf_counter() - start)
+        times.sort()
+        print(f"tokenizers {tokenizers.__version__} encode_batch of all {len(batch)} texts in one call "
+              f"(TOKENIZERS_PARALLELISM={os.environ.get('TOKENIZERS_PARALLELISM')}): "
+              f"{size / times[3] / 1e6:.2f} MB/s median of 7")
         with open("/proc/loadavg") as f:
             print("load average:", f.read().strip())
 

@@ -59,6 +59,27 @@ class HuggingFaceTokenizerConformanceTest {
   }
 
   @Test
+  void everySmollm2IdDecodesAsTokenizersDecodesIt() throws Exception {
+    List<JsonValue> hashes = SMOLLM2_CASES.get("vocab_decode_sha256_per_256_ids").asArray();
+    int size = SMOLLM2.vocabularySize();
+    assertThat(hashes).hasSize((size + 255) / 256);
+    List<String> mismatches = new ArrayList<>();
+    for (int chunk = 0; chunk < hashes.size(); chunk++) {
+      int[] ids =
+          java.util.stream.IntStream.range(chunk * 256, Math.min(size, chunk * 256 + 256))
+              .toArray();
+      byte[] digest =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(SMOLLM2.decode(ids).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      String hex = java.util.HexFormat.of().formatHex(digest);
+      if (!hex.equals(hashes.get(chunk).asString())) {
+        mismatches.add("ids " + ids[0] + ".." + ids[ids.length - 1]);
+      }
+    }
+    assertThat(mismatches).isEmpty();
+  }
+
+  @Test
   void oneTokenizerServesManyThreads() throws Exception {
     var tokenizer = SMOLLM2;
     JsonValue fixture = SMOLLM2_CASES;
