@@ -271,6 +271,16 @@ def pre_tokenizer_cases():
     return out
 
 
+def normalizer_cases():
+    """`normalize_str` of each normalizer kind et4j implements."""
+    from tokenizers import normalizers as nz
+
+    configs = [nz.NFC(), nz.NFD(), nz.NFKC(), nz.NFKD(), nz.Lowercase(), nz.Sequence([nz.NFKC(), nz.Lowercase()])]
+    texts = ["", "cafe\u0301 café", "ﬁ ① ² Ａ ｶ", "İSTANBUL ΣΊΣΥΦΟΣ ẞ Ǆ", "Å Å Å", "한국어 한국어"]
+    return [{"normalizer": json.loads(c.__getstate__()),
+             "cases": [{"text": t, "normalized": c.normalize_str(t)} for t in texts]} for c in configs]
+
+
 def cases_for(tok, texts, stream_texts):
     from tokenizers.decoders import DecodeStream
 
@@ -365,6 +375,7 @@ def main():
         "generator": "conformance/python/llm_tokenizer_cases.py",
         "tokenizers_version": tokenizers.__version__,
         "pre_tokenizers": pre_tokenizer_cases(),
+        "normalizers": normalizer_cases(),
     })
     print(f"wrote {len(texts)} SmolLM2 cases and the llama3-style cases under {OUT}")
 

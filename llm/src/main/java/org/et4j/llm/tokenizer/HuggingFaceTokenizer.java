@@ -349,7 +349,8 @@ public final class HuggingFaceTokenizer implements Tokenizer {
         ((List<?>) merges.value()).get(rank), merges.source(), merges.path() + "[" + rank + "]");
   }
 
-  private static Normalizer readNormalizer(JsonValue n) {
+  /** Reads one {@code normalizer} object (package-private for the normalizer tests). */
+  static Normalizer readNormalizer(JsonValue n) {
     String type = n.getString("type");
     return switch (type) {
       case "NFC" -> new Normalizer.Unicode(java.text.Normalizer.Form.NFC);

@@ -15,11 +15,25 @@ sealed interface Normalizer {
     }
   }
 
-  /** Lower-cases (Unicode, locale-independent, as Rust's str::to_lowercase). */
+  /**
+   * Lower-cases each character on its own, with the full Unicode mapping ({@code İ} becomes {@code
+   * i̇}), as Rust's char::to_lowercase: unlike String.toLowerCase, no context rules, so a final
+   * {@code Σ} becomes {@code σ}, not {@code ς}.
+   */
   record Lowercase() implements Normalizer {
     @Override
     public String normalize(String text) {
-      return text.toLowerCase(Locale.ROOT);
+      StringBuilder sb = new StringBuilder(text.length());
+      for (int i = 0; i < text.length(); ) {
+        int cp = text.codePointAt(i);
+        i += Character.charCount(cp);
+        if (cp < 0x80) {
+          sb.append((char) (cp >= 'A' && cp <= 'Z' ? cp + 32 : cp));
+        } else {
+          sb.append(Character.toString(cp).toLowerCase(Locale.ROOT));
+        }
+      }
+      return sb.toString();
     }
   }
 

@@ -20,7 +20,7 @@
  * // per generated id: System.out.print(out.next(id));
  * }</pre>
  *
- * <p>SentencePiece ({@code tokenizer.model}) and tiktoken files are not implemented yet; they
- * would be further implementations of {@code Tokenizer}.
+ * <p>SentencePiece ({@code tokenizer.model}) and tiktoken files are not implemented yet; they would
+ * be further implementations of {@code Tokenizer}.
  */
 package org.et4j.llm.tokenizer;

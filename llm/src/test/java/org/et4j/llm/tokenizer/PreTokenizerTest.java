@@ -8,9 +8,9 @@ import org.et4j.llm.internal.json.JsonValue;
 import org.junit.jupiter.api.Test;
 
 /**
- * Each pre-tokenizer kind and option against {@code pre_tokenize_str} of the tokenizers library:
- * every Split behaviour with and without invert, regex and literal patterns, Digits both ways,
- * ByteLevel with a prefix space and without its regex.
+ * Each normalizer kind, and each pre-tokenizer kind and option against {@code pre_tokenize_str} of
+ * the tokenizers library: every Split behaviour with and without invert, regex and literal
+ * patterns, Digits both ways, ByteLevel with a prefix space and without its regex.
  */
 class PreTokenizerTest {
 
@@ -36,6 +36,32 @@ class PreTokenizerTest {
                   + expected
                   + " but was "
                   + actual);
+        }
+      }
+    }
+    assertThat(mismatches).isEmpty();
+  }
+
+  @Test
+  void normalizersMatchTokenizers() {
+    List<JsonValue> configs =
+        TokenizerFixtures.json("pre-tokenizer-cases.json").get("normalizers").asArray();
+    assertThat(configs).hasSizeGreaterThanOrEqualTo(6);
+    List<String> mismatches = new ArrayList<>();
+    for (JsonValue config : configs) {
+      Normalizer normalizer = HuggingFaceTokenizer.readNormalizer(config.get("normalizer"));
+      for (JsonValue c : config.get("cases").asArray()) {
+        String actual = normalizer.normalize(c.getString("text"));
+        if (!actual.equals(c.getString("normalized"))) {
+          mismatches.add(
+              config.get("normalizer").value()
+                  + " on \""
+                  + c.getString("text")
+                  + "\": expected \""
+                  + c.getString("normalized")
+                  + "\" but was \""
+                  + actual
+                  + "\"");
         }
       }
     }
