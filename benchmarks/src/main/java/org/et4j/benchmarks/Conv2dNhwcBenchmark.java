@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.et4j.kernels.gemm.GemmShape;
 import org.et4j.kernels.gemm.Sgemm;
 import org.et4j.kernels.nhwc.Conv2dNhwc;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -125,8 +126,7 @@ public class Conv2dNhwcBenchmark {
       src = col;
       lda = k;
     }
-    Sgemm.get().multiply(p, oc, k, 1f, src, 0, lda, false, filter, 0, k, true, 1f, bias, 0, 0, 1,
-        out, 0, oc);
+    Sgemm.get().multiply(new GemmShape(p, oc, k, 1f, false, lda, true, k, 1f, 0, 1, oc), src, 0, filter, 0, bias, 0, out, 0);
     flops.gflops += gflop;
     return out;
   }

@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.et4j.kernels.gemm.GemmShape;
 import org.et4j.kernels.gemm.Sgemm;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -77,7 +78,7 @@ public class GemmBenchmark {
 
   private void run(Sgemm g, Flops flops) {
     int n = size;
-    g.multiply(n, n, n, 1f, a, 0, n, false, b, 0, n, transB, 0f, c, 0, n);
+    g.multiply(new GemmShape(n, n, n, 1f, false, n, transB, n, 0f, n, 1, n), a, 0, b, 0, c, 0, c, 0);
     flops.gflops += 2.0 * n * n * n / 1e9;
   }
 

@@ -7,6 +7,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.et4j.kernels.gemm.GemmShape;
 import org.et4j.kernels.gemm.Sgemm;
 
 /**
@@ -39,7 +40,7 @@ public final class GemmCpuTime {
           long c0 = MX.getCurrentThreadCpuTime();
           long calls = 0;
           while (MX.getCurrentThreadCpuTime() - c0 < 500_000_000L) {
-            g.multiply(n, n, n, 1f, a, 0, n, false, b, 0, n, false, 0f, c, 0, n);
+            g.multiply(new GemmShape(n, n, n, 1f, false, n, false, n, 0f, n, 1, n), a, 0, b, 0, c, 0, c, 0);
             calls++;
           }
           double gf = flop * calls / (MX.getCurrentThreadCpuTime() - c0);
@@ -51,7 +52,7 @@ public final class GemmCpuTime {
         com.sun.management.ThreadMXBean alloc = (com.sun.management.ThreadMXBean) MX;
         long before = alloc.getCurrentThreadAllocatedBytes();
         for (int i = 0; i < 20; i++) {
-          g.multiply(n, n, n, 1f, a, 0, n, false, b, 0, n, false, 0f, c, 0, n);
+          g.multiply(new GemmShape(n, n, n, 1f, false, n, false, n, 0f, n, 1, n), a, 0, b, 0, c, 0, c, 0);
         }
         double bytesPerCall = (alloc.getCurrentThreadAllocatedBytes() - before) / 20.0;
         Arrays.sort(gemm);

@@ -8,6 +8,7 @@ import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.et4j.kernels.gemm.PackedMatrix;
+import org.et4j.kernels.gemm.GemmShape;
 import org.et4j.kernels.gemm.Sgemm;
 import org.et4j.kernels.nhwc.Conv2dNhwc;
 
@@ -39,8 +40,7 @@ public final class PackedCpuTime {
           PackedMatrix packed = g.packB(size, size, w, 0, size, true, bias, 0);
           compare("linear m=" + m + " n=k=" + size, 2.0 * m * size * size,
               () -> g.multiplyPacked(m, a, 0, size, packed, c, 0, size, -INF, INF),
-              () -> g.multiply(m, size, size, 1f, a, 0, size, false, w, 0, size, true, 1f, bias,
-                  0, 0, 1, c, 0, size));
+              () -> g.multiply(new GemmShape(m, size, size, 1f, false, size, true, size, 1f, 0, 1, size), a, 0, w, 0, bias, 0, c, 0));
         }
       }
       int[][] convs = {
@@ -66,8 +66,7 @@ public final class PackedCpuTime {
               if (!direct) {
                 im2col(in, col, ih, iw, ch, kk, st, pad, oh, ow);
               }
-              g.multiply(oh * ow, oc, k, 1f, direct ? in : col, 0, direct ? ch : k, false, filter,
-                  0, k, true, 1f, bias, 0, 0, 1, out, 0, oc);
+              g.multiply(new GemmShape(oh * ow, oc, k, 1f, false, direct ? ch : k, true, k, 1f, 0, 1, oc), direct ? in : col, 0, filter, 0, bias, 0, out, 0);
             });
       }
     }

@@ -6,6 +6,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.et4j.kernels.gemm.PackedMatrix;
+import org.et4j.kernels.gemm.GemmShape;
 import org.et4j.kernels.gemm.Sgemm;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -95,8 +96,7 @@ public class PackedGemmBenchmark {
   /** The existing entry point: B transposed, bias as a broadcast addend row. */
   @Benchmark
   public MemorySegment multiply(Flops flops) {
-    Sgemm.get().multiply(m, size, size, 1f, a, 0, size, false, w, 0, size, true, 1f, bias, 0, 0,
-        1, c, 0, size);
+    Sgemm.get().multiply(new GemmShape(m, size, size, 1f, false, size, true, size, 1f, 0, 1, size), a, 0, w, 0, bias, 0, c, 0);
     flops.gflops += 2.0 * m * size * size / 1e9;
     return c;
   }

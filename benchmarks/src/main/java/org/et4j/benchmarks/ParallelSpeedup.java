@@ -6,6 +6,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.et4j.kernels.gemm.GemmShape;
 import org.et4j.kernels.gemm.Sgemm;
 import org.et4j.kernels.nhwc.Conv2dNhwc;
 import org.et4j.kernels.nhwc.DepthwiseConv2dNhwc;
@@ -46,7 +47,7 @@ public final class ParallelSpeedup {
     MemorySegment c = ARENA.allocate(4L * n * n, 64);
     Sgemm g = Sgemm.get();
     measure("sgemm 512x512x512", 2.0 * n * n * n, counts,
-        () -> g.multiply(n, n, n, 1f, a, 0, n, false, b, 0, n, false, 0f, c, 0, n));
+        () -> g.multiply(new GemmShape(n, n, n, 1f, false, n, false, n, 0f, n, 1, n), a, 0, b, 0, c, 0, c, 0));
 
     // MobileNetV2's first layer: 224x224x3 -> 112x112x32, 3x3, stride 2, pad 1, ReLU6.
     Conv2dNhwc first = Conv2dNhwc.prepare(

@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.et4j.kernels.gemm.GemmShape;
 import org.et4j.kernels.gemm.Sgemm;
 import org.et4j.kernels.qgemm.QuantizedGemm;
 import org.et4j.kernels.qgemm.QuantizedRows;
@@ -114,7 +115,7 @@ public class QuantizedGemmBenchmark {
     int n = size;
     int k = size;
     if (packed == null) {
-      Sgemm.get().multiply(m, n, k, 1f, a, 0, k, false, floatWeights, 0, k, true, 0f, c, 0, n);
+      Sgemm.get().multiply(new GemmShape(m, n, k, 1f, false, k, true, k, 0f, n, 1, n), a, 0, floatWeights, 0, c, 0, c, 0);
     } else {
       QuantizedGemm.get()
           .multiplyFloat(

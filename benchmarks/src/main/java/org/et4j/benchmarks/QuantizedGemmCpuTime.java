@@ -7,6 +7,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.et4j.kernels.gemm.GemmShape;
 import org.et4j.kernels.gemm.Sgemm;
 import org.et4j.kernels.qgemm.QuantizedGemm;
 import org.et4j.kernels.qgemm.QuantizedRows;
@@ -67,7 +68,7 @@ public final class QuantizedGemmCpuTime {
           QuantizedWeights w = packed[t];
           Runnable call =
               w == null
-                  ? () -> Sgemm.get().multiply(m, n, k, 1f, a, 0, k, false, wf, 0, k, true, 0f, c, 0, n)
+                  ? () -> Sgemm.get().multiply(new GemmShape(m, n, k, 1f, false, k, true, k, 0f, n, 1, n), a, 0, wf, 0, c, 0, c, 0)
                   : () ->
                       QuantizedGemm.get()
                           .multiplyFloat(

@@ -14,7 +14,6 @@ import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.Tensor;
 import org.et4j.runtime.TensorInfo;
 import org.et4j.runtime.ValueInfo;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -44,15 +43,10 @@ class SteadyStateAllocationTest {
   }
 
   /**
-   * Measured on 2026-12-02 (a loaded 2-vCPU Xeon, 30 s of windows): digits_cnn portable still
-   * allocates 216 B per inference and the XNNPACK variant 24 B, in {@code execute} ({@code
-   * setInputs} allocates nothing since it stopped copying the shape and building its error text
-   * per call). A JFR allocation profile of the first seconds points at Vector API code running
-   * uncompiled (boxed {@code FloatVector}s) under {@code VectorSgemm.packedKernel8} via the
-   * convolutions' {@code multiplyIndirect}; what remains in steady state is not attributed yet.
-   * Enable once the convolution paths allocate nothing.
+   * The CNN's convolutions, batch norm and view (each allocated per call until 2026-12-02: 216 B
+   * per inference portable, 24 B XNNPACK, from a kernel-scratch slice, the batch norm's resize and
+   * check arrays, and {@code et_view}'s sizes array).
    */
-  @Disabled("digits_cnn still allocates in steady state: 216 B (portable) and 24 B (xnnpack) per inference")
   @ParameterizedTest
   @ValueSource(strings = {"digits_cnn/digits_cnn.portable.bpte", "digits_cnn/digits_cnn.xnnpack.bpte"})
   void zeroBytesPerInferenceInSteadyStateForTheCnn(String fixture) {

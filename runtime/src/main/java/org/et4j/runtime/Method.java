@@ -917,7 +917,9 @@ public final class Method implements AutoCloseable {
       if (byteSize < 0) {
         throw new ExecuTorchException(ErrorCode.INVALID_ARGUMENT, "negative kernel scratch size " + byteSize);
       }
-      return buffer.asSlice(0, byteSize);
+      // The whole buffer, not a slice of byteSize: a slice is a new segment object per call (40
+      // bytes per convolution in steady state), and the contract is "at least byteSize".
+      return buffer;
     }
   }
 }

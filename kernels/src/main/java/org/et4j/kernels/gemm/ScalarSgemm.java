@@ -32,27 +32,14 @@ public final class ScalarSgemm implements Sgemm {
 
   @Override
   public void multiply(
-      int m,
-      int n,
-      int k,
-      float alpha,
-      MemorySegment a,
-      long aOffset,
-      long lda,
-      boolean transA,
-      MemorySegment b,
-      long bOffset,
-      long ldb,
-      boolean transB,
-      float beta,
-      MemorySegment addend,
-      long addendOffset,
-      long addendRowStride,
-      long addendColStride,
-      MemorySegment c,
-      long cOffset,
-      long ldc) {
-    GemmArgs.check(m, n, k);
+      GemmShape shape, MemorySegment a, long aOffset, MemorySegment b, long bOffset,
+      MemorySegment addend, long addendOffset, MemorySegment c, long cOffset) {
+    if (shape == null) {
+      throw new IllegalArgumentException("GEMM shape is null");
+    }
+    int m = shape.m();
+    int n = shape.n();
+    int k = shape.k();
     if (m == 0 || n == 0) {
       return;
     }
@@ -62,23 +49,23 @@ public final class ScalarSgemm implements Sgemm {
       job.m = m;
       job.n = n;
       job.k = k;
-      job.alpha = alpha;
+      job.alpha = shape.alpha();
       job.a = a;
       job.aOffset = aOffset;
-      job.lda = lda;
-      job.transA = transA;
+      job.lda = shape.lda();
+      job.transA = shape.transA();
       job.b = b;
       job.bOffset = bOffset;
-      job.ldb = ldb;
-      job.transB = transB;
-      job.beta = beta;
+      job.ldb = shape.ldb();
+      job.transB = shape.transB();
+      job.beta = shape.beta();
       job.addend = addend;
       job.addendOffset = addendOffset;
-      job.addendRowStride = addendRowStride;
-      job.addendColStride = addendColStride;
+      job.addendRowStride = shape.addendRowStride();
+      job.addendColStride = shape.addendColStride();
       job.c = c;
       job.cOffset = cOffset;
-      job.ldc = ldc;
+      job.ldc = shape.ldc();
       job.run((long) n * Math.max(1, k), 1);
     } finally {
       job.clear();

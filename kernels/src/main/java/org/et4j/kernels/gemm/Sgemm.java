@@ -17,7 +17,9 @@ import java.lang.foreign.MemorySegment;
  * over rows (column stride 1, row stride 0: {@code linear}), a per-row value (row stride 1, column
  * stride 0: a convolution's per-channel bias) or another matrix ({@code addmm}).
  *
- * <p>All offsets, leading dimensions and strides count {@code float} elements, not bytes. Data are
+ * <p>Sizes, scales, transposes, leading dimensions and the addend's strides form a {@link
+ * GemmShape}, made once per shape; each call passes the operands' memory and offsets. All offsets,
+ * leading dimensions and strides count {@code float} elements, not bytes. Data are
  * little-endian floats at any 4-byte alignment. {@code op(A)} is {@code m x k}: without transpose
  * element {@code (i, p)} is at {@code a[aOffset + i * lda + p]}, transposed at {@code a[aOffset + p
  * * lda + i]}; {@code op(B)} is {@code k x n} likewise. When {@code beta == 0} the addend is not
@@ -53,51 +55,16 @@ public interface Sgemm {
   /** A short name for reports, e.g. {@code vector(512-bit, 8x32)} or {@code scalar}. */
   String name();
 
-  /** {@code C = alpha * op(A) op(B) + beta * D}; see the class documentation. */
+  /**
+   * {@code C = alpha * op(A) op(B) + beta * D}; see the class documentation. The geometry ({@link
+   * GemmShape}) is made once per shape by the caller; a call passes only where the four operands
+   * start (in floats), and allocates nothing in steady state.
+   *
+   * @throws IllegalArgumentException if {@code shape} is null
+   */
   void multiply(
-      int m,
-      int n,
-      int k,
-      float alpha,
-      MemorySegment a,
-      long aOffset,
-      long lda,
-      boolean transA,
-      MemorySegment b,
-      long bOffset,
-      long ldb,
-      boolean transB,
-      float beta,
-      MemorySegment addend,
-      long addendOffset,
-      long addendRowStride,
-      long addendColStride,
-      MemorySegment c,
-      long cOffset,
-      long ldc);
-
-  /** BLAS's {@code sgemm}: {@code C = alpha * op(A) op(B) + beta * C}. */
-  default void multiply(
-      int m,
-      int n,
-      int k,
-      float alpha,
-      MemorySegment a,
-      long aOffset,
-      long lda,
-      boolean transA,
-      MemorySegment b,
-      long bOffset,
-      long ldb,
-      boolean transB,
-      float beta,
-      MemorySegment c,
-      long cOffset,
-      long ldc) {
-    multiply(
-        m, n, k, alpha, a, aOffset, lda, transA, b, bOffset, ldb, transB, beta, c, cOffset, ldc, 1,
-        c, cOffset, ldc);
-  }
+      GemmShape shape, MemorySegment a, long aOffset, MemorySegment b, long bOffset,
+      MemorySegment addend, long addendOffset, MemorySegment c, long cOffset);
 
   /**
    * Packs a constant right operand once, bias included: XNNPACK's weight packing for its

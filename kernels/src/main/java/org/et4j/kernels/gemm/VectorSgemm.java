@@ -108,42 +108,24 @@ final class VectorSgemm implements Sgemm {
 
   @Override
   public void multiply(
-      int m,
-      int n,
-      int k,
-      float alpha,
-      MemorySegment a,
-      long aOffset,
-      long lda,
-      boolean transA,
-      MemorySegment b,
-      long bOffset,
-      long ldb,
-      boolean transB,
-      float beta,
-      MemorySegment addend,
-      long addendOffset,
-      long addendRowStride,
-      long addendColStride,
-      MemorySegment c,
-      long cOffset,
-      long ldc) {
-    GemmArgs.check(m, n, k);
-    if (m == 0 || n == 0) {
+      GemmShape shape, MemorySegment a, long aOffset, MemorySegment b, long bOffset,
+      MemorySegment addend, long addendOffset, MemorySegment c, long cOffset) {
+    if (shape == null) {
+      throw new IllegalArgumentException("GEMM shape is null");
+    }
+    if (shape.m() == 0 || shape.n() == 0) {
       return;
     }
-    if (alpha == 0 || k == 0) {
-      ScalarSgemm.INSTANCE.multiply(
-          m, n, 0, 0f, a, aOffset, lda, transA, b, bOffset, ldb, transB, beta, addend,
-          addendOffset, addendRowStride, addendColStride, c, cOffset, ldc);
+    if (shape.alpha() == 0 || shape.k() == 0) {
+      // No products: C = beta * D, which the scalar loop does without reading A or B.
+      ScalarSgemm.INSTANCE.multiply(shape, a, aOffset, b, bOffset, addend, addendOffset, c, cOffset);
       return;
     }
     Workspace ws = WORKSPACE.get();
     MultiplyJob job = ws.multiplyJob.inUse ? new MultiplyJob() : ws.multiplyJob;
     job.inUse = true;
     try {
-      job.set(m, n, k, alpha, a, aOffset, lda, transA, b, bOffset, ldb, transB, beta, addend,
-          addendOffset, addendRowStride, addendColStride, c, cOffset, ldc);
+      job.set(shape, a, aOffset, b, bOffset, addend, addendOffset, c, cOffset);
       multiply(job, ws);
     } finally {
       job.clear();
@@ -263,30 +245,28 @@ final class VectorSgemm implements Sgemm {
     long dBase;
 
     void set(
-        int m, int n, int k, float alpha, MemorySegment a, long aOffset, long lda, boolean transA,
-        MemorySegment b, long bOffset, long ldb, boolean transB, float beta, MemorySegment addend,
-        long addendOffset, long addendRowStride, long addendColStride, MemorySegment c,
-        long cOffset, long ldc) {
-      this.m = m;
-      this.n = n;
-      this.k = k;
-      this.alpha = alpha;
+        GemmShape shape, MemorySegment a, long aOffset, MemorySegment b, long bOffset,
+        MemorySegment addend, long addendOffset, MemorySegment c, long cOffset) {
+      this.m = shape.m();
+      this.n = shape.n();
+      this.k = shape.k();
+      this.alpha = shape.alpha();
       this.a = a;
       this.aOffset = aOffset;
-      this.lda = lda;
-      this.transA = transA;
+      this.lda = shape.lda();
+      this.transA = shape.transA();
       this.b = b;
       this.bOffset = bOffset;
-      this.ldb = ldb;
-      this.transB = transB;
-      this.beta = beta;
+      this.ldb = shape.ldb();
+      this.transB = shape.transB();
+      this.beta = shape.beta();
       this.addend = addend;
       this.addendOffset = addendOffset;
-      this.addendRowStride = addendRowStride;
-      this.addendColStride = addendColStride;
+      this.addendRowStride = shape.addendRowStride();
+      this.addendColStride = shape.addendColStride();
       this.c = c;
       this.cOffset = cOffset;
-      this.ldc = ldc;
+      this.ldc = shape.ldc();
     }
 
     /** The pool's grain for this cost, or "stay on the caller" if an operand is thread-confined. */

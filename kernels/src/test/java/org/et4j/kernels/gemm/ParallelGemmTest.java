@@ -83,11 +83,8 @@ class ParallelGemmTest {
             long lda = transA ? m : k;
             long ldb = transB ? k : n;
             String what = g.name() + " m=" + m + " n=" + n + " k=" + k + " layout=" + layout;
-            sameBitsAtEveryThreadCount(what, m * n, c -> g.multiply(
-                m, n, k, 1.5f, a, 0, lda, transA, b, 0, ldb, transB, 0.5f, bias, 0, 0, 1, c, 0,
-                n));
-            sameBitsAtEveryThreadCount(what + " beta=0", m * n, c -> g.multiply(
-                m, n, k, 1f, a, 0, lda, transA, b, 0, ldb, transB, 0f, c, 0, n));
+            sameBitsAtEveryThreadCount(what, m * n, c -> g.multiply(new GemmShape(m, n, k, 1.5f, transA, lda, transB, ldb, 0.5f, 0, 1, n), a, 0, b, 0, bias, 0, c, 0));
+            sameBitsAtEveryThreadCount(what + " beta=0", m * n, c -> g.multiply(new GemmShape(m, n, k, 1f, transA, lda, transB, ldb, 0f, n, 1, n), a, 0, b, 0, c, 0, c, 0));
           }
         }
       }
@@ -105,8 +102,7 @@ class ParallelGemmTest {
         int k = 1030;
         MemorySegment a = random(r, m * k);
         MemorySegment b = random(r, k * n);
-        sameBitsAtEveryThreadCount(g.name() + " m=" + m, m * n, c -> g.multiply(
-            m, n, k, 1f, a, 0, k, false, b, 0, n, false, 0f, c, 0, n));
+        sameBitsAtEveryThreadCount(g.name() + " m=" + m, m * n, c -> g.multiply(new GemmShape(m, n, k, 1f, false, k, false, n, 0f, n, 1, n), a, 0, b, 0, c, 0, c, 0));
       }
     }
   }
@@ -171,10 +167,8 @@ class ParallelGemmTest {
         MemorySegment.copy(random(r, k * n), 0, b, 0, b.byteSize());
         MemorySegment c = confined.allocate(4L * m * n, 4);
         MemorySegment shared = ARENA.allocate(4L * m * n, 4);
-        Parallel.withThreads(4, 1, () -> g.multiply(
-            m, n, k, 1f, a, 0, k, false, b, 0, n, false, 0f, c, 0, n));
-        Parallel.withThreads(1, 1, () -> g.multiply(
-            m, n, k, 1f, a, 0, k, false, b, 0, n, false, 0f, shared, 0, n));
+        Parallel.withThreads(4, 1, () -> g.multiply(new GemmShape(m, n, k, 1f, false, k, false, n, 0f, n, 1, n), a, 0, b, 0, c, 0, c, 0));
+        Parallel.withThreads(1, 1, () -> g.multiply(new GemmShape(m, n, k, 1f, false, k, false, n, 0f, n, 1, n), a, 0, b, 0, shared, 0, shared, 0));
         assertThat(bits(c, m * n)).isEqualTo(bits(shared, m * n));
         PackedMatrix packed = g.packB(k, n, b, 0, n, false, null, 0);
         Parallel.withThreads(4, 1, () -> g.multiplyPacked(m, a, 0, k, packed, c, 0, n, -1f, 1f));

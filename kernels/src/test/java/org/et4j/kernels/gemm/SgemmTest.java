@@ -105,7 +105,7 @@ class SgemmTest {
     for (Sgemm g : new Sgemm[] {Sgemm.get(), Sgemm.scalar()}) {
       MemorySegment c = ARENA.allocate((long) m * n * 4);
       c.fill((byte) 0xFF); // all NaN
-      g.multiply(m, n, k, 1f, a, 0, k, false, b, 0, n, false, 0f, c, 0, n);
+      g.multiply(new GemmShape(m, n, k, 1f, false, k, false, n, 0f, n, 1, n), a, 0, b, 0, c, 0, c, 0);
       for (int i = 0; i < m * n; i++) {
         assertThat(c.getAtIndex(F, i)).as("%s element %d", g.name(), i).isNotNaN();
       }
@@ -119,11 +119,11 @@ class SgemmTest {
     for (Sgemm g : new Sgemm[] {Sgemm.get(), Sgemm.scalar()}) {
       MemorySegment c = random(6);
       float[] before = c.toArray(F);
-      g.multiply(2, 3, 1, 0f, a, 0, 1, false, a, 0, 3, false, 2f, c, 0, 3);
+      g.multiply(new GemmShape(2, 3, 1, 0f, false, 1, false, 3, 2f, 3, 1, 3), a, 0, a, 0, c, 0, c, 0);
       for (int i = 0; i < 6; i++) {
         assertThat(c.getAtIndex(F, i)).isEqualTo(2f * before[i]);
       }
-      g.multiply(2, 3, 0, 1f, a, 0, 0, false, a, 0, 3, false, 0f, c, 0, 3);
+      g.multiply(new GemmShape(2, 3, 0, 1f, false, 0, false, 3, 0f, 3, 1, 3), a, 0, a, 0, c, 0, c, 0);
       assertThat(c.toArray(F)).containsOnly(0f);
     }
   }
@@ -132,8 +132,8 @@ class SgemmTest {
   void emptyShapesWriteNothing() {
     MemorySegment c = ARENA.allocate(16);
     c.setAtIndex(F, 0, 7f);
-    Sgemm.get().multiply(0, 4, 3, 1f, c, 0, 3, false, c, 0, 4, false, 0f, c, 0, 4);
-    Sgemm.get().multiply(4, 0, 3, 1f, c, 0, 3, false, c, 0, 4, false, 0f, c, 0, 4);
+    Sgemm.get().multiply(new GemmShape(0, 4, 3, 1f, false, 3, false, 4, 0f, 4, 1, 4), c, 0, c, 0, c, 0, c, 0);
+    Sgemm.get().multiply(new GemmShape(4, 0, 3, 1f, false, 3, false, 4, 0f, 4, 1, 4), c, 0, c, 0, c, 0, c, 0);
     assertThat(c.getAtIndex(F, 0)).isEqualTo(7f);
   }
 
@@ -210,9 +210,7 @@ class SgemmTest {
       MemorySegment c = ARENA.allocate(c0.byteSize());
       c.copyFrom(c0);
       MemorySegment dd = d == null ? c : d;
-      g.multiply(
-          m, n, k, alpha, a, shift, lda, ta, b, shift, ldb, tb, beta, dd, shift, dRs, dCs, c, shift,
-          ldc);
+      g.multiply(new GemmShape(m, n, k, alpha, ta, lda, tb, ldb, beta, dRs, dCs, ldc), a, shift, b, shift, dd, shift, c, shift);
       for (int i = 0; i < m; i++) {
         for (int j = 0; j < n; j++) {
           float got = c.getAtIndex(F, shift + i * ldc + j);

@@ -6,8 +6,9 @@ import java.lang.foreign.MemorySegment;
 public interface KernelContext {
   /**
    * Temporary memory valid until the kernel returns (ExecuTorch resets its temp allocator after
-   * every instruction). 64-byte aligned, contents unspecified. Reused across calls: the first call
-   * of a given size allocates, later ones do not.
+   * every instruction). 64-byte aligned, contents unspecified. Reused across calls: a call larger
+   * than any before grows the buffer, later ones allocate nothing, not even a segment object (the
+   * segment returned may be larger than asked for).
    *
    * @param byteSize how many bytes the kernel needs
    * @return a segment of at least {@code byteSize} bytes; do not keep it past the call

@@ -2,6 +2,7 @@ package org.et4j.backends.xnnpack.ops;
 
 import org.et4j.backends.xnnpack.XnnDatatype;
 import org.et4j.backends.xnnpack.XnnGraph;
+import org.et4j.kernels.gemm.GemmShape;
 import org.et4j.kernels.gemm.Sgemm;
 
 /**
@@ -22,6 +23,8 @@ final class BatchMatrixMultiplyOp extends XnnOp {
   private int k;
   private long batches;
   private final long[] offsets = new long[2];
+  /** The per-batch product for the current sizes, remade only when they change. */
+  private GemmShape product;
 
   BatchMatrixMultiplyOp(XnnGraph.Node node, String where, XTensor a, XTensor b, XTensor out, int flags) {
     super(node, where, new XTensor[] {a, b}, new XTensor[] {out});
@@ -108,10 +111,14 @@ final class BatchMatrixMultiplyOp extends XnnOp {
       return; // an empty output, however many batches
     }
     long cs = (long) m * n;
+    GemmShape p = product;
+    if (p == null || p.m() != m || p.n() != n || p.k() != k) {
+      p = GemmShape.of(m, n, k);
+      product = p = transposeB ? p.transposeB(k) : p;
+    }
     for (long i = 0; i < batches; i++) {
       batchOffsets(i, offsets);
-      gemm.multiply(m, n, k, 1f, a.data, offsets[0], k, false, b.data, offsets[1], transposeB ? k : n,
-          transposeB, 0f, out.data, i * cs, n);
+      gemm.multiply(p, a.data, offsets[0], b.data, offsets[1], null, 0, out.data, i * cs);
     }
   }
 }

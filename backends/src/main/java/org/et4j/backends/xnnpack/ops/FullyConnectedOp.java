@@ -4,6 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import org.et4j.backends.xnnpack.XnnDatatype;
 import org.et4j.backends.xnnpack.XnnGraph;
+import org.et4j.kernels.gemm.GemmShape;
 import org.et4j.kernels.gemm.Sgemm;
 import org.et4j.kernels.portable.pointwise.FloatPointwise;
 
@@ -40,6 +41,8 @@ final class FullyConnectedOp extends XnnOp {
   private final Float32Scratch inScratch;
   private final Float32Scratch outScratch;
   private long rows;
+  /** The unpacked product for the current row count, remade only when it changes. */
+  private GemmShape product;
 
   FullyConnectedOp(XnnGraph.Node node, String where, XTensor in, XTensor filter, XTensor biasValue, XTensor out, int flags,
       XnnGraph graph) {
@@ -134,8 +137,13 @@ final class FullyConnectedOp extends XnnOp {
     } else {
       MemorySegment w = weights != null ? weights : filter.data;
       MemorySegment bv = bias != null ? bias : dynamicBias != null ? dynamicBias.data : null;
-      gemm.multiply(m, n, k, 1f, a, 0, k, false, w, 0, transposed ? n : k, !transposed,
-          bv == null ? 0f : 1f, bv, 0, 0, 1, c, 0, n);
+      GemmShape p = product;
+      if (p == null || p.m() != m) {
+        // B is the filter [n, k] read transposed, or [k, n] with TRANSPOSE_WEIGHTS; the bias a row.
+        p = GemmShape.of(m, n, k).addend(bv == null ? 0f : 1f, 0, 1);
+        product = p = transposed ? p : p.transposeB(k);
+      }
+      gemm.multiply(p, a, 0, w, 0, bv, 0, c, 0);
       if (min != Float.NEGATIVE_INFINITY || max != Float.POSITIVE_INFINITY) {
         pointwise.clamp(c, min, max, c, total);
       }

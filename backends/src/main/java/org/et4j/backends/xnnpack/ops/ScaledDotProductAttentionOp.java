@@ -4,6 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import org.et4j.backends.xnnpack.XnnDatatype;
 import org.et4j.backends.xnnpack.XnnGraph;
+import org.et4j.kernels.gemm.GemmShape;
 import org.et4j.kernels.gemm.Sgemm;
 import org.et4j.kernels.portable.reduce.FloatRows;
 
@@ -27,6 +28,9 @@ final class ScaledDotProductAttentionOp extends XnnOp {
   private final Arena arena = Arena.ofAuto();
   private MemorySegment scaledQ;
   private MemorySegment logits;
+  /** {@code logits = scaledQ K^T + mask} and {@code out = logits V}, remade by reshape. */
+  private GemmShape logitsProduct;
+  private GemmShape valuesProduct;
   private int t;
   private int u;
   private int c;
@@ -90,6 +94,8 @@ final class ScaledDotProductAttentionOp extends XnnOp {
     if (logits == null || logits.byteSize() < lBytes) {
       logits = arena.allocate(Math.max(4, lBytes), 64);
     }
+    logitsProduct = GemmShape.of(t, u, c).transposeB(c).addend(1f, u, 1);
+    valuesProduct = GemmShape.of(t, d, u);
   }
 
   @Override
@@ -105,11 +111,11 @@ final class ScaledDotProductAttentionOp extends XnnOp {
       long ko = b * u * c;
       long vo = b * u * d;
       // logits = scaledQ K^T + mask (the mask is the GEMM's addend: one pass).
-      gemm.multiply(t, u, c, 1f, scaledQ, 0, c, false, k.data, ko, c, true, 1f, mask.data, 0, u, 1, logits, 0, u);
+      gemm.multiply(logitsProduct, scaledQ, 0, k.data, ko, mask.data, 0, logits, 0);
       for (int i = 0; i < t; i++) {
         rows.softmax(logits, (long) i * u, logits, (long) i * u, u);
       }
-      gemm.multiply(t, d, u, 1f, logits, 0, u, false, v.data, vo, d, false, 0f, out.data, b * t * d, d);
+      gemm.multiply(valuesProduct, logits, 0, v.data, vo, null, 0, out.data, b * t * d);
     }
   }
 }

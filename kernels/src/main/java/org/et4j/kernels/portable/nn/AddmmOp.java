@@ -77,6 +77,7 @@ public final class AddmmOp {
       };
     }
 
+    ProductGeometry geometry = new ProductGeometry(alpha, false, beta);
     return ctx -> {
       int m = mat1.size(0);
       int k = mat1.size(1);
@@ -109,8 +110,8 @@ public final class AddmmOp {
       NnArgs.resize(NAME, out, outSizes);
       MemorySegment d = beta == 0 ? null : self.data();
       NnArgs.gemm(
-          t, m, n, k, alpha, mat1.data(), 0, k, false, mat2.data(), 0, n, false, beta, d, 0, dRs,
-          dCs, out.data(), 0, n);
+          t, geometry.shape(m, n, k, dRs, dCs), alpha, beta, mat1.data(), 0, mat2.data(), 0, d, 0,
+          out.data(), 0);
     };
   }
 }

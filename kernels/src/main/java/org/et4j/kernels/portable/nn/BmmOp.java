@@ -39,6 +39,7 @@ public final class BmmOp {
     }
 
     int[] outSizes = new int[3];
+    ProductGeometry geometry = new ProductGeometry(1, false, 0);
 
     return ctx -> {
       int batch = self.size(0);
@@ -63,8 +64,8 @@ public final class BmmOp {
           continue;
         }
         NnArgs.gemm(
-            t, m, n, k, 1, a, (long) i * m * k, k, false, b, (long) i * k * n, n, false, 0, null,
-            0, 0, 0, c, (long) i * m * n, n);
+            t, geometry.shape(m, n, k, 0, 0), 1, 0, a, (long) i * m * k, b, (long) i * k * n, null,
+            0, c, (long) i * m * n);
       }
     };
   }

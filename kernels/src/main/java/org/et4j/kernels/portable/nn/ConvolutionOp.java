@@ -133,23 +133,26 @@ public final class ConvolutionOp {
       };
     }
     if (float32 && !transposed && channelsLast && Pooling2d.isDefaultOrChannelsLast(weight)) {
+      Im2colConvolution im2col = Im2colConvolution.prepare(true);
       return ctx -> {
         if (shape.refresh()) {
-          Im2colConvolution.runChannelsLast(ctx, shape);
+          im2col.run(ctx, shape);
         }
       };
     }
     if (float32 && defaultOrder && weight.isContiguous()) {
       if (transposed) {
+        TransposedConvolution transposedConvolution = TransposedConvolution.prepare();
         return ctx -> {
           if (shape.refresh()) {
-            TransposedConvolution.run(ctx, shape);
+            transposedConvolution.run(ctx, shape);
           }
         };
       }
+      Im2colConvolution im2col = Im2colConvolution.prepare(false);
       return ctx -> {
         if (shape.refresh()) {
-          Im2colConvolution.runNchw(ctx, shape);
+          im2col.run(ctx, shape);
         }
       };
     }

@@ -46,6 +46,7 @@ final class ConvolutionShape {
   private final long[] dilation;
   private int inVersion = -1;
   private int weightVersion = -1;
+  private int version;
 
   ConvolutionShape(
       TensorImpl in, TensorImpl weight, TensorImpl bias, TensorImpl out, long[] stride,
@@ -113,6 +114,14 @@ final class ConvolutionShape {
     return outChannels / groups;
   }
 
+  /**
+   * How many times the sizes were derived: an algorithm that caches what it computes from them
+   * (a GEMM's geometry) remakes it when this moves.
+   */
+  int version() {
+    return version;
+  }
+
   /** True when the input or weight shape changed since the last refresh (always before the first). */
   boolean stale() {
     return in.shapeVersion() != inVersion || weight.shapeVersion() != weightVersion;
@@ -125,6 +134,7 @@ final class ConvolutionShape {
   boolean refresh() {
     if (stale()) {
       derive();
+      version++;
       inVersion = in.shapeVersion();
       weightVersion = weight.shapeVersion();
     }

@@ -2,10 +2,10 @@ package org.et4j.kernels.portable.nn;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import org.et4j.kernels.gemm.GemmShape;
 import org.et4j.kernels.gemm.Sgemm;
 import org.et4j.kernels.util.Elements;
 import org.et4j.runtime.kernel.KernelContext;
-import org.et4j.runtime.kernel.TensorImpl;
 
 /**
  * float32 convolution whose weight may change between calls (an input or computed weight): per
@@ -19,52 +19,87 @@ import org.et4j.runtime.kernel.TensorImpl;
 final class Im2colConvolution {
   private static final ValueLayout.OfFloat F32 = Elements.F32;
 
-  private Im2colConvolution() {}
+  private final boolean channelsLast;
+  /** The per-group product, remade only when the call's shapes move ({@link ConvolutionShape#version}). */
+  private GemmShape product;
+  private int productVersion = -1;
+
+  private Im2colConvolution(boolean channelsLast) {
+    this.channelsLast = channelsLast;
+  }
+
+  /** One call site's algorithm: channels-last tensors, or the default dim order. */
+  static Im2colConvolution prepare(boolean channelsLast) {
+    return new Im2colConvolution(channelsLast);
+  }
+
+  void run(KernelContext ctx, ConvolutionShape g) {
+    if (g.version() != productVersion) {
+      product = channelsLast ? channelsLastProduct(g) : nchwProduct(g);
+      productVersion = g.version();
+    }
+    if (channelsLast) {
+      runChannelsLast(ctx, g, product);
+    } else {
+      runNchw(ctx, g, product);
+    }
+  }
+
+  /** A 1x1 kernel of unit stride without padding: its receptive fields are the input itself. */
+  private static boolean pointwise(ConvolutionShape g) {
+    return g.kernelH == 1 && g.kernelW == 1 && g.strideH == 1 && g.strideW == 1 && g.padH == 0
+        && g.padW == 0;
+  }
+
+  /** Receptive-field length {@code Cg * KH * KW}: the product's inner dimension. */
+  private static int fieldLength(ConvolutionShape g) {
+    return g.groupChannels() * g.kernelH * g.kernelW;
+  }
+
+  /** {@code out_g[OCg, OH*OW] = W_g[OCg, K] @ col[K, OH*OW] + bias} (per-row addend). */
+  private static GemmShape nchwProduct(ConvolutionShape g) {
+    return GemmShape.of(g.groupOutChannels(), g.outH * g.outW, fieldLength(g))
+        .addend(g.bias == null ? 0f : 1f, 1, 0);
+  }
+
+  /** {@code out[OH*OW, OCg] (row stride OC) = col[OH*OW, K] @ W_g^T + bias} (bias row). */
+  private static GemmShape channelsLastProduct(ConvolutionShape g) {
+    int k = fieldLength(g);
+    boolean direct = g.groups == 1 && pointwise(g);
+    return GemmShape.of(g.outH * g.outW, g.groupOutChannels(), k)
+        .transposeB(k)
+        .leadingDimensions(direct ? g.channels : k, k, g.outChannels)
+        .addend(g.bias == null ? 0f : 1f, 0, 1);
+  }
 
   /** Default dim order: per batch and group, {@code out_g = W_g @ col + bias}. */
-  static void runNchw(KernelContext ctx, ConvolutionShape g) {
-    TensorImpl in = g.in;
-    TensorImpl weight = g.weight;
-    TensorImpl bias = g.bias;
-    TensorImpl out = g.out;
-    int groups = g.groups;
-    int n = g.batch;
+  private static void runNchw(KernelContext ctx, ConvolutionShape g, GemmShape product) {
     int c = g.channels;
-    int h = g.height;
-    int w = g.width;
-    int kH = g.kernelH;
-    int kW = g.kernelW;
-    int oc = g.outChannels;
-    int oh = g.outH;
-    int ow = g.outW;
-    int cg = c / groups;
-    int ocg = oc / groups;
-    int k = cg * kH * kW;
-    int p = oh * ow;
-    boolean direct =
-        kH == 1 && kW == 1 && g.strideH == 1 && g.strideW == 1 && g.padH == 0 && g.padW == 0;
-    MemorySegment x = in.data();
-    MemorySegment wt = weight.data();
-    MemorySegment y = out.data();
-    MemorySegment b = bias == null ? null : bias.data();
+    int cg = g.groupChannels();
+    int ocg = g.groupOutChannels();
+    int k = product.k();
+    int p = product.n();
+    long hw = (long) g.height * g.width;
+    boolean direct = pointwise(g);
+    MemorySegment x = g.in.data();
+    MemorySegment wt = g.weight.data();
+    MemorySegment y = g.out.data();
+    MemorySegment b = g.bias == null ? null : g.bias.data();
     MemorySegment col = direct ? null : ctx.scratch((long) k * p * Float.BYTES);
     Sgemm gemm = Sgemm.get();
-    for (int bi = 0; bi < n; bi++) {
-      for (int gi = 0; gi < groups; gi++) {
-        long xOff = ((long) bi * c + (long) gi * cg) * h * w;
+    for (int bi = 0; bi < g.batch; bi++) {
+      for (int gi = 0; gi < g.groups; gi++) {
+        long xOff = ((long) bi * c + (long) gi * cg) * hw;
         MemorySegment src = x;
         long srcOff = xOff;
         if (!direct) {
-          im2col(x, xOff, cg, h, w, kH, kW, g, oh, ow, col);
+          im2col(x, xOff, cg, g, col);
           src = col;
           srcOff = 0;
         }
         gemm.multiply(
-            ocg, p, k, 1f,
-            wt, (long) gi * ocg * k, k, false,
-            src, srcOff, p, false,
-            b == null ? 0f : 1f, b, (long) gi * ocg, 1, 0,
-            y, ((long) bi * oc + (long) gi * ocg) * p, p);
+            product, wt, (long) gi * ocg * k, src, srcOff, b, (long) gi * ocg,
+            y, ((long) bi * g.outChannels + (long) gi * ocg) * p);
       }
     }
   }
@@ -76,61 +111,48 @@ final class Im2colConvolution {
    * channels-last weight, so that each tap is a contiguous copy of Cg channels, or (c, ky, kx) for
    * a default-order one. A 1x1 unit-stride unpadded kernel without groups reads the input itself.
    */
-  static void runChannelsLast(KernelContext ctx, ConvolutionShape g) {
-    TensorImpl in = g.in;
-    TensorImpl weight = g.weight;
-    TensorImpl bias = g.bias;
-    TensorImpl out = g.out;
-    int groups = g.groups;
-    int n = g.batch;
+  private static void runChannelsLast(KernelContext ctx, ConvolutionShape g, GemmShape product) {
     int c = g.channels;
-    int h = g.height;
-    int w = g.width;
-    int kH = g.kernelH;
-    int kW = g.kernelW;
-    int oc = g.outChannels;
-    int oh = g.outH;
-    int ow = g.outW;
-    int cg = c / groups;
-    int ocg = oc / groups;
-    int k = cg * kH * kW;
-    int p = oh * ow;
-    boolean weightLast = !weight.isContiguous();
-    boolean direct =
-        groups == 1 && kH == 1 && kW == 1 && g.strideH == 1 && g.strideW == 1 && g.padH == 0
-            && g.padW == 0;
-    MemorySegment x = in.data();
-    MemorySegment wt = weight.data();
-    MemorySegment y = out.data();
-    MemorySegment b = bias == null ? null : bias.data();
+    int cg = g.groupChannels();
+    int ocg = g.groupOutChannels();
+    int k = product.k();
+    int p = product.m();
+    boolean weightLast = !g.weight.isContiguous();
+    boolean direct = g.groups == 1 && pointwise(g);
+    MemorySegment x = g.in.data();
+    MemorySegment wt = g.weight.data();
+    MemorySegment y = g.out.data();
+    MemorySegment b = g.bias == null ? null : g.bias.data();
     MemorySegment col = direct ? null : ctx.scratch((long) k * p * Float.BYTES);
     Sgemm gemm = Sgemm.get();
-    for (int bi = 0; bi < n; bi++) {
-      long xBase = (long) bi * h * w * c;
-      for (int gi = 0; gi < groups; gi++) {
+    for (int bi = 0; bi < g.batch; bi++) {
+      long xBase = (long) bi * g.height * g.width * c;
+      for (int gi = 0; gi < g.groups; gi++) {
         MemorySegment src = x;
         long srcOff = xBase;
-        long lda = c;
         if (!direct) {
-          im2colNhwc(x, xBase, c, gi * cg, cg, h, w, kH, kW, g, oh, ow, weightLast, col);
+          im2colNhwc(x, xBase, gi * cg, g, weightLast, col);
           src = col;
           srcOff = 0;
-          lda = k;
         }
         gemm.multiply(
-            p, ocg, k, 1f,
-            src, srcOff, lda, false,
-            wt, (long) gi * ocg * k, k, true,
-            b == null ? 0f : 1f, b, (long) gi * ocg, 0, 1,
-            y, (long) bi * p * oc + (long) gi * ocg, oc);
+            product, src, srcOff, wt, (long) gi * ocg * k, b, (long) gi * ocg,
+            y, (long) bi * p * g.outChannels + (long) gi * ocg);
       }
     }
   }
 
   /** Builds the [OH*OW, Cg*kH*kW] receptive-field matrix of one group of an NHWC image. */
   private static void im2colNhwc(
-      MemorySegment x, long xBase, int c, int c0, int cg, int h, int w, int kH, int kW, ConvolutionShape g,
-      int oh, int ow, boolean tapMajor, MemorySegment col) {
+      MemorySegment x, long xBase, int c0, ConvolutionShape g, boolean tapMajor, MemorySegment col) {
+    int c = g.channels;
+    int cg = g.groupChannels();
+    int h = g.height;
+    int w = g.width;
+    int kH = g.kernelH;
+    int kW = g.kernelW;
+    int oh = g.outH;
+    int ow = g.outW;
     long k = (long) cg * kH * kW;
     long row = 0;
     for (int oy = 0; oy < oh; oy++) {
@@ -169,8 +191,13 @@ final class Im2colConvolution {
    * kx*dW]}, 0 where that falls in the padding. Rows of a unit-stride kernel are bulk copies.
    */
   private static void im2col(
-      MemorySegment x, long xOff, int cg, int h, int w, int kH, int kW, ConvolutionShape g, int oh, int ow,
-      MemorySegment col) {
+      MemorySegment x, long xOff, int cg, ConvolutionShape g, MemorySegment col) {
+    int h = g.height;
+    int w = g.width;
+    int kH = g.kernelH;
+    int kW = g.kernelW;
+    int oh = g.outH;
+    int ow = g.outW;
     long p = (long) oh * ow;
     long row = 0;
     for (int ci = 0; ci < cg; ci++) {

@@ -80,6 +80,7 @@ public final class LinearOp {
       };
     }
 
+    ProductGeometry geometry = new ProductGeometry(1, true, bias == null ? 0 : 1);
     return ctx -> {
       int rank = input.dim();
       int k = input.size(rank - 1);
@@ -102,8 +103,8 @@ public final class LinearOp {
         return;
       }
       NnArgs.gemm(
-          t, (int) rows, n, k, 1, input.data(), 0, k, false, weight.data(), 0, k, true,
-          bias == null ? 0 : 1, bias == null ? null : bias.data(), 0, 0, 1, out.data(), 0, n);
+          t, geometry.shape((int) rows, n, k, 0, 1), 1, bias == null ? 0 : 1, input.data(), 0,
+          weight.data(), 0, bias == null ? null : bias.data(), 0, out.data(), 0);
     };
   }
 }

@@ -63,6 +63,7 @@ public final class MmOp {
       };
     }
 
+    ProductGeometry geometry = new ProductGeometry(1, false, 0);
     return ctx -> {
       // Sizes are read per call: dynamic shapes may have moved since bind.
       int m = self.size(0);
@@ -80,8 +81,8 @@ public final class MmOp {
         return;
       }
       NnArgs.gemm(
-          t, m, n, k, 1, self.data(), 0, k, false, mat2.data(), 0, n, false, 0, null, 0, 0, 0,
-          out.data(), 0, n);
+          t, geometry.shape(m, n, k, 0, 0), 1, 0, self.data(), 0, mat2.data(), 0, null, 0,
+          out.data(), 0);
     };
   }
 }

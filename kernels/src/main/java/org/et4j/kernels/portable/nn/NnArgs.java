@@ -2,6 +2,7 @@ package org.et4j.kernels.portable.nn;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import org.et4j.kernels.gemm.GemmShape;
 import org.et4j.kernels.gemm.Sgemm;
 import org.et4j.kernels.util.Elements;
 import org.et4j.runtime.ErrorCode;
@@ -29,40 +30,30 @@ final class NnArgs {
   }
 
   /**
-   * {@code C = alpha * op(A) op(B) + beta * D} in any dtype, with {@link Sgemm}'s argument
-   * conventions: float32 goes to the chosen {@link Sgemm}; integers, float16 and bfloat16 are
-   * computed as ExecuTorch's portable kernels do ({@link ElementTypeMatmul}); float64 is summed in
-   * order in double, as there.
+   * {@code C = alpha * op(A) op(B) + beta * D} in any dtype, over the geometry {@code g} (its
+   * sizes, transposes, leading dimensions and addend strides): float32 goes to the chosen {@link
+   * Sgemm} with {@code g}'s own float scales; integers, float16 and bfloat16 are computed as
+   * ExecuTorch's portable kernels do ({@link ElementTypeMatmul}); float64 is summed in order in
+   * double, as there. Those take {@code alpha} and {@code beta} as given, not rounded to float.
+   * {@code d} is read only when {@code beta != 0}.
    */
   static void gemm(
-      ScalarType t,
-      int m,
-      int n,
-      int k,
-      double alpha,
-      MemorySegment a,
-      long aOff,
-      long lda,
-      boolean ta,
-      MemorySegment b,
-      long bOff,
-      long ldb,
-      boolean tb,
-      double beta,
-      MemorySegment d,
-      long dOff,
-      long dRs,
-      long dCs,
-      MemorySegment c,
-      long cOff,
-      long ldc) {
+      ScalarType t, GemmShape g, double alpha, double beta, MemorySegment a, long aOff,
+      MemorySegment b, long bOff, MemorySegment d, long dOff, MemorySegment c, long cOff) {
     if (t == ScalarType.FLOAT) {
-      Sgemm.get()
-          .multiply(
-              m, n, k, (float) alpha, a, aOff, lda, ta, b, bOff, ldb, tb, (float) beta, d, dOff,
-              dRs, dCs, c, cOff, ldc);
+      Sgemm.get().multiply(g, a, aOff, b, bOff, d, dOff, c, cOff);
       return;
     }
+    int m = g.m();
+    int n = g.n();
+    int k = g.k();
+    long lda = g.lda();
+    long ldb = g.ldb();
+    long ldc = g.ldc();
+    boolean ta = g.transA();
+    boolean tb = g.transB();
+    long dRs = g.addendRowStride();
+    long dCs = g.addendColStride();
     if (ElementTypeMatmul.handles(t)) {
       ElementTypeMatmul.portable(
           t, m, n, k, alpha, a, aOff, lda, ta, b, bOff, ldb, tb, beta, d, dOff, dRs, dCs, c, cOff, ldc);

@@ -22,14 +22,9 @@ final class ReferenceConvolution {
     TensorImpl weight = g.weight;
     TensorImpl bias = g.bias;
     TensorImpl out = g.out;
-    int groups = g.groups;
     int n = g.batch;
-    int c = g.channels;
     int h = g.height;
     int w = g.width;
-    int kH = g.kernelH;
-    int kW = g.kernelW;
-    int oc = g.outChannels;
     int oh = g.outH;
     int ow = g.outW;
     ScalarType t = in.dtype();
@@ -42,14 +37,17 @@ final class ReferenceConvolution {
           in, weight, bias, out, is, ws, os,
           new ElementTypeConvolution.Geometry(
               g.strideH, g.strideW, g.padH, g.padW, g.dilationH, g.dilationW),
-          groups, transposed, n, c, h, w, kH, kW, oc, oh, ow);
+          g.groups, transposed, n, g.channels, h, w, g.kernelH, g.kernelW, g.outChannels, oh, ow);
       return;
     }
     MemorySegment x = in.data();
     MemorySegment wt = weight.data();
     MemorySegment y = out.data();
-    int cg = c / groups;
-    int ocg = oc / groups;
+    int cg = g.groupChannels();
+    int ocg = g.groupOutChannels();
+    int oc = g.outChannels;
+    int kH = g.kernelH;
+    int kW = g.kernelW;
     if (transposed) {
       // The output accumulates scattered products: start from the bias (or 0).
       for (int bi = 0; bi < n; bi++) {
@@ -64,7 +62,7 @@ final class ReferenceConvolution {
       }
     }
     for (int bi = 0; bi < n; bi++) {
-      for (int gi = 0; gi < groups; gi++) {
+      for (int gi = 0; gi < g.groups; gi++) {
         for (int o = gi * ocg; o < (gi + 1) * ocg; o++) {
           if (!transposed) {
             double bv = bias == null ? 0 : Elements.readDouble(bias.dtype(), bias.data(), o);

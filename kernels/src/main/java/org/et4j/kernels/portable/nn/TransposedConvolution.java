@@ -2,10 +2,10 @@ package org.et4j.kernels.portable.nn;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import org.et4j.kernels.gemm.GemmShape;
 import org.et4j.kernels.gemm.Sgemm;
 import org.et4j.kernels.util.Elements;
 import org.et4j.runtime.kernel.KernelContext;
-import org.et4j.runtime.kernel.TensorImpl;
 
 /**
  * float32 transposed convolution in the default dim order: per batch and group, {@code col[OCg*KH*KW,
@@ -16,47 +16,50 @@ import org.et4j.runtime.kernel.TensorImpl;
 final class TransposedConvolution {
   private static final ValueLayout.OfFloat F32 = Elements.F32;
 
-  private TransposedConvolution() {}
+  /** The per-group product, remade only when the call's shapes move ({@link ConvolutionShape#version}). */
+  private GemmShape product;
+  private int productVersion = -1;
 
-  static void run(KernelContext ctx, ConvolutionShape g) {
-    TensorImpl in = g.in;
-    TensorImpl weight = g.weight;
-    TensorImpl bias = g.bias;
-    TensorImpl out = g.out;
-    int groups = g.groups;
-    int n = g.batch;
-    int c = g.channels;
-    int h = g.height;
-    int w = g.width;
+  /** One call site's algorithm. */
+  static TransposedConvolution prepare() {
+    return new TransposedConvolution();
+  }
+
+  void run(KernelContext ctx, ConvolutionShape g) {
+    int cg = g.groupChannels();
+    int ocg = g.groupOutChannels();
     int kH = g.kernelH;
     int kW = g.kernelW;
-    int oc = g.outChannels;
+    int h = g.height;
+    int w = g.width;
     int oh = g.outH;
     int ow = g.outW;
-    int cg = c / groups;
-    int ocg = oc / groups;
+    int oc = g.outChannels;
     int rows = ocg * kH * kW;
     long hw = (long) h * w;
     long op = (long) oh * ow;
-    MemorySegment x = in.data();
-    MemorySegment wt = weight.data();
-    MemorySegment y = out.data();
+    if (g.version() != productVersion) {
+      // col[OCg*KH*KW, H*W] = W_g^T @ x_g, W_g stored [Cg, OCg*KH*KW].
+      product = GemmShape.of(rows, (int) hw, cg).transposeA(rows);
+      productVersion = g.version();
+    }
+    MemorySegment x = g.in.data();
+    MemorySegment wt = g.weight.data();
+    MemorySegment y = g.out.data();
     MemorySegment col = ctx.scratch(rows * hw * Float.BYTES);
-    for (int bi = 0; bi < n; bi++) {
+    Sgemm gemm = Sgemm.get();
+    for (int bi = 0; bi < g.batch; bi++) {
       for (int o = 0; o < oc; o++) {
-        float bv = bias == null ? 0f : bias.data().getAtIndex(F32, o);
+        float bv = g.bias == null ? 0f : g.bias.data().getAtIndex(F32, o);
         long base = ((long) bi * oc + o) * op;
         for (long i = 0; i < op; i++) {
           y.setAtIndex(F32, base + i, bv);
         }
       }
-      for (int gi = 0; gi < groups; gi++) {
-        Sgemm.get()
-            .multiply(
-                rows, (int) hw, cg, 1f,
-                wt, (long) gi * cg * rows, rows, true,
-                x, ((long) bi * c + (long) gi * cg) * hw, hw, false,
-                0f, col, 0, hw);
+      for (int gi = 0; gi < g.groups; gi++) {
+        gemm.multiply(
+            product, wt, (long) gi * cg * rows, x, ((long) bi * g.channels + (long) gi * cg) * hw,
+            null, 0, col, 0);
         long yBase = ((long) bi * oc + (long) gi * ocg) * op;
         int r = 0;
         for (int o = 0; o < ocg; o++) {

@@ -92,11 +92,18 @@ public final class NativeBatchNormOp {
       TensorImpl invstdOut) {
     checkDtypes(op, in, weight, bias, runningMean, runningVar, out, meanOut, invstdOut);
     ScalarType t = in.dtype();
+    // Made once here, so that a call allocates nothing (resize copies the sizes it is given).
+    int[] outSizes = new int[in.dim()];
+    int[] emptyStatistics = {0};
+    TensorImpl[] channelVectors = {weight, bias, runningMean, runningVar};
     return ctx -> {
-      Reduction.resize(op, out, in.sizes());
-      Reduction.resize(op, meanOut, new int[] {0});
-      Reduction.resize(op, invstdOut, new int[] {0});
-      checkChannelVector(op, in, weight, bias, runningMean, runningVar);
+      for (int d = 0; d < outSizes.length; d++) {
+        outSizes[d] = in.size(d);
+      }
+      Reduction.resize(op, out, outSizes);
+      Reduction.resize(op, meanOut, emptyStatistics);
+      Reduction.resize(op, invstdOut, emptyStatistics);
+      checkChannelVector(op, in, channelVectors);
       int cDim = in.dim() >= 2 ? 1 : 0;
       long c = in.size(cDim);
       long outer = 1;
