@@ -23,6 +23,8 @@ import org.et4j.runtime.Program;
 import org.et4j.runtime.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * One {@link Program} shared by 8 threads, each with its own {@link Method}, executing the
@@ -205,13 +207,16 @@ class ConcurrencyTest {
    * One method executed 2,000 times on one thread, every output's bits equal to the first
    * execution's: the first executions run interpreted Vector API code, the later ones C2's, and
    * once a kernel's last bits changed with the switch (the Vector API's EXP and TANH, and the
-   * unspecified order of reduceLanes(ADD)). The attention block's XNNPACK program has GELU,
-   * softmax, layer norm and fully connected nodes; a few seconds.
+   * unspecified order of reduceLanes(ADD)): with those kernels the attention block's XNNPACK
+   * program (GELU, softmax, layer norm, fully connected) differed from its first execution at
+   * execution 1853, the LSTM's (sigmoid, tanh) at 281. Seconds each;
+   * {@code -Det4j.reliability.repeat=model/file.bpte} picks another bundle.
    */
-  @Test
+  @ParameterizedTest
+  @ValueSource(strings = {"attention/attention.xnnpack.bpte", "lstm/lstm.xnnpack.bpte"})
   @Timeout(300)
-  void oneMethodRepeatsItsBitsOverThousandsOfExecutions() throws Exception {
-    String only = System.getProperty("et4j.reliability.repeat", "attention/attention.xnnpack.bpte");
+  void oneMethodRepeatsItsBitsOverThousandsOfExecutions(String bundleFile) throws Exception {
+    String only = System.getProperty("et4j.reliability.repeat", bundleFile);
     int executions = Integer.getInteger("et4j.reliability.repeat.executions", 2000);
     try (BundledProgram bundle = open(RealPrograms.FIXTURES.resolve(only))) {
       List<BundledProgram.TestCase> cases = bundle.testCases("forward");
