@@ -8,6 +8,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.et4j.kernels.portable.norm.LayerNormRows;
 import org.et4j.kernels.portable.norm.ScalarLayerNormRows;
+import org.et4j.kernels.portable.pointwise.FloatPointwise;
 import org.et4j.kernels.portable.reduce.FloatRows;
 import org.et4j.kernels.portable.reduce.ScalarFloatRows;
 import org.et4j.runtime.ScalarType;
@@ -38,6 +39,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * least (each input read once, the output written once; layer_norm's 4 KiB weight and bias stay
  * in L1 and are not counted), so the rate is comparable with a memory copy's. {@code size = 262144} (1 MiB per tensor)
  * stays in L2, {@code 4194304} (16 MiB) does not.
+ *
+ * <p>{@code exp}, {@code sigmoid}, {@code tanh} and {@code gelu} (exact, and {@code geluTanh}) run
+ * et4j's float32 loops ({@code FloatPointwise}, exactly rounded approximations identical in every
+ * JIT state); the {@code *VectorApi} methods are the same loops with the Vector API's
+ * {@code lanewise(EXP / TANH)}, the peer they replaced. Compute-bound: read ns per element as
+ * {@code 8 / (GB/s)}.
  *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar BandwidthBenchmark -prof gc
@@ -73,6 +80,7 @@ public class BandwidthBenchmark {
   private final FloatRows scalarRows = ScalarFloatRows.INSTANCE;
   private final LayerNormRows vectorNorm = LayerNormRows.get();
   private final LayerNormRows scalarNorm = ScalarLayerNormRows.INSTANCE;
+  private final FloatPointwise pointwise = FloatPointwise.instance();
   private final KernelContext context = bytes -> Arena.ofAuto().allocate(bytes, 64);
 
   /** GB moved, reported by JMH as a rate. */
@@ -186,6 +194,77 @@ public class BandwidthBenchmark {
     for (int r = 0; r < size / ROW; r++) {
       scalarNorm.row(x, (long) r * ROW, weight, bias, y, (long) r * ROW, ROW, 1e-5f, stats);
     }
+    bytes.gbytes += unaryBytes();
+    return y;
+  }
+
+  @Benchmark
+  public MemorySegment expVector(Bytes bytes) {
+    pointwise.exp(x, y, size);
+    bytes.gbytes += unaryBytes();
+    return y;
+  }
+
+  @Benchmark
+  public MemorySegment expVectorApi(Bytes bytes) {
+    VectorApiTranscendentals.exp(x, y, size);
+    bytes.gbytes += unaryBytes();
+    return y;
+  }
+
+  @Benchmark
+  public MemorySegment sigmoidVector(Bytes bytes) {
+    pointwise.sigmoid(x, y, size);
+    bytes.gbytes += unaryBytes();
+    return y;
+  }
+
+  @Benchmark
+  public MemorySegment sigmoidVectorApi(Bytes bytes) {
+    VectorApiTranscendentals.sigmoid(x, y, size);
+    bytes.gbytes += unaryBytes();
+    return y;
+  }
+
+  @Benchmark
+  public MemorySegment tanhVector(Bytes bytes) {
+    pointwise.tanh(x, y, size);
+    bytes.gbytes += unaryBytes();
+    return y;
+  }
+
+  @Benchmark
+  public MemorySegment tanhVectorApi(Bytes bytes) {
+    VectorApiTranscendentals.tanh(x, y, size);
+    bytes.gbytes += unaryBytes();
+    return y;
+  }
+
+  @Benchmark
+  public MemorySegment geluVector(Bytes bytes) {
+    pointwise.gelu(x, y, size, false);
+    bytes.gbytes += unaryBytes();
+    return y;
+  }
+
+  @Benchmark
+  public MemorySegment geluVectorApi(Bytes bytes) {
+    VectorApiTranscendentals.gelu(x, y, size);
+    bytes.gbytes += unaryBytes();
+    return y;
+  }
+
+  @Benchmark
+  public MemorySegment geluTanhVector(Bytes bytes) {
+    pointwise.gelu(x, y, size, true);
+    bytes.gbytes += unaryBytes();
+    return y;
+  }
+
+  @Benchmark
+  @Fork(jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Det4j.threads=1", "-Det4j.vector=off"})
+  public MemorySegment geluScalar(Bytes bytes) {
+    pointwise.gelu(x, y, size, false);
     bytes.gbytes += unaryBytes();
     return y;
   }

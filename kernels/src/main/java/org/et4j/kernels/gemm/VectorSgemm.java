@@ -8,6 +8,7 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
+import org.et4j.kernels.util.FixedOrderLanes;
 import org.et4j.kernels.util.Parallel;
 import org.et4j.kernels.util.VectorSupport;
 
@@ -375,10 +376,10 @@ final class VectorSgemm implements Sgemm {
           s2 = FloatVector.fromMemorySegment(F, b, r2 + o, LE).fma(x, s2);
           s3 = FloatVector.fromMemorySegment(F, b, r3 + o, LE).fma(x, s3);
         }
-        tile[0] = s0.reduceLanes(VectorOperators.ADD);
-        tile[1] = s1.reduceLanes(VectorOperators.ADD);
-        tile[2] = s2.reduceLanes(VectorOperators.ADD);
-        tile[3] = s3.reduceLanes(VectorOperators.ADD);
+        tile[0] = FixedOrderLanes.sum(s0);
+        tile[1] = FixedOrderLanes.sum(s1);
+        tile[2] = FixedOrderLanes.sum(s2);
+        tile[3] = FixedOrderLanes.sum(s3);
         for (int q = 0; q < 4; q++) {
           long row = bOffset + (j + q) * ldb;
           float t = tile[q];
@@ -397,7 +398,7 @@ final class VectorSgemm implements Sgemm {
           s0 = FloatVector.fromMemorySegment(F, b, row + o, LE)
               .fma(FloatVector.fromMemorySegment(F, a, ab + o, LE), s0);
         }
-        float t = s0.reduceLanes(VectorOperators.ADD);
+        float t = FixedOrderLanes.sum(s0);
         for (int p = kv; p < k; p++) {
           t += a.getAtIndex(FLOAT, aOffset + p) * b.getAtIndex(FLOAT, bOffset + j * ldb + p);
         }

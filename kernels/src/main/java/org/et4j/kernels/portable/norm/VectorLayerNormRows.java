@@ -5,15 +5,16 @@ import static org.et4j.kernels.util.Elements.F32;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.et4j.kernels.util.FixedOrderLanes;
 import org.et4j.kernels.util.VectorSupport;
 
 /**
  * The Vector API version of {@link LayerNormRows}; loaded only when
  * {@link VectorSupport#enabled()}. The sums are reassociated across lanes (and the squares fused
- * into the adds), so results differ from the scalar twin by rounding only. Tails run in scalar
- * code.
+ * into the adds), so results differ from the scalar twin by rounding only; the lanes are summed
+ * in one fixed order ({@link FixedOrderLanes}), so the JIT cannot change a bit. Tails run in
+ * scalar code.
  */
 final class VectorLayerNormRows implements LayerNormRows {
   private static final VectorSpecies<Float> F =
@@ -48,8 +49,8 @@ final class VectorLayerNormRows implements LayerNormRows {
       vsum = vsum.add(x);
       vsq = x.fma(x, vsq);
     }
-    float sum = vsum.reduceLanes(VectorOperators.ADD);
-    float sqSum = vsq.reduceLanes(VectorOperators.ADD);
+    float sum = FixedOrderLanes.sum(vsum);
+    float sqSum = FixedOrderLanes.sum(vsq);
     for (; j < n; j++) {
       float x = in.getAtIndex(F32, inOff + j);
       sum += x;

@@ -7,10 +7,11 @@ import org.et4j.kernels.util.VectorSupport;
  * The float32 fast paths of the pointwise ops, for contiguous same-shape (or scalar-broadcast)
  * operands: {@code n} elements from storage index 0 of each segment, or, for the binary
  * arithmetic used on broadcast rows, from the given element offsets. Two implementations with
- * the same results up to the rounding of transcendental functions: {@link ScalarFloatPointwise},
- * the reference, and {@code VectorFloatPointwise} (Vector API), chosen once by
- * {@link #instance()} through {@link VectorSupport}. Arithmetic (add, sub, mul, div, relu,
- * clamp, where) gives bit-identical results in both.
+ * bit-identical results: {@link ScalarFloatPointwise}, the reference, and
+ * {@code VectorFloatPointwise} (Vector API), chosen once by {@link #instance()} through
+ * {@link VectorSupport}. exp, tanh, sigmoid and GELU are {@link FloatMath}'s approximations
+ * (within 1-2 float32 ulps; see there), computed with the same exactly rounded operations in both,
+ * so no result depends on the JIT state, the vector width or where a thread split puts a tail.
  */
 public interface FloatPointwise {
   /** {@code out[oi + i] = a[ai + i] + alpha * b[bi + i]} for i in [0, n). */

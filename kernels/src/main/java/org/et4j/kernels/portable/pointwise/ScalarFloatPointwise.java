@@ -8,11 +8,12 @@ import java.lang.foreign.ValueLayout;
 /**
  * The scalar twin of {@code VectorFloatPointwise}: the reference float32 loops, also used by the
  * vector class for loop tails. Float arithmetic is done in float32 as ExecuTorch's kernels do;
- * transcendental functions are evaluated in double and rounded once.
+ * exp, tanh, sigmoid and GELU are {@link FloatMath}'s, which gives the same bits as the vector
+ * lanes, so the two implementations agree bit for bit on every loop here.
  */
 final class ScalarFloatPointwise implements FloatPointwise {
-  static final float GELU_BETA = (float) (Math.sqrt(2.0) * (2.0 / Math.sqrt(Math.PI)) * 0.5);
-  static final float GELU_KAPPA = 0.044715f;
+  static final float GELU_BETA = FloatMath.GELU_BETA;
+  static final float GELU_KAPPA = FloatMath.GELU_KAPPA;
   static final double SQRT1_2 = 0.7071067811865476;
 
   @Override
@@ -113,7 +114,7 @@ final class ScalarFloatPointwise implements FloatPointwise {
   }
 
   static float sigmoid(float x) {
-    return 1f / (1f + (float) Math.exp(-x));
+    return FloatMath.sigmoid(x);
   }
 
   static void sigmoid(MemorySegment a, MemorySegment out, long from, long to) {
@@ -129,7 +130,7 @@ final class ScalarFloatPointwise implements FloatPointwise {
 
   static void tanh(MemorySegment a, MemorySegment out, long from, long to) {
     for (long i = from; i < to; i++) {
-      out.setAtIndex(F32, i, (float) Math.tanh(a.getAtIndex(F32, i)));
+      out.setAtIndex(F32, i, FloatMath.tanh(a.getAtIndex(F32, i)));
     }
   }
 
@@ -140,7 +141,7 @@ final class ScalarFloatPointwise implements FloatPointwise {
 
   static void exp(MemorySegment a, MemorySegment out, long from, long to) {
     for (long i = from; i < to; i++) {
-      out.setAtIndex(F32, i, (float) Math.exp(a.getAtIndex(F32, i)));
+      out.setAtIndex(F32, i, FloatMath.exp(a.getAtIndex(F32, i)));
     }
   }
 
@@ -149,43 +150,10 @@ final class ScalarFloatPointwise implements FloatPointwise {
     gelu(a, out, 0, n, tanhApproximation);
   }
 
-  /** GELU of a float32 value, as ExecuTorch's {@code gelu.out} computes it for float. */
+  /** GELU of a float32 value ({@link FloatMath}, the bits of the vector loops too). */
   static double gelu(double x, boolean tanhApproximation) {
-    if (x == Double.NEGATIVE_INFINITY) {
-      return 0.0;
-    }
-    if (x == Double.POSITIVE_INFINITY) {
-      return x;
-    }
-    if (tanhApproximation) {
-      float xf = (float) x;
-      float inner = GELU_BETA * (xf + GELU_KAPPA * (xf * xf * xf));
-      return 0.5 * xf * (1.0 + (float) Math.tanh(inner));
-    }
-    // x * Phi(x) with Phi from erfc(|x| / sqrt 2), so that the negative tail keeps its relative
-    // precision. The rational erfc approximation (Numerical Recipes' erfcc, fractional error
-    // below 1.2e-7 everywhere) is within about one float32 ulp and much faster than
-    // SpecialMath.erfc, which the float64 path uses.
-    double z = Math.abs(x) * SQRT1_2;
-    double halfErfc = 0.5 * erfcRational(z);
-    return x * (x < 0 ? halfErfc : 1.0 - halfErfc);
-  }
-
-  /** erfc(z) for z >= 0 with a fractional error below 1.2e-7. */
-  static double erfcRational(double z) {
-    double t = 1.0 / (1.0 + 0.5 * z);
-    double p =
-        -1.26551223
-            + t * (1.00002368
-            + t * (0.37409196
-            + t * (0.09678418
-            + t * (-0.18628806
-            + t * (0.27886807
-            + t * (-1.13520398
-            + t * (1.48851587
-            + t * (-0.82215223
-            + t * 0.17087277))))))));
-    return t * Math.exp(-z * z + p);
+    float xf = (float) x;
+    return tanhApproximation ? FloatMath.geluTanh(xf) : FloatMath.geluErf(xf);
   }
 
   static void gelu(MemorySegment a, MemorySegment out, long from, long to, boolean tanhApproximation) {

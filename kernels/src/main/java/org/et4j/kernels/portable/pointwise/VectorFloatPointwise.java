@@ -12,6 +12,9 @@ import org.et4j.kernels.util.VectorSupport;
 
 /**
  * Vector API float32 pointwise loops; tails run in {@link ScalarFloatPointwise}, the reference.
+ * exp, tanh, sigmoid and GELU are {@link VectorFloatMath}'s, the lanewise twin of the tails'
+ * {@link FloatMath}: bit-identical to the scalar loops whatever the JIT state and wherever a
+ * thread split puts the tails.
  * Loaded only when {@link VectorSupport#enabled()}; the species is a constant chosen from
  * {@link VectorSupport#forcedBits()}. Each loop is one monolithic method so that C2 keeps the
  * vectors in registers.
@@ -25,17 +28,6 @@ final class VectorFloatPointwise implements FloatPointwise {
   private static final int STEP = F.length();
   private static final long VBYTES = (long) STEP * Float.BYTES;
 
-  // Erfc rational approximation (Numerical Recipes' erfcc, fractional error < 1.2e-7).
-  private static final float E0 = -1.26551223f;
-  private static final float E1 = 1.00002368f;
-  private static final float E2 = 0.37409196f;
-  private static final float E3 = 0.09678418f;
-  private static final float E4 = -0.18628806f;
-  private static final float E5 = 0.27886807f;
-  private static final float E6 = -1.13520398f;
-  private static final float E7 = 1.48851587f;
-  private static final float E8 = -0.82215223f;
-  private static final float E9 = 0.17087277f;
 
   private static VectorSpecies<Float> floatSpecies() {
     int bits = VectorSupport.forcedBits();
@@ -154,11 +146,8 @@ final class VectorFloatPointwise implements FloatPointwise {
   @Override
   public void sigmoid(MemorySegment a, MemorySegment out, long n) {
     long end = bound(n);
-    FloatVector one = FloatVector.broadcast(F, 1f);
     for (long i = 0, o = 0; i < end; i += STEP, o += VBYTES) {
-      FloatVector v = FloatVector.fromMemorySegment(F, a, o, LE);
-      FloatVector e = v.neg().lanewise(VectorOperators.EXP);
-      one.div(one.add(e)).intoMemorySegment(out, o, LE);
+      VectorFloatMath.sigmoid(FloatVector.fromMemorySegment(F, a, o, LE)).intoMemorySegment(out, o, LE);
     }
     ScalarFloatPointwise.sigmoid(a, out, end, n);
   }
@@ -167,9 +156,7 @@ final class VectorFloatPointwise implements FloatPointwise {
   public void tanh(MemorySegment a, MemorySegment out, long n) {
     long end = bound(n);
     for (long i = 0, o = 0; i < end; i += STEP, o += VBYTES) {
-      FloatVector.fromMemorySegment(F, a, o, LE)
-          .lanewise(VectorOperators.TANH)
-          .intoMemorySegment(out, o, LE);
+      VectorFloatMath.tanh(FloatVector.fromMemorySegment(F, a, o, LE)).intoMemorySegment(out, o, LE);
     }
     ScalarFloatPointwise.tanh(a, out, end, n);
   }
@@ -178,9 +165,7 @@ final class VectorFloatPointwise implements FloatPointwise {
   public void exp(MemorySegment a, MemorySegment out, long n) {
     long end = bound(n);
     for (long i = 0, o = 0; i < end; i += STEP, o += VBYTES) {
-      FloatVector.fromMemorySegment(F, a, o, LE)
-          .lanewise(VectorOperators.EXP)
-          .intoMemorySegment(out, o, LE);
+      VectorFloatMath.exp(FloatVector.fromMemorySegment(F, a, o, LE)).intoMemorySegment(out, o, LE);
     }
     ScalarFloatPointwise.exp(a, out, end, n);
   }
@@ -189,37 +174,12 @@ final class VectorFloatPointwise implements FloatPointwise {
   public void gelu(MemorySegment a, MemorySegment out, long n, boolean tanhApproximation) {
     long end = bound(n);
     if (tanhApproximation) {
-      float beta = ScalarFloatPointwise.GELU_BETA;
-      float kappa = ScalarFloatPointwise.GELU_KAPPA;
       for (long i = 0, o = 0; i < end; i += STEP, o += VBYTES) {
-        FloatVector x = FloatVector.fromMemorySegment(F, a, o, LE);
-        FloatVector inner = x.mul(x).mul(x).mul(kappa).add(x).mul(beta);
-        FloatVector t = inner.lanewise(VectorOperators.TANH).add(1f);
-        FloatVector r = x.mul(0.5f).mul(t);
-        r = r.blend(0f, x.eq(Float.NEGATIVE_INFINITY));
-        r.intoMemorySegment(out, o, LE);
+        VectorFloatMath.geluTanh(FloatVector.fromMemorySegment(F, a, o, LE)).intoMemorySegment(out, o, LE);
       }
     } else {
-      float sqrtHalf = (float) ScalarFloatPointwise.SQRT1_2;
       for (long i = 0, o = 0; i < end; i += STEP, o += VBYTES) {
-        FloatVector x = FloatVector.fromMemorySegment(F, a, o, LE);
-        // Phi(x) = 1 - erfc(z)/2 for x >= 0 and erfc(z)/2 for x < 0, z = |x|/sqrt(2).
-        FloatVector z = x.abs().mul(sqrtHalf);
-        FloatVector t = z.mul(0.5f).add(1f);
-        t = FloatVector.broadcast(F, 1f).div(t);
-        FloatVector p = t.mul(E9).add(E8);
-        p = p.mul(t).add(E7);
-        p = p.mul(t).add(E6);
-        p = p.mul(t).add(E5);
-        p = p.mul(t).add(E4);
-        p = p.mul(t).add(E3);
-        p = p.mul(t).add(E2);
-        p = p.mul(t).add(E1);
-        p = p.mul(t).add(E0);
-        FloatVector halfErfc = p.sub(z.mul(z)).lanewise(VectorOperators.EXP).mul(t).mul(0.5f);
-        FloatVector phi = halfErfc.neg().add(1f).blend(halfErfc, x.lt(0f));
-        FloatVector r = x.mul(phi).blend(0f, x.eq(Float.NEGATIVE_INFINITY));
-        r.intoMemorySegment(out, o, LE);
+        VectorFloatMath.geluErf(FloatVector.fromMemorySegment(F, a, o, LE)).intoMemorySegment(out, o, LE);
       }
     }
     ScalarFloatPointwise.gelu(a, out, end, n, tanhApproximation);

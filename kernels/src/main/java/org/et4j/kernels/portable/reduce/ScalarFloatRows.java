@@ -3,6 +3,7 @@ package org.et4j.kernels.portable.reduce;
 import static org.et4j.kernels.util.Elements.F32;
 
 import java.lang.foreign.MemorySegment;
+import org.et4j.kernels.portable.pointwise.FloatMath;
 
 /**
  * The scalar reference for {@link FloatRows}: ExecuTorch's loops, element by element, in float
@@ -71,10 +72,10 @@ public final class ScalarFloatRows implements FloatRows {
     float max = softmaxMax(in, inOff, n);
     float sum = 0f;
     for (int j = 0; j < n; j++) {
-      sum += (float) Math.exp(in.getAtIndex(F32, inOff + j) - max);
+      sum += FloatMath.exp(in.getAtIndex(F32, inOff + j) - max);
     }
     for (int j = 0; j < n; j++) {
-      out.setAtIndex(F32, outOff + j, (float) Math.exp(in.getAtIndex(F32, inOff + j) - max) / sum);
+      out.setAtIndex(F32, outOff + j, FloatMath.exp(in.getAtIndex(F32, inOff + j) - max) / sum);
     }
   }
 
@@ -83,7 +84,7 @@ public final class ScalarFloatRows implements FloatRows {
     float max = softmaxMax(in, inOff, n);
     float sum = 0f;
     for (int j = 0; j < n; j++) {
-      sum += (float) Math.exp(in.getAtIndex(F32, inOff + j) - max);
+      sum += FloatMath.exp(in.getAtIndex(F32, inOff + j) - max);
     }
     float logSum = (float) Math.log(sum);
     for (int j = 0; j < n; j++) {

@@ -8,12 +8,17 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.et4j.kernels.portable.pointwise.FloatMath;
+import org.et4j.kernels.portable.pointwise.VectorFloatMath;
+import org.et4j.kernels.util.FixedOrderLanes;
 import org.et4j.kernels.util.VectorSupport;
 
 /**
  * The Vector API version of {@link FloatRows}; loaded only when {@link VectorSupport#enabled()}.
- * Sums are reassociated across lanes, so they differ from the scalar twin by rounding only; max,
- * min and the NaN rules are the same. Tails run in scalar code.
+ * Sums are reassociated across lanes, so they differ from the scalar twin by rounding only, but
+ * in one fixed order ({@link FixedOrderLanes}) that the JIT cannot change; exp is
+ * {@link VectorFloatMath}'s, bit-identical to the tails' {@link FloatMath#exp}. Max, min and the
+ * NaN rules are the same as the scalar twin's. Tails run in scalar code.
  */
 final class VectorFloatRows implements FloatRows {
   private static final VectorSpecies<Float> F =
@@ -36,7 +41,7 @@ final class VectorFloatRows implements FloatRows {
     for (; j < bound; j += len) {
       acc = acc.add(FloatVector.fromMemorySegment(F, s, (off + j) * 4, LE));
     }
-    float r = acc.reduceLanes(VectorOperators.ADD);
+    float r = FixedOrderLanes.sum(acc);
     for (; j < n; j++) {
       r += s.getAtIndex(F32, off + j);
     }
@@ -122,15 +127,15 @@ final class VectorFloatRows implements FloatRows {
     int j = 0;
     for (; j < bound; j += len) {
       FloatVector e =
-          FloatVector.fromMemorySegment(F, in, (inOff + j) * 4, LE).sub(vmax).lanewise(VectorOperators.EXP);
+          VectorFloatMath.exp(FloatVector.fromMemorySegment(F, in, (inOff + j) * 4, LE).sub(vmax));
       if (out != null) {
         e.intoMemorySegment(out, (outOff + j) * 4, LE);
       }
       acc = acc.add(e);
     }
-    float sum = acc.reduceLanes(VectorOperators.ADD);
+    float sum = FixedOrderLanes.sum(acc);
     for (; j < n; j++) {
-      float e = (float) Math.exp(in.getAtIndex(F32, inOff + j) - max);
+      float e = FloatMath.exp(in.getAtIndex(F32, inOff + j) - max);
       if (out != null) {
         out.setAtIndex(F32, outOff + j, e);
       }
