@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 
@@ -26,6 +28,9 @@ import java.util.OptionalLong;
  *     missing kernel fails the load, not the first call); {@link Program#load(Path, LoadOptions)}
  *     checks that they exist and reads their metadata
  * @param preloadAllMethods every method of the program is preloaded
+ * @param backendOptions options for delegate backends, by key (e.g. {@code xnnpack} =
+ *     {@code java|native|auto}); each backend reads its own keys when it initialises a delegate
+ *     ({@link org.et4j.runtime.delegate.BackendInitContext#option(String)}), unknown keys are ignored
  */
 public record LoadOptions(
     List<Path> externalData,
@@ -34,7 +39,8 @@ public record LoadOptions(
     OptionalLong maxPlannedMemory,
     FileAccess fileAccess,
     List<String> preloadMethods,
-    boolean preloadAllMethods) {
+    boolean preloadAllMethods,
+    Map<String, String> backendOptions) {
 
   /**
    * The planned-memory cap when none is given: 4 GiB, unless the system property {@code
@@ -103,6 +109,7 @@ public record LoadOptions(
   public LoadOptions {
     externalData = List.copyOf(externalData);
     preloadMethods = List.copyOf(preloadMethods);
+    backendOptions = Map.copyOf(backendOptions);
     Objects.requireNonNull(verification, "verification");
     Objects.requireNonNull(maxPlannedMemory, "maxPlannedMemory");
     Objects.requireNonNull(fileAccess, "fileAccess");
@@ -184,6 +191,7 @@ public record LoadOptions(
     private FileAccess fileAccess = FileAccess.MAP;
     private final List<String> preload = new ArrayList<>();
     private boolean preloadAll;
+    private final Map<String, String> backendOptions = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -287,12 +295,33 @@ public record LoadOptions(
     }
 
     /**
+     * Sets an option for delegate backends, e.g. {@code backendOption("xnnpack", "native")} to run
+     * XNNPACK payloads through the native XNNPACK library, or {@code
+     * backendOption("xnnpack.native.path", "/path/to/executorch/lib")}.
+     *
+     * @param key the option's key, not blank
+     * @param value its value, not null
+     * @return this builder
+     * @throws IllegalArgumentException when {@code key} is blank
+     */
+    public Builder backendOption(String key, String value) {
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(value, "value");
+      if (key.isBlank()) {
+        throw new IllegalArgumentException("a backend option needs a key");
+      }
+      backendOptions.put(key, value);
+      return this;
+    }
+
+    /**
      * The options set so far.
      *
      * @return immutable options; the builder may be reused
      */
     public LoadOptions build() {
-      return new LoadOptions(externalData, threads, verification, maxPlannedMemory, fileAccess, preload, preloadAll);
+      return new LoadOptions(
+          externalData, threads, verification, maxPlannedMemory, fileAccess, preload, preloadAll, backendOptions);
     }
   }
 

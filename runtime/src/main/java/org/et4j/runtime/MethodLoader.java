@@ -357,6 +357,16 @@ final class MethodLoader {
           public String howToRaisePlannedMemory() {
             return options.howToRaiseCap();
           }
+
+          @Override
+          public String option(String key) {
+            return options.backendOptions().get(key);
+          }
+
+          @Override
+          public int threads() {
+            return options.threads();
+          }
         };
     DelegateHandle h = backend.init(ctx, processed.asReadOnly(), specs);
     if (h == null) {

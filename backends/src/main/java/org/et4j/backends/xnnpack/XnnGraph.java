@@ -70,6 +70,21 @@ public final class XnnGraph {
     this.numExterns = numExterns;
   }
 
+  /** Every value, in payload order (a legacy dynamically quantized input adds its float twin first). */
+  public List<XnnValue> values() {
+    return values;
+  }
+
+  /** The nodes in execution order (a legacy dynamically quantized input's Convert first). */
+  public List<Node> nodes() {
+    return nodes;
+  }
+
+  /** The DelegateCall arguments the graph's external ids index: inputs first, then outputs. */
+  public int numExterns() {
+    return numExterns;
+  }
+
   /**
    * Refuses {@code bytes} of intermediate values or scratch for {@code what} when they exceed the
    * program's planned-memory cap ({@link BackendInitContext#maxPlannedMemory()}): the dims come

@@ -32,11 +32,61 @@ public final class XnnpackBackend implements Backend {
     return ID;
   }
 
+  /** The load option (and, as its default, system property {@code et4j.xnnpack}) that picks the kernels. */
+  public static final String OPTION = "xnnpack";
+
   @Override
   public DelegateHandle init(BackendInitContext context, MemorySegment processed, List<CompileSpec> compileSpecs) {
     String where = "method '" + context.methodName() + "' XnnpackBackend payload";
+    String mode = context.option(OPTION);
+    if (mode == null) {
+      mode = System.getProperty("et4j." + OPTION, "java");
+    }
+    mode = mode.trim().toLowerCase(java.util.Locale.ROOT);
     XnnGraph graph = XnnGraph.decode(processed, context, where);
-    return XnnRuntime.compile(graph);
+    XnnNativeBridge bridge = switch (mode) {
+      case "java" -> null;
+      case "native" -> {
+        XnnNativeBridge b = nativeBridge(where);
+        b.checkAvailable(context);
+        yield b;
+      }
+      case "auto" -> {
+        XnnNativeBridge b = NativeBridgeHolder.BRIDGE;
+        try {
+          if (b != null) {
+            b.checkAvailable(context);
+          }
+          yield b;
+        } catch (org.et4j.runtime.ExecuTorchException e) {
+          yield null;
+        }
+      }
+      default -> throw new IllegalArgumentException(
+          "the xnnpack option must be java, native or auto, got '" + mode + "'");
+    };
+    if (bridge == null) {
+      return XnnRuntime.compile(graph);
+    }
+    // et4j's own compile is the validator: every node's parameters and shapes are checked before
+    // any of them reaches native code, which trusts what it is given.
+    XnnRuntime.compile(graph).close();
+    return bridge.compile(graph, context);
+  }
+
+  private static XnnNativeBridge nativeBridge(String where) {
+    XnnNativeBridge b = NativeBridgeHolder.BRIDGE;
+    if (b == null) {
+      throw new org.et4j.runtime.ExecuTorchException(org.et4j.runtime.ErrorCode.NOT_FOUND, where
+          + ": native XNNPACK was asked for (xnnpack=native) but the bridge is not on the class or module path:"
+          + " add org.et4j:et4j-backend-xnnpack-native, or use xnnpack=java");
+    }
+    return b;
+  }
+
+  private static final class NativeBridgeHolder {
+    static final XnnNativeBridge BRIDGE = java.util.ServiceLoader
+        .load(XnnNativeBridge.class, XnnpackBackend.class.getClassLoader()).findFirst().orElse(null);
   }
 
   @Override

@@ -37,4 +37,24 @@ public interface BackendInitContext {
     return "raise it with LoadOptions.builder().maxPlannedMemory(bytes), the CLI's --max-planned-memory,"
         + " or -Det4j.maxPlannedMemory";
   }
+
+  /**
+   * A backend option the program was loaded with ({@code LoadOptions.Builder.backendOption}).
+   *
+   * @param key the option's key, e.g. {@code xnnpack}
+   * @return its value, or null when it was not given
+   */
+  default String option(String key) {
+    return null;
+  }
+
+  /**
+   * The threads the program was loaded with ({@code LoadOptions.threads()}): 0 for the
+   * process-wide default.
+   *
+   * @return the thread count, 0 or more
+   */
+  default int threads() {
+    return 0;
+  }
 }
