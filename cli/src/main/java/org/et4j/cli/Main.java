@@ -43,6 +43,11 @@ public final class Main {
         --max-planned-memory BYTES   the most planned memory and kernel scratch one method may
                                      use (e.g. 8G; default 4G, or -Det4j.maxPlannedMemory)
         --file-access map|read       map the file (default) or read it into memory
+        --xnnpack java|native|auto   XNNPACK delegates on et4j's Java operators (default), on the
+                                     native XNNPACK library of the ExecuTorch 1.5.1 wheel, or
+                                     native when that library is found (-Det4j.xnnpack=MODE)
+        --xnnpack-native PATH        the native library, its directory, or a Python environment
+                                     with the wheel installed (-Det4j.xnnpack.native.path=PATH)
 
       common options: --verbose (stack traces on errors), --help
       """;

@@ -96,7 +96,8 @@ final class Options {
   }
 
   /** The options of {@link #loadOptions()}: every command that loads a program takes them. */
-  static final Set<String> LOAD_VALUED = Set.of("--ptd", "--verification", "--max-planned-memory", "--file-access");
+  static final Set<String> LOAD_VALUED =
+      Set.of("--ptd", "--verification", "--max-planned-memory", "--file-access", "--xnnpack", "--xnnpack-native");
 
   /** {@code known} plus {@link #LOAD_VALUED}. */
   static Set<String> withLoadOptions(Set<String> known) {
@@ -106,7 +107,8 @@ final class Options {
   /**
    * The program's {@link LoadOptions} from {@code --ptd FILE...}, {@code --verification
    * full|minimal}, {@code --max-planned-memory BYTES} (a plain number, or with a K, M or G suffix
-   * for KiB, MiB, GiB) and {@code --file-access map|read}; {@code threads} (0: the default).
+   * for KiB, MiB, GiB), {@code --file-access map|read}, {@code --xnnpack java|native|auto} and
+   * {@code --xnnpack-native PATH} (backend options); {@code threads} (0: the default).
    */
   LoadOptions loadOptions(int threads) {
     LoadOptions.Builder b = LoadOptions.builder().externalData(ptds()).threads(threads);
@@ -121,6 +123,17 @@ final class Options {
     String cap = one("--max-planned-memory", null);
     if (cap != null) {
       b.maxPlannedMemory(bytes("--max-planned-memory", cap));
+    }
+    String xnnpack = one("--xnnpack", null);
+    if (xnnpack != null) {
+      if (!Set.of("java", "native", "auto").contains(xnnpack)) {
+        throw new Main.UsageException("--xnnpack must be java, native or auto, got '" + xnnpack + "'");
+      }
+      b.backendOption("xnnpack", xnnpack);
+    }
+    String xnnpackNative = one("--xnnpack-native", null);
+    if (xnnpackNative != null) {
+      b.backendOption("xnnpack.native.path", xnnpackNative);
     }
     return b.build();
   }

@@ -164,6 +164,11 @@ final class XnnLibrary {
   private XnnLibrary(Path path) {
     this.path = path;
     Path dir = path.getParent();
+    if (!isElf(path)) {
+      // Checked before dlopen: the JVM's loader reacts to some non-libraries with warnings of its own.
+      throw new ExecuTorchException(ErrorCode.NOT_FOUND, "native XNNPACK: cannot load " + path
+          + " (not an ELF shared library)" + howToInstall());
+    }
     try {
       // The library finds libexecutorch.so and libexecutorch_threadpool.so beside itself ($ORIGIN).
       xnn = SymbolLookup.libraryLookup(path, Arena.global());
@@ -249,12 +254,7 @@ final class XnnLibrary {
       throw new ExecuTorchException(ErrorCode.INTERNAL, "native XNNPACK: reading the build identifier failed: " + t, t);
     }
     buildIdentifier = id;
-    if (!KNOWN_BUILD_IDENTIFIERS.contains(id) && !Boolean.getBoolean(ALLOW_UNVERIFIED)) {
-      throw new ExecuTorchException(ErrorCode.NOT_SUPPORTED, "native XNNPACK: " + path + " has build identifier " + id
-          + ", not that of the XNNPACK build (commit " + XNNPACK_COMMIT.substring(0, 10) + ") ExecuTorch 1.5.1 ships;"
-          + " et4j's bindings were written against that version's xnnpack.h. Set -D" + ALLOW_UNVERIFIED
-          + "=true to use it anyway (at your own risk), or" + howToInstall().replaceFirst("^[:;,.]? *", " "));
-    }
+    checkBuildIdentifier(path, id, Boolean.getBoolean(ALLOW_UNVERIFIED));
     int status;
     try {
       status = (int) initialize.invokeExact(MemorySegment.NULL);
@@ -264,6 +264,28 @@ final class XnnLibrary {
     if (status != 0) {
       throw new ExecuTorchException(ErrorCode.NOT_SUPPORTED, "native XNNPACK: xnn_initialize returned "
           + statusName(status) + (status == 5 ? " (this CPU is not supported by XNNPACK)" : ""));
+    }
+  }
+
+  /**
+   * Refuses a library whose build identifier is not one of {@link #KNOWN_BUILD_IDENTIFIERS},
+   * unless {@code allowUnverified}: its enums and structs may differ from the ones bound here.
+   */
+  static void checkBuildIdentifier(Path path, String id, boolean allowUnverified) {
+    if (!KNOWN_BUILD_IDENTIFIERS.contains(id) && !allowUnverified) {
+      throw new ExecuTorchException(ErrorCode.NOT_SUPPORTED, "native XNNPACK: " + path + " has build identifier " + id
+          + ", not that of the XNNPACK build (commit " + XNNPACK_COMMIT.substring(0, 10) + ") ExecuTorch 1.5.1 ships;"
+          + " et4j's bindings were written against that version's xnnpack.h. Set -D" + ALLOW_UNVERIFIED
+          + "=true to use it anyway (at your own risk), or" + howToInstall().substring(1));
+    }
+  }
+
+  private static boolean isElf(Path path) {
+    try (var in = Files.newInputStream(path)) {
+      byte[] magic = in.readNBytes(4);
+      return magic.length == 4 && magic[0] == 0x7f && magic[1] == 'E' && magic[2] == 'L' && magic[3] == 'F';
+    } catch (java.io.IOException e) {
+      return false;
     }
   }
 
@@ -293,12 +315,15 @@ final class XnnLibrary {
   }
 
   /**
-   * Where the library is: {@code explicitPath} (the library file or its directory), else {@code
-   * venv}'s {@code lib/python3.* /site-packages/executorch/lib}.
+   * Where the library is: {@code explicitPath} (the library file, its directory, or a Python
+   * environment), else {@code venv}'s {@code lib/python3.* /site-packages/executorch/lib}.
    */
   static Path locate(String explicitPath, String venv) {
     if (explicitPath != null && !explicitPath.isBlank()) {
       Path p = Path.of(explicitPath.trim());
+      if (Files.isDirectory(p) && !Files.isRegularFile(p.resolve(LIBRARY)) && Files.isDirectory(p.resolve("lib"))) {
+        return locate(null, p.toString()); // a Python environment
+      }
       Path lib = Files.isDirectory(p) ? p.resolve(LIBRARY) : p;
       if (!Files.isRegularFile(lib)) {
         throw new ExecuTorchException(ErrorCode.NOT_FOUND, "native XNNPACK: " + lib + " does not exist" + howToInstall());
