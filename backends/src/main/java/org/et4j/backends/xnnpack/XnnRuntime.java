@@ -60,6 +60,8 @@ final class XnnRuntime implements DelegateHandle {
   /** Runs left out of the profile: the first ones measure the JIT, not the kernels. */
   private static final int PROFILE_WARMUP = 20;
   private boolean closed;
+  /** Sees every node's outputs after the node ran; null except under a comparison tool ({@link XnnpackDebug}). */
+  XnnpackDebug.NodeObserver observer;
 
   private XnnRuntime(String where, XnnGraph graph, XTensor[] tensors, XTensor[] inputs, XTensor[] outputs,
       XnnOp[] ops, int[] internal, int[] first, int[] last) {
@@ -247,7 +249,14 @@ final class XnnRuntime implements DelegateHandle {
   @Override
   public void execute(Value[] args) {
     bind(args);
-    if (opNanos == null || warmupRuns++ < PROFILE_WARMUP) {
+    if (observer != null) {
+      for (XnnOp op : ops) {
+        op.run();
+        for (XTensor out : op.outputs()) {
+          observer.nodeDone(op.node(), out.def, out.dims.clone(), out.data);
+        }
+      }
+    } else if (opNanos == null || warmupRuns++ < PROFILE_WARMUP) {
       for (XnnOp op : ops) {
         op.run();
       }

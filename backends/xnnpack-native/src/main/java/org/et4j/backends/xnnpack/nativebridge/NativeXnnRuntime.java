@@ -262,6 +262,16 @@ final class NativeXnnRuntime implements DelegateHandle {
     }
   }
 
+  /** The graph outputs, in external-id order. */
+  XnnValue[] outputs() {
+    return outputs;
+  }
+
+  /** Output {@code i}'s shape as XNNPACK computed it for the last run (physical order). */
+  long[] outputShape(int i) {
+    return outputShapes[i];
+  }
+
   /** The exposed intermediate values' contents after the last run (node-by-node comparison). */
   Extra extra() {
     return extra;
