@@ -52,9 +52,13 @@ final class VectorNhwcKernels implements NhwcKernels {
   public void depthwise(
       DepthwiseConv2dNhwc op, int rowFrom, int rowTo, int inH, int inW, int outH, int outW,
       MemorySegment in, long inOff, MemorySegment out, long outOff, float min, float max) {
+    if (op.multiplier != 1 && op.tile == L && (op.channels == 1 || op.multiplier % L == 0)) {
+      depthwiseBroadcastInput(op, rowFrom, rowTo, inH, inW, outH, outW, in, inOff, out, outOff, min, max);
+      return;
+    }
     if (op.multiplier != 1 || op.tile != L) {
-      // Multipliers above 1 read each input channel for several outputs, which contiguous vector
-      // loads do not express; XNNPACK runs them as a grouped IGEMM instead of this kernel.
+      // Other multipliers above 1 read each input channel for several outputs within one vector,
+      // which contiguous vector loads do not express; XNNPACK runs them as a grouped IGEMM.
       ScalarNhwcKernels.depthwiseRange(
           op, 0, op.outChannels, rowFrom, rowTo, inH, inW, outH, outW, in, inOff, out, outOff, min,
           max);
@@ -98,6 +102,62 @@ final class VectorNhwcKernels implements NhwcKernels {
           }
         }
       }
+    }
+  }
+
+  /**
+   * A depthwise convolution with a channel multiplier above 1 whose every tile of {@code L} output
+   * channels reads one input channel: a single-channel input (the first layer of a grayscale CNN,
+   * which the XNNPACK exporter lowers to depthwise with multiplier = output channels) or a
+   * multiplier that is a multiple of {@code L}. Each tap broadcasts that input value across the
+   * tile; per output it is the bias plus the taps in row-major order, as in the scalar kernel, and
+   * the channels past the last full tile run there.
+   */
+  private static void depthwiseBroadcastInput(
+      DepthwiseConv2dNhwc op, int rowFrom, int rowTo, int inH, int inW, int outH, int outW,
+      MemorySegment in, long inOff, MemorySegment out, long outOff, float min, float max) {
+    final int c = op.channels;
+    final int oc = op.outChannels;
+    final int m = op.multiplier;
+    final int kh = op.kernelH;
+    final int kw = op.kernelW;
+    final int dh = op.dilationH;
+    final int dw = op.dilationW;
+    final float[] w = op.packed;
+    final long colStep = (long) dw * c;
+    final int full = oc - oc % L;
+    final FloatVector lo = FloatVector.broadcast(F, min);
+    final FloatVector hi = FloatVector.broadcast(F, max);
+    for (int n = rowFrom / outH; n * outH < rowTo; n++) {
+      int oyTo = Math.min(outH, rowTo - n * outH);
+      for (int oy = Math.max(0, rowFrom - n * outH); oy < oyTo; oy++) {
+        int by = oy * op.strideH - op.padTop;
+        int ky0 = NhwcChecks.firstTap(by, dh);
+        int ky1 = NhwcChecks.endTap(by, dh, inH, kh);
+        for (int ox = 0; ox < outW; ox++) {
+          int bx = ox * op.strideW - op.padLeft;
+          int kx0 = NhwcChecks.firstTap(bx, dw);
+          int kx1 = NhwcChecks.endTap(bx, dw, inW, kw);
+          long o = outOff + (((long) n * outH + oy) * outW + ox) * oc;
+          for (int t = 0, wt = 0; t < full; t += L, wt += op.tileStride) {
+            FloatVector acc = FloatVector.fromArray(F, w, wt);
+            int channel = t / m;
+            for (int ky = ky0; ky < ky1; ky++) {
+              long row = inOff + (((long) n * inH + by + ky * dh) * inW + bx) * c + channel;
+              int wk = wt + (1 + ky * kw) * L;
+              for (int kx = kx0; kx < kx1; kx++) {
+                FloatVector x = FloatVector.broadcast(F, in.getAtIndex(FLOAT, row + kx * colStep));
+                acc = x.fma(FloatVector.fromArray(F, w, wk + kx * L), acc);
+              }
+            }
+            acc.max(lo).min(hi).intoMemorySegment(out, (o + t) * B, LE);
+          }
+        }
+      }
+    }
+    if (full < oc) {
+      ScalarNhwcKernels.depthwiseRange(
+          op, full, oc, rowFrom, rowTo, inH, inW, outH, outW, in, inOff, out, outOff, min, max);
     }
   }
 

@@ -48,6 +48,24 @@ class DepthwiseConv2dNhwcTest {
   }
 
   @Test
+  void multipliersWhoseTilesReadOneInputChannel() {
+    // A single-channel input with many outputs per channel (a grayscale CNN's first layer, which
+    // the XNNPACK exporter lowers to depthwise) and multipliers that are multiples of the widest
+    // vector: each output tile reads one input channel, and the channels past the last tile remain.
+    int run = 0;
+    for (int m : new int[] {8, 15, 16, 17, 32, 33, 64}) {
+      for (int[] g : GEOMETRIES) {
+        float[] clamp = CLAMPS[run++ % CLAMPS.length];
+        check(2, 7, 6, 1, m, g, clamp[0], clamp[1], run % 2 == 0);
+      }
+    }
+    for (int c : new int[] {2, 3}) {
+      check(1, 6, 5, c, 16, GEOMETRIES[0], -INF, INF, true);
+      check(1, 6, 5, c, 32, GEOMETRIES[2], 0f, 6f, false);
+    }
+  }
+
+  @Test
   void mobilenetLikeShapes() {
     check(1, 12, 12, 32, 1, new int[] {3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, 0f, 6f, true);
     check(1, 11, 11, 48, 1, new int[] {3, 3, 2, 2, 1, 1, 0, 1, 1, 0}, 0f, 6f, true);
