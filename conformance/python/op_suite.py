@@ -591,9 +591,11 @@ def run_isolated(pte_path: str, method: str, inputs, timeout: float = 120.0):
     ("error"|"abort"|"timeout", message)."""
     fd, out_path = tempfile.mkstemp(suffix=".pkl")
     os.close(fd)
+    log_fd, log_path = tempfile.mkstemp(suffix=".log")
     pid = os.fork()
     if pid == 0:  # child
         code = 0
+        os.dup2(log_fd, 2)  # ExecuTorch's own log lines say which check failed where
         try:
             from executorch.runtime import Runtime
 
@@ -618,15 +620,23 @@ def run_isolated(pte_path: str, method: str, inputs, timeout: float = 120.0):
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
             os.remove(out_path)
+            os.close(log_fd)
+            os.remove(log_path)
             return "timeout", f"no result within {timeout:.0f} s"
         time.sleep(0.01)
+    os.close(log_fd)
+    with open(log_path, errors="replace") as f:
+        log = [ln.strip() for ln in f if "Check failed" in ln or "KernelCall failed" in ln or "rror" in ln]
+    os.remove(log_path)
+    said = ("; ExecuTorch logged: " + " | ".join(log[:3])[:600]) if log else ""
     try:
         if os.WIFSIGNALED(status):
-            return "abort", f"killed by signal {signal.Signals(os.WTERMSIG(status)).name}"
+            return "abort", f"killed by signal {signal.Signals(os.WTERMSIG(status)).name}{said}"
         if os.WEXITSTATUS(status) != 0:
-            return "abort", f"exit status {os.WEXITSTATUS(status)}"
+            return "abort", f"exit status {os.WEXITSTATUS(status)}{said}"
         with open(out_path, "rb") as f:
-            return pickle.load(f)
+            status, result = pickle.load(f)
+        return (status, result + said) if status != "ok" else (status, result)
     finally:
         if os.path.exists(out_path):
             os.remove(out_path)

@@ -239,6 +239,12 @@ class OpSuiteTest {
       }
       return where + ": ExecuTorch fails (" + executorch + "), et4j returned outputs (" + got + ")";
     } catch (ExecuTorchException e) {
+      // An error (not an abort) carries ExecuTorch's code: et4j must raise the same one.
+      java.util.regex.Matcher code = java.util.regex.Pattern.compile("error (0x[0-9a-f]+)").matcher(executorch);
+      if (code.find() && e.errorCode().code() != Integer.decode(code.group(1))) {
+        return where + ": ExecuTorch fails with " + code.group(1) + " (" + executorch + "), et4j raised "
+            + e.getMessage();
+      }
       return null;
     } catch (RuntimeException e) {
       return where + ": ExecuTorch fails (" + executorch + "), et4j failed uncleanly: " + e;
