@@ -642,12 +642,12 @@ def run_isolated(pte_path: str, method: str, inputs, timeout: float = 120.0):
             os.remove(out_path)
 
 
-def export_methods(op: Op, methods: Dict[str, List[Tuple[Any, ...]]], examples):
-    """One program; each method makes the op's calls once per dtype combination it holds."""
+def export_methods(methods: Dict[str, Tuple[Op, List[Tuple[Any, ...]]]], examples):
+    """One program; each method makes its op's calls once per dtype combination it holds."""
     from executorch.exir import EdgeCompileConfig, ExecutorchBackendConfig, to_edge
 
     eps = {}
-    for name, combos in methods.items():
+    for name, (op, combos) in methods.items():
         eps[name] = torch.export.export(OpModule(op.calls * len(combos)), examples[name], strict=False)
     edge = to_edge(eps, compile_config=EdgeCompileConfig(_check_ir_validity=True))
     return edge.to_executorch(ExecutorchBackendConfig(emit_mutable_buffer_names=True))
@@ -693,22 +693,22 @@ def build_op(op: Op, seed: int) -> Dict[str, Any]:
                                           "error": _describe_error(e)})
 
     def examples_of(methods):
-        return {n: method_inputs(op, c, "random", seed) for n, c in methods.items()}
+        return {n: method_inputs(o, c, "random", seed) for n, (o, c) in methods.items()}
 
     def export(methods):
-        return export_methods(op, methods, examples_of(methods))
+        return export_methods(methods, examples_of(methods))
 
     if not good:
         return entry
     try:
-        methods = {"all": good}
+        methods = {"all": (op, good)}
         et = export(methods)
     except Exception:  # noqa: BLE001
         # Find the combinations the toolchain rejects, one by one.
         kept = []
         for dts in good:
             try:
-                export({"one": [dts]})
+                export({"one": (op, [dts])})
                 kept.append(dts)
             except Exception as e:  # noqa: BLE001
                 entry["not_exported"].append({"dtypes": [dtype_name(x) for x in dts], "stage": "export",
@@ -716,23 +716,43 @@ def build_op(op: Op, seed: int) -> Dict[str, Any]:
         good = kept
         if not good:
             return entry
-        methods = {"all": good}
+        methods = {"all": (op, good)}
         et = export(methods)
 
-    def run_all(et, methods):
+    def run_all(et, methods, only=None):
         with tempfile.NamedTemporaryFile(suffix=".pte", delete=False) as f:
             f.write(et.buffer)
             pte_path = f.name
         try:
-            return {n: run_sets(op, pte_path, n, c, seed) for n, c in methods.items()}
+            return {n: run_sets(o, pte_path, n, c, seed) for n, (o, c) in methods.items()
+                    if only is None or n in only}
         finally:
             os.remove(pte_path)
 
+    def failed(rs):
+        return any(r[2] != "ok" for r in rs)
+
     results = run_all(et, methods)
-    if any(r[2] != "ok" for r in results["all"]) and len(good) > 1:
-        methods = {method_name(d): [d] for d in good}
+    if failed(results["all"]) and len(good) > 1:
+        # Pin each failure on its dtypes: one method per combination.
+        methods = {method_name(d): (op, [d]) for d in good}
         et = export(methods)
         results = run_all(et, methods)
+    if len(op.calls) > 1 and any(failed(r) for r in results.values()):
+        # And on its call: a failing combination gets one method per call, so that one rejected
+        # call (a channels-last input, an empty one) leaves the others verified.
+        split = {}
+        for name, (o, combos) in methods.items():
+            if failed(results[name]):
+                for k, call in enumerate(o.calls):
+                    sub = Op(o.label, [call], o.dtypes, o.family)
+                    split[f"{name}_call{k}"] = (sub, combos)
+            else:
+                split[name] = (o, combos)
+        methods = split
+        et = export(methods)
+        results.update(run_all(et, methods, only={n for n in methods if n not in results}))
+        results = {n: results[n] for n in methods}
 
     plans = {p.name: p for p in et.executorch_program.execution_plan}
     suites = []
@@ -750,7 +770,7 @@ def build_op(op: Op, seed: int) -> Dict[str, Any]:
         suites.append(MethodTestSuite(method_name=name, test_cases=cases))
         ops_used = sorted({o.name + ("." + o.overload if o.overload else "") for o in plan.operators})
         entry["methods"].append({
-            "name": name, "dtypes": [[dtype_name(x) for x in d] for d in methods[name]],
+            "name": name, "dtypes": [[dtype_name(x) for x in d] for d in methods[name][1]],
             "operators": ops_used, "outputs": len(plan.outputs), "test_sets": records,
         })
     bundled = BundledProgram(et, suites)

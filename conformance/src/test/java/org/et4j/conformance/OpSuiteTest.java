@@ -194,7 +194,7 @@ class OpSuiteTest {
       String executorch = me.sets().get(tc.index());
       String where = "method " + me.name() + " case " + tc.index();
       String failure = executorch.equals("ok") ? compare(bundle, me.name(), tc, tolerances, where)
-          : expectFailure(bundle, me.name(), tc, where, executorch);
+          : expectFailure(bundle, me.name(), tc, where, executorch, me.operators());
       if (failure != null) {
         return failure;
       }
@@ -228,7 +228,8 @@ class OpSuiteTest {
   }
 
   private static String expectFailure(
-      BundledProgram bundle, String method, BundledProgram.TestCase tc, String where, String executorch) {
+      BundledProgram bundle, String method, BundledProgram.TestCase tc, String where, String executorch,
+      List<String> operators) {
     try (Method m = bundle.program().loadMethod(method)) {
       m.setInputs(tc.inputs().toArray(EValue[]::new));
       m.execute();
@@ -237,7 +238,8 @@ class OpSuiteTest {
         got.append(i == 0 ? "" : ", ").append(
             m.output(i) instanceof EValue.TensorValue(Tensor t) ? t.describe() : String.valueOf(m.output(i)));
       }
-      return where + ": ExecuTorch fails (" + executorch + "), et4j returned outputs (" + got + ")";
+      return where + ": ExecuTorch fails (" + executorch + "), et4j returned outputs (" + got + ") calling "
+          + String.join(", ", operators);
     } catch (ExecuTorchException e) {
       // An error (not an abort) carries ExecuTorch's code: et4j must raise the same one.
       java.util.regex.Matcher code = java.util.regex.Pattern.compile("error (0x[0-9a-f]+)").matcher(executorch);
