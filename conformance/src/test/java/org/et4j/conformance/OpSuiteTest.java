@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -106,6 +107,14 @@ class OpSuiteTest {
     List<OpEntry> ops = readManifest();
     assertThat(ops).as("ops in " + OPS).isNotEmpty();
     return ops.stream().map(op -> DynamicTest.dynamicTest("ops." + op.label(), () -> check(op)));
+  }
+
+  @org.junit.jupiter.api.Test
+  void everyOpGapNamesAnOpOfTheSuite() {
+    Set<String> labels = new java.util.HashSet<>();
+    readManifest().forEach(op -> labels.add("ops." + op.label()));
+    assertThat(GAPS.all().keySet().stream().filter(id -> id.startsWith("ops.")))
+        .as("ops.* entries of known-gaps.txt").allMatch(labels::contains);
   }
 
   private static void check(OpEntry op) {
