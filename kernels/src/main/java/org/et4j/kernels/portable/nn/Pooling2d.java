@@ -202,7 +202,15 @@ final class Pooling2d {
                   continue;
                 }
                 long at = inBase + iy * isH + ix * isW;
-                if (reduction == Reduction.MAX) {
+                if (reduction == Reduction.MAX && integral) {
+                  // Integers compare as integers: through double, int64 values past 2^53 would
+                  // round, and Long.MAX_VALUE would come back as Long.MIN_VALUE.
+                  long v = Elements.readLong(t, x, at);
+                  if (!seen || v > accLong) {
+                    accLong = v;
+                    accIdx = (long) iy * wd + ix;
+                  }
+                } else if (reduction == Reduction.MAX) {
                   double v = f32 ? x.getAtIndex(Elements.F32, at) : Elements.readDouble(t, x, at);
                   // ExecuTorch keeps the first largest value; a NaN never replaces it.
                   if (!seen || v > acc) {
@@ -219,7 +227,11 @@ final class Pooling2d {
             }
             long o = outBase + oy * osH + ox * osW;
             if (reduction == Reduction.MAX) {
-              Elements.writeDouble(t, y, o, acc);
+              if (integral) {
+                Elements.writeLong(t, y, o, accLong);
+              } else {
+                Elements.writeDouble(t, y, o, acc);
+              }
               idx.setAtIndex(Elements.I64, o, accIdx);
             } else if (integral) {
               // int64 averages divide as integers, truncating, as the C++ kernel's CTYPE does.

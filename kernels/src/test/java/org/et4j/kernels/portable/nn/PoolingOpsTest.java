@@ -160,6 +160,20 @@ class PoolingOpsTest {
   }
 
   @Test
+  void int64MaxPoolKeepsTheExactExtremes() {
+    // Through double, Long.MAX_VALUE rounds to 2^63 and converts back as Long.MIN_VALUE, and
+    // values past 2^53 lose their low bits; ExecuTorch compares and stores int64 as int64.
+    TensorImpl x = OpHarness.longTensor(new int[] {1, 2, 4}, Long.MIN_VALUE, Long.MAX_VALUE, 1L << 53, -1,
+        0, 5, (1L << 53) + 1, Long.MIN_VALUE + 1);
+    TensorImpl out = OpHarness.empty(ScalarType.LONG, 1, 1, 2);
+    TensorImpl idx = OpHarness.empty(ScalarType.LONG, 1, 1, 2);
+    call("aten::max_pool2d_with_indices.out", v(x), ints(2, 2), ints(2, 2), ints(0, 0), ints(1, 1), b(false),
+        v(out), v(idx), v(out), v(idx));
+    assertThat(longValues(out)).containsExactly(Long.MAX_VALUE, (1L << 53) + 1);
+    assertThat(longValues(idx)).containsExactly(1, 6);
+  }
+
+  @Test
   void adaptiveAvgPoolUsesOverlappingBins() {
     int[][] cases = {{7, 7, 3, 3}, {5, 6, 2, 4}, {4, 4, 4, 4}, {6, 5, 1, 1}};
     for (int[] cs : cases) {
