@@ -244,7 +244,10 @@ def main():
     rows = list(range(cfg.vocab_size))
     if a.small:
         used = sorted({i for _, _, ids in prompts for i in ids})
-        rows = sorted(set(used) | set(range(vocab - len([u for u in used if u >= vocab]))))[:vocab]
+        base = vocab
+        while len(set(used) | set(range(base))) > vocab:
+            base -= 1
+        rows = sorted(set(used) | set(range(base)))
         index = {r: n for n, r in enumerate(rows)}
         prompts = [(p, t, [index[i] for i in ids]) for p, t, ids in prompts]
     sd, params = hf_to_meta(model, layers, rows, cfg)

@@ -16,10 +16,11 @@ import org.et4j.runtime.kernel.Value;
  * <p>Layout is sequence-first: query and out {@code [B, S, H, D]}, key and value caches {@code [B,
  * max_seq_len, H_kv, D]}. Query row {@code s} is at absolute position {@code start_pos + s}; only
  * the first {@code start_pos + S} cache positions take part. With {@code is_causal} row {@code s}
- * sees keys {@code 0 .. start_pos + s}; with a float {@code attn_mask} {@code [S, start_pos + S]}
- * the mask is added to the scaled scores (the two cannot be combined). Grouped-query attention:
+ * sees keys {@code 0 .. start_pos + s}. With a float {@code attn_mask} {@code [S, max_seq_len]}
+ * every cache position takes part and the mask is added to the scaled scores (ExecuTorch 1.5's
+ * semantics; mask and is_causal cannot be combined). Grouped-query attention:
  * query head {@code h} reads KV head {@code h / (H / H_kv)}. Scale defaults to {@code 1/sqrt(D)}.
- * float32 only, as ExecuTorch; dropout is ignored, as ExecuTorch.
+ * float32 only (ExecuTorch also takes float16 and bfloat16); dropout is ignored, as ExecuTorch.
  *
  * <p>Scores, the running max and sum and the output are accumulated in float, as ExecuTorch's
  * kernel does ({@code accum_t = float}); the scores of one row live in scratch memory.
@@ -48,13 +49,19 @@ public final class CustomSdpaOp {
       return ctx -> {
         long start = startPos.toInt();
         int seqLen = q.size(1);
-        if (start < 0 || start + seqLen > k.size(1)) {
-          throw KernelChecks.invalid(NAME, "start_pos " + start + " + seq_len " + seqLen
-              + " must fit the key cache " + k.describe() + " (max_seq_len " + k.size(1) + ")");
-        }
-        int kvLen = (int) start + seqLen;
-        if (mask != null && (mask.dim() != 2 || mask.size(0) != seqLen || mask.size(1) != kvLen)) {
-          throw KernelChecks.invalid(NAME, "attn_mask " + mask.describe() + " must be [" + seqLen + ", " + kvLen + "]");
+        int kvLen;
+        if (mask == null) {
+          if (start < 0 || start + seqLen > k.size(1)) {
+            throw KernelChecks.invalid(NAME, "start_pos " + start + " + seq_len " + seqLen
+                + " must fit the key cache " + k.describe() + " (max_seq_len " + k.size(1) + ")");
+          }
+          kvLen = (int) start + seqLen;
+        } else {
+          // With a mask every cache position takes part; the mask says which count.
+          kvLen = k.size(1);
+          if (mask.dim() != 2 || mask.size(0) != seqLen || mask.size(1) != kvLen) {
+            throw KernelChecks.invalid(NAME, "attn_mask " + mask.describe() + " must be [" + seqLen + ", " + kvLen + "]");
+          }
         }
         try {
           out.resize(q.sizes());
@@ -63,7 +70,7 @@ public final class CustomSdpaOp {
         }
         float scale = fixedScale != null ? (float) (double) fixedScale : (float) (1.0 / Math.sqrt(q.size(3)));
         MemorySegment scores = ctx.scratch((long) kvLen * Float.BYTES);
-        attend(q, k, v, mask, out, (int) start, causal, scale, scores);
+        attend(q, k, v, mask, out, (int) start, kvLen, causal, scale, scores);
       };
     });
   }
@@ -100,7 +107,7 @@ public final class CustomSdpaOp {
 
   /** The attention itself, one (batch, head, query row) at a time; the reference semantics. */
   static void attend(TensorImpl q, TensorImpl k, TensorImpl v, TensorImpl mask, TensorImpl out,
-      int start, boolean causal, float scale, MemorySegment scores) {
+      int start, int kvLen, boolean causal, float scale, MemorySegment scores) {
     int batch = q.size(0);
     int seqLen = q.size(1);
     int heads = q.size(2);
@@ -108,7 +115,6 @@ public final class CustomSdpaOp {
     int cacheLen = k.size(1);
     int kvHeads = k.size(2);
     int group = heads / kvHeads;
-    int kvLen = start + seqLen;
     MemorySegment qd = q.data();
     MemorySegment kd = k.data();
     MemorySegment vd = v.data();
