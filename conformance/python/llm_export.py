@@ -153,15 +153,23 @@ def greedy(pte, prompt_ids, max_new, eos, max_seq):
     logits = method.execute([torch.tensor([prompt_ids], dtype=torch.long), torch.tensor([0], dtype=torch.long)])[0]
     t1 = time.perf_counter()
     pos = len(prompt_ids)
-    tok = int(torch.argmax(logits[0, -1] if logits.dim() == 3 else logits[0]))
+    top2 = []
+
+    def pick(logits):
+        row = logits[0, -1] if logits.dim() == 3 else logits[0]
+        v, i = torch.topk(row, 2)
+        top2.append([int(i[0]), float(v[0]), int(i[1]), float(v[1])])
+        return int(torch.argmax(row))
+
+    tok = pick(logits)
     out.append(tok)
     while len(out) < max_new and tok not in eos and pos < max_seq:
         logits = method.execute([torch.tensor([[tok]], dtype=torch.long), torch.tensor([pos], dtype=torch.long)])[0]
         pos += 1
-        tok = int(torch.argmax(logits[0, -1] if logits.dim() == 3 else logits[0]))
+        tok = pick(logits)
         out.append(tok)
     t2 = time.perf_counter()
-    return out, {"prefill_s": t1 - t0, "decode_s": t2 - t1}
+    return out, {"prefill_s": t1 - t0, "decode_s": t2 - t1, "top2": top2}
 
 
 def runner_text(pte, tokenizer_json, prompt, max_new):
@@ -191,7 +199,9 @@ def oracle(pte, out, with_runner):
         gen, timing = greedy(pte, p["prompt_ids"], meta["max_new_tokens"], meta["eos"], meta["max_seq_len"])
         subset = meta.get("vocab_subset")
         real = [subset[i] for i in gen] if subset else gen
-        case = dict(p, generated_ids=gen, text=tok.decode(real, skip_special_tokens=True), python_runtime_timing=timing)
+        top2 = timing.pop("top2")
+        case = dict(p, generated_ids=gen, text=tok.decode(real, skip_special_tokens=True), top2=top2,
+                    python_runtime_timing=timing)
         if with_runner:
             rtext, stats = runner_text(pte, tokenizer_json, p["templated"], meta["max_new_tokens"])
             case["runner_text"] = rtext
