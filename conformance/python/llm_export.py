@@ -8,13 +8,16 @@ XNNPACK), plus the oracle: greedy generation by the ExecuTorch runtime for chat-
 --out DIR holds, per variant, smollm2_<variant>.pte, its oracle smollm2_<variant>.oracle.json and
 the tokenizer as tokenizer.json. The full model's outputs are large and git-ignored
 (conformance/fixtures-large/llm). --small writes the committed fixture instead: the real model's
-first 2 layers over its first SMALL_VOCAB token embeddings, same recipe, 8da4w (under 10 MB).
+first 2 layers over SMALL_VOCAB of its real token embeddings (ids 0.. plus every id the prompts
+use; the fixture's ids index that sub-vocabulary, listed as vocab_subset), same recipe, 8da4w
+(under 10 MB), into llm/src/test/resources/llm_small.
 
 The oracle drives the exported forward with executorch.runtime exactly as ExecuTorch's
 TextLLMRunner does (one prefill call over the whole prompt at input_pos 0, then one call per token
 at input_pos = tokens so far, argmax of the logits, stop at an EOS id or the token budget), and
 runs ExecuTorch's C++ TextLLMRunner (executorch.extension.llm.runner) on the same prompt for its
-text and its stats; the two must agree on the text.
+text and its stats (full model only). Each step's top-2 logits are recorded so that a differing
+quantized token can be judged a near tie.
 
 Needs `gguf` and `accelerate` (transformers' GGUF loader) beside the conformance venv.
 """
