@@ -9,6 +9,7 @@ module org.et4j.cli {
   requires org.et4j.kernels;
   requires org.et4j.backends;
   requires org.et4j.backends.xnnpack.nativebridge;
+  requires org.et4j.llm;
   requires org.et4j.conformance;
   requires jdk.management;
   requires jdk.jfr;

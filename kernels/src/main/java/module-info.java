@@ -19,5 +19,6 @@ module org.et4j.kernels {
   provides org.et4j.runtime.kernel.KernelLibrary with
       org.et4j.kernels.portable.PortableKernelLibrary,
       org.et4j.kernels.prim.PrimKernelLibrary,
-      org.et4j.kernels.quantized.QuantizedKernelLibrary;
+      org.et4j.kernels.quantized.QuantizedKernelLibrary,
+      org.et4j.kernels.llama.LlamaKernelLibrary;
 }

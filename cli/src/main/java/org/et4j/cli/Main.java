@@ -35,6 +35,10 @@ public final class Main {
             JFR profile of the timed runs only (jfr view hot-methods OUT.jfr)
         verify FILE.bpte [--ptd FILE.ptd]... [--rtol R] [--atol A]
             runs the test cases bundled in a BundledProgram and compares the outputs
+        generate FILE.pte --prompt-ids 1,2,3 [--max-new-tokens N] [--temperature T] [--top-p P]
+                          [--seed S] [--threads N]
+            generates from an LLM program exported by ExecuTorch's LLM tooling (KV cache),
+            streaming the token ids; prints prefill and decode tokens/s, time to first token, peak RSS
 
       loading options (inspect and run):
         --ptd FILE.ptd...            external data files
@@ -86,6 +90,7 @@ public final class Main {
         case "profile" -> new ProfileCommand(Options.parse(rest, ProfileCommand.FLAGS, ProfileCommand.VALUED), out).run();
         case "bench" -> new BenchCommand(Options.parse(rest, BenchCommand.FLAGS, BenchCommand.VALUED), out, err).run();
         case "verify" -> new VerifyCommand(Options.parse(rest, VerifyCommand.FLAGS, VerifyCommand.VALUED), out).run();
+        case "generate" -> new GenerateCommand(Options.parse(rest, GenerateCommand.FLAGS, GenerateCommand.VALUED), out).run();
         default -> {
           err.println("error: unknown command '" + args[0] + "'");
           err.print(USAGE);
