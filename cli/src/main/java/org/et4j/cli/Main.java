@@ -35,10 +35,13 @@ public final class Main {
             JFR profile of the timed runs only (jfr view hot-methods OUT.jfr)
         verify FILE.bpte [--ptd FILE.ptd]... [--rtol R] [--atol A]
             runs the test cases bundled in a BundledProgram and compares the outputs
-        generate FILE.pte --prompt-ids 1,2,3 [--max-new-tokens N] [--temperature T] [--top-p P]
-                          [--seed S] [--threads N]
+        generate FILE.pte --tokenizer tokenizer.json --prompt TEXT [--system TEXT] [--raw]
+                          | --prompt-ids 1,2,3
+                          [--max-new-tokens N] [--temperature T] [--top-p P] [--seed S] [--threads N]
             generates from an LLM program exported by ExecuTorch's LLM tooling (KV cache),
-            streaming the token ids; prints prefill and decode tokens/s, time to first token, peak RSS
+            streaming the text (the prompt in the chat template of the tokenizer_config.json beside
+            the tokenizer unless --raw); prints prefill and decode tokens/s, time to first token,
+            peak RSS
 
       loading options (inspect and run):
         --ptd FILE.ptd...            external data files

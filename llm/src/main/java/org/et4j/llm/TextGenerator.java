@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import org.et4j.llm.tokenizer.StreamingDecoder;
 import org.et4j.llm.tokenizer.Tokenizer;
 import org.et4j.runtime.EValue;
 import org.et4j.runtime.ErrorCode;
@@ -255,37 +256,20 @@ public final class TextGenerator implements AutoCloseable {
   }
 
   /** Streams each token's text: the decoded growth of the generated text, held back while a character is incomplete. */
+  /** Hands each sampled token to the listener with the text it completes (the tokenizer's streaming decode). */
   private static final class Streamer {
-    private final Tokenizer tokenizer;
+    private final StreamingDecoder decoder;
     private final TokenListener listener;
-    private int[] ids = new int[16];
-    private int count;
-    private int emitted;
 
     Streamer(Tokenizer tokenizer, TokenListener listener) {
-      this.tokenizer = tokenizer;
+      this.decoder = tokenizer == null || listener == null ? null : tokenizer.streamingDecoder();
       this.listener = listener;
     }
 
     void accept(int id) {
-      if (listener == null) {
-        return;
+      if (listener != null) {
+        listener.onToken(id, decoder == null ? "" : decoder.next(id));
       }
-      if (tokenizer == null) {
-        listener.onToken(id, "");
-        return;
-      }
-      if (count == ids.length) {
-        ids = Arrays.copyOf(ids, count * 2);
-      }
-      ids[count++] = id;
-      String text = tokenizer.decode(Arrays.copyOf(ids, count));
-      if (text.endsWith("\uFFFD") || text.length() < emitted) {
-        listener.onToken(id, "");
-        return;
-      }
-      listener.onToken(id, text.substring(emitted));
-      emitted = text.length();
     }
   }
 }
