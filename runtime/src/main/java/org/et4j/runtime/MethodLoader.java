@@ -496,8 +496,8 @@ final class MethodLoader {
    * right after it, with constant parameters, and offers that batch norm to the convolution's
    * kernel ({@link BatchNormFold}): kernels bind one at a time and could not see this alone.
    * A reader is any use of a value index: an instruction's argument (the convolution's own out
-   * argument is one), a delegate's argument, either end of a move, a jump's condition, a method
-   * input or output. A jump into the batch norm refuses the offer (the convolution would not
+   * argument and return slot are two), a delegate's argument, either end of a move, a jump's
+   * condition, an item of a tensor list, a method input or output. A jump into the batch norm refuses the offer (the convolution would not
    * have run first). Runs before any kernel binds; bad indices are left to the binding pass.
    */
   private static void offerBatchNormFolds(
@@ -508,6 +508,22 @@ final class MethodLoader {
     }
     for (int i = 0; i < plan.outputsLength(); i++) {
       countUse(uses, plan.outputs(i));
+    }
+    // A tensor list names its tensors by value index (a kernel's return slot, torch.cat's inputs).
+    EValue ev = new EValue();
+    var list = new org.et4j.schema.program.ETensorList();
+    var optionalList = new org.et4j.schema.program.EOptionalTensorList();
+    for (int i = 0; i < values.length; i++) {
+      plan.values(ev, i);
+      if (ev.valType() == KernelTypes.ETensorList && ev.val(list) != null) {
+        for (int k = 0; k < list.itemsLength(); k++) {
+          countUse(uses, list.items(k));
+        }
+      } else if (ev.valType() == KernelTypes.EOptionalTensorList && ev.val(optionalList) != null) {
+        for (int k = 0; k < optionalList.itemsLength(); k++) {
+          countUse(uses, optionalList.items(k));
+        }
+      }
     }
     var kc = new org.et4j.schema.program.KernelCall();
     var dc = new DelegateCall();
@@ -559,12 +575,15 @@ final class MethodLoader {
         chain.instructions(ins, i);
         chain.instructions(nextIns, i + 1);
         if (jumpTargets.contains(i + 1)
-            || !isKernel(ins, kc, opNames, CONVOLUTION, 10)
-            || !isKernel(nextIns, next, opNames, BATCH_NORM, 10)) {
+            || !isKernel(ins, kc, opNames, CONVOLUTION, 11)
+            || !isKernel(nextIns, next, opNames, BATCH_NORM, 11)) {
           continue;
         }
+        // The convolution names its output twice (the out argument and the return slot), the
+        // batch norm once: any further use is another reader.
         int convOut = kc.args(9);
-        if (next.args(0) != convOut || !inRange(convOut, values) || uses[convOut] != 2) {
+        if (kc.args(10) != convOut || next.args(0) != convOut || !inRange(convOut, values)
+            || uses[convOut] != 3) {
           continue;
         }
         boolean ok = values[convOut].isTensor();

@@ -53,32 +53,56 @@ public final class BatchNormFold {
     this.out = out;
   }
 
-  /** The per-channel scale (gamma), or null for 1. @return the constant or null */
+  /**
+   * The per-channel scale (gamma), or null for 1.
+   *
+   * @return the constant or null
+   */
   public TensorImpl weight() {
     return weight;
   }
 
-  /** The per-channel shift (beta), or null for 0. @return the constant or null */
+  /**
+   * The per-channel shift (beta), or null for 0.
+   *
+   * @return the constant or null
+   */
   public TensorImpl bias() {
     return bias;
   }
 
-  /** The running mean. @return the constant */
+  /**
+   * The running mean.
+   *
+   * @return the constant
+   */
   public TensorImpl runningMean() {
     return runningMean;
   }
 
-  /** The running variance. @return the constant */
+  /**
+   * The running variance.
+   *
+   * @return the constant
+   */
   public TensorImpl runningVar() {
     return runningVar;
   }
 
-  /** The batch norm's epsilon. @return eps */
+  /**
+   * The batch norm's epsilon.
+   *
+   * @return eps
+   */
   public double eps() {
     return eps;
   }
 
-  /** The batch norm's {@code out0}, which a folded convolution writes. @return the tensor */
+  /**
+   * The batch norm's {@code out0}, which a folded convolution writes.
+   *
+   * @return the tensor
+   */
   public TensorImpl out() {
     return out;
   }
