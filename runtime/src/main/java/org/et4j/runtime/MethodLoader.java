@@ -3,6 +3,7 @@ package org.et4j.runtime;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -564,7 +565,7 @@ final class MethodLoader {
     for (int c = 0; c < plan.chainsLength(); c++) {
       plan.chains(chain, c);
       int n = chain.instructionsLength();
-      Set<Integer> jumpTargets = new java.util.HashSet<>();
+      Set<Integer> jumpTargets = new HashSet<>();
       for (int i = 0; i < n; i++) {
         chain.instructions(ins, i);
         if (ins.instrArgsType() == InstructionArguments.JumpFalseCall) {
