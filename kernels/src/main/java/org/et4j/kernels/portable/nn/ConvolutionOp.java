@@ -30,6 +30,13 @@ import org.et4j.runtime.kernel.Value;
  *
  * The constant-weight paths are the XNNPACK delegate's kernels ({@link org.et4j.kernels.nhwc}),
  * used on the default dim order through a channels-last copy of the input and output.
+ *
+ * <p>When the loader offers the batch norm that is this output's only reader ({@link
+ * BatchNormFold}) and the call takes a packed path in the default dim order, the batch norm's
+ * scale and shift are folded into the packed filter and bias ({@link FoldedBatchNorm}) and the
+ * result written straight into the batch norm's out0, saving its pass over the output. The
+ * convolution's own output is then never written (nothing reads it), which an ETDump at {@code
+ * INTERMEDIATE_OUTPUTS} shows as that instruction's output.
  */
 public final class ConvolutionOp {
   static final String NAME = "aten::convolution.out";
