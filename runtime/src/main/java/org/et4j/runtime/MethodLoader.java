@@ -3,6 +3,7 @@ package org.et4j.runtime;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,6 +20,7 @@ import org.et4j.runtime.internal.PlanTensors;
 import org.et4j.runtime.internal.PlannedMemory;
 import org.et4j.runtime.internal.TensorDataResolver;
 import org.et4j.runtime.internal.format.PteFile;
+import org.et4j.runtime.kernel.BatchNormFold;
 import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.KernelRegistry;
 import org.et4j.runtime.kernel.OpKernel;
@@ -120,6 +122,7 @@ final class MethodLoader {
       Chain chain = new Chain();
       Instruction ins = new Instruction();
       refuseDerivationOfMoveTargets(plan, values, chain, ins);
+      offerBatchNormFolds(plan, values, opNames, chain, ins);
       for (int c = 0; c < nc; c++) {
         plan.chains(chain, c);
         int n = chain.instructionsLength();
@@ -493,6 +496,158 @@ final class MethodLoader {
           }
         }
       }
+    }
+  }
+
+  private static final String CONVOLUTION = "aten::convolution.out";
+  private static final String BATCH_NORM = "aten::_native_batch_norm_legit_no_training.out";
+
+  /**
+   * Finds each {@code aten::convolution.out} whose output is read by nothing but the batch norm
+   * right after it, with constant parameters, and offers that batch norm to the convolution's
+   * kernel ({@link BatchNormFold}): kernels bind one at a time and could not see this alone.
+   * A reader is any use of a value index: an instruction's argument (the convolution's own out
+   * argument and return slot are two), a delegate's argument, either end of a move, a jump's
+   * condition, an item of a tensor list, a method input or output. A jump into the batch norm refuses the offer (the convolution would not
+   * have run first). Runs before any kernel binds; bad indices are left to the binding pass.
+   */
+  private static void offerBatchNormFolds(
+      ExecutionPlan plan, Value[] values, List<String> opNames, Chain chain, Instruction ins) {
+    int[] uses = new int[values.length];
+    for (int i = 0; i < plan.inputsLength(); i++) {
+      countUse(uses, plan.inputs(i));
+    }
+    for (int i = 0; i < plan.outputsLength(); i++) {
+      countUse(uses, plan.outputs(i));
+    }
+    // A tensor list names its tensors by value index (a kernel's return slot, torch.cat's inputs).
+    EValue ev = new EValue();
+    var list = new org.et4j.schema.program.ETensorList();
+    var optionalList = new org.et4j.schema.program.EOptionalTensorList();
+    for (int i = 0; i < values.length; i++) {
+      plan.values(ev, i);
+      if (ev.valType() == KernelTypes.ETensorList && ev.val(list) != null) {
+        for (int k = 0; k < list.itemsLength(); k++) {
+          countUse(uses, list.items(k));
+        }
+      } else if (ev.valType() == KernelTypes.EOptionalTensorList && ev.val(optionalList) != null) {
+        for (int k = 0; k < optionalList.itemsLength(); k++) {
+          countUse(uses, optionalList.items(k));
+        }
+      }
+    }
+    var kc = new org.et4j.schema.program.KernelCall();
+    var dc = new DelegateCall();
+    var mc = new MoveCall();
+    var jf = new JumpFalseCall();
+    for (int c = 0; c < plan.chainsLength(); c++) {
+      plan.chains(chain, c);
+      for (int i = 0; i < chain.instructionsLength(); i++) {
+        chain.instructions(ins, i);
+        switch (ins.instrArgsType()) {
+          case InstructionArguments.KernelCall -> {
+            ins.instrArgs(kc);
+            for (int k = 0; k < kc.argsLength(); k++) {
+              countUse(uses, kc.args(k));
+            }
+          }
+          case InstructionArguments.DelegateCall -> {
+            ins.instrArgs(dc);
+            for (int k = 0; k < dc.argsLength(); k++) {
+              countUse(uses, dc.args(k));
+            }
+          }
+          case InstructionArguments.MoveCall -> {
+            ins.instrArgs(mc);
+            countUse(uses, mc.moveFrom());
+            countUse(uses, mc.moveTo());
+          }
+          case InstructionArguments.JumpFalseCall -> {
+            ins.instrArgs(jf);
+            countUse(uses, jf.condValueIndex());
+          }
+          default -> { }
+        }
+      }
+    }
+    var next = new org.et4j.schema.program.KernelCall();
+    Instruction nextIns = new Instruction();
+    for (int c = 0; c < plan.chainsLength(); c++) {
+      plan.chains(chain, c);
+      int n = chain.instructionsLength();
+      Set<Integer> jumpTargets = new HashSet<>();
+      for (int i = 0; i < n; i++) {
+        chain.instructions(ins, i);
+        if (ins.instrArgsType() == InstructionArguments.JumpFalseCall) {
+          jumpTargets.add(((JumpFalseCall) ins.instrArgs(jf)).destinationInstruction());
+        }
+      }
+      for (int i = 0; i + 1 < n; i++) {
+        chain.instructions(ins, i);
+        chain.instructions(nextIns, i + 1);
+        if (jumpTargets.contains(i + 1)
+            || !isKernel(ins, kc, opNames, CONVOLUTION, 11)
+            || !isKernel(nextIns, next, opNames, BATCH_NORM, 11)) {
+          continue;
+        }
+        // The convolution names its output twice (the out argument and the return slot), the
+        // batch norm once: any further use is another reader.
+        int convOut = kc.args(9);
+        if (kc.args(10) != convOut || next.args(0) != convOut || !inRange(convOut, values)
+            || uses[convOut] != 3) {
+          continue;
+        }
+        boolean ok = values[convOut].isTensor();
+        for (int k = 0; ok && k < 10; k++) {
+          ok = inRange(next.args(k), values);
+        }
+        for (int k = 0; ok && k < 9; k++) {
+          // the batch norm's out0 must not be something the convolution reads
+          ok = kc.args(k) != next.args(7);
+        }
+        if (!ok) {
+          continue;
+        }
+        Value gamma = values[next.args(1)];
+        Value beta = values[next.args(2)];
+        Value mean = values[next.args(3)];
+        Value var = values[next.args(4)];
+        Value eps = values[next.args(6)];
+        Value out0 = values[next.args(7)];
+        if (!(gamma.isNone() || isConstant(gamma)) || !(beta.isNone() || isConstant(beta))
+            || !isConstant(mean) || !isConstant(var) || !eps.isDouble() || !out0.isTensor()
+            || next.args(7) == convOut) {
+          continue;
+        }
+        values[convOut].toTensor().offerBatchNormFold(
+            new BatchNormFold(
+                gamma.isNone() ? null : gamma.toTensor(), beta.isNone() ? null : beta.toTensor(),
+                mean.toTensor(), var.toTensor(), eps.toDouble(), out0.toTensor()));
+      }
+    }
+  }
+
+  private static boolean isConstant(Value v) {
+    return v.isTensor() && v.toTensor().isProgramConstant();
+  }
+
+  private static boolean isKernel(
+      Instruction ins, org.et4j.schema.program.KernelCall kc, List<String> opNames, String op, int args) {
+    if (ins.instrArgsType() != InstructionArguments.KernelCall) {
+      return false;
+    }
+    ins.instrArgs(kc);
+    int index = kc.opIndex();
+    return index >= 0 && index < opNames.size() && opNames.get(index).equals(op) && kc.argsLength() == args;
+  }
+
+  private static boolean inRange(int index, Value[] values) {
+    return index >= 0 && index < values.length;
+  }
+
+  private static void countUse(int[] uses, int index) {
+    if (index >= 0 && index < uses.length) {
+      uses[index]++;
     }
   }
 

@@ -139,6 +139,16 @@ public final class OpHarness {
     return v;
   }
 
+  /**
+   * The context {@link #call} executes with, for tests that bind several kernels before running
+   * them (as a method's loader does).
+   *
+   * @return a context whose scratch memory is a fresh allocation each time
+   */
+  public static KernelContext context() {
+    return SimpleContext.INSTANCE;
+  }
+
   /** Scratch memory for tests: a fresh allocation each time. */
   private enum SimpleContext implements KernelContext {
     INSTANCE;

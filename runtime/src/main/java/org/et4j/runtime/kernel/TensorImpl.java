@@ -30,6 +30,7 @@ public final class TensorImpl {
   private final boolean programConstant;
   private ConstantDerivation derivation;
   private boolean derivationRefused;
+  private BatchNormFold batchNormFold;
   private long numel;
   private MemorySegment data;
   private int shapeVersion;
@@ -156,6 +157,26 @@ public final class TensorImpl {
   public void refuseConstantDerivation() {
     derivationRefused = true;
     derivation = null;
+  }
+
+  /**
+   * The batch norm that the loader found to be this tensor's only reader and that the kernel
+   * writing this tensor may fold into itself ({@link BatchNormFold}); null when there is none.
+   *
+   * @return the offer, or null
+   */
+  public BatchNormFold batchNormFold() {
+    return batchNormFold;
+  }
+
+  /**
+   * Called by the loader, before any kernel binds, on a convolution's output whose only reader is
+   * a batch norm with constant parameters.
+   *
+   * @param fold the offer
+   */
+  public void offerBatchNormFold(BatchNormFold fold) {
+    this.batchNormFold = fold;
   }
 
   /**

@@ -54,6 +54,9 @@ public final class TinyProgram {
   /** An Int value. */
   record I(long value) {}
 
+  /** A Double value. */
+  record D(double value) {}
+
   /** An IntList value: indices of Int values. */
   record IL(long... items) {}
 
@@ -192,6 +195,9 @@ public final class TinyProgram {
     return switch (v) {
       case T t -> EValue.createEValue(b, KernelTypes.Tensor, tensor(b, t));
       case I i -> EValue.createEValue(b, KernelTypes.EInt, EInt.createEInt(b, i.value()));
+      case D d ->
+          EValue.createEValue(
+              b, KernelTypes.EDouble, org.et4j.schema.program.EDouble.createEDouble(b, d.value()));
       case IL l -> EValue.createEValue(b, KernelTypes.EIntList, EIntList.createEIntList(b, EIntList.createItemsVector(b, l.items())));
       case TL l ->
           EValue.createEValue(

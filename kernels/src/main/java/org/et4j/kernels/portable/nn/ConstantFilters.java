@@ -16,8 +16,11 @@ final class ConstantFilters {
 
   private ConstantFilters() {}
 
-  /** {@code [OC, KH, KW, CG]}, XNNPACK's OHWI, for {@link org.et4j.kernels.nhwc.Conv2dNhwc}. */
-  static MemorySegment ohwi(TensorImpl weight, boolean oneD) {
+  /**
+   * {@code [OC, KH, KW, CG]}, XNNPACK's OHWI, for {@link org.et4j.kernels.nhwc.Conv2dNhwc}; output
+   * channel {@code o} scaled by {@code scale[o]} (a folded batch norm; null for none).
+   */
+  static MemorySegment ohwi(TensorImpl weight, boolean oneD, float[] scale) {
     int oc = weight.size(0);
     int cg = weight.size(1);
     int kh = oneD ? 1 : weight.size(2);
@@ -26,10 +29,11 @@ final class ConstantFilters {
     MemorySegment w = weight.data();
     int at = 0;
     for (int o = 0; o < oc; o++) {
+      float s = scale == null ? 1f : scale[o];
       for (int y = 0; y < kh; y++) {
         for (int x = 0; x < kw; x++) {
           for (int ci = 0; ci < cg; ci++) {
-            f[at++] = w.getAtIndex(F32, index(weight, oneD, o, ci, y, x));
+            f[at++] = w.getAtIndex(F32, index(weight, oneD, o, ci, y, x)) * s;
           }
         }
       }
@@ -37,8 +41,11 @@ final class ConstantFilters {
     return MemorySegment.ofArray(f);
   }
 
-  /** {@code [KH, KW, OC]}, the depthwise filter of {@link org.et4j.kernels.nhwc.DepthwiseConv2dNhwc}. */
-  static MemorySegment hwo(TensorImpl weight, boolean oneD) {
+  /**
+   * {@code [KH, KW, OC]}, the depthwise filter of {@link org.et4j.kernels.nhwc.DepthwiseConv2dNhwc};
+   * output channel {@code o} scaled by {@code scale[o]} (null for none).
+   */
+  static MemorySegment hwo(TensorImpl weight, boolean oneD, float[] scale) {
     int oc = weight.size(0);
     int kh = oneD ? 1 : weight.size(2);
     int kw = weight.size(weight.dim() - 1);
@@ -47,7 +54,8 @@ final class ConstantFilters {
     for (int y = 0; y < kh; y++) {
       for (int x = 0; x < kw; x++) {
         for (int o = 0; o < oc; o++) {
-          f[(y * kw + x) * oc + o] = w.getAtIndex(F32, index(weight, oneD, o, 0, y, x));
+          f[(y * kw + x) * oc + o] =
+              w.getAtIndex(F32, index(weight, oneD, o, 0, y, x)) * (scale == null ? 1f : scale[o]);
         }
       }
     }

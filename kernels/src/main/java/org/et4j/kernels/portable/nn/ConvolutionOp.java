@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ScalarType;
 import org.et4j.runtime.ShapeDynamism;
+import org.et4j.runtime.kernel.BatchNormFold;
 import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.KernelRegistry;
 import org.et4j.runtime.kernel.TensorImpl;
@@ -29,6 +30,13 @@ import org.et4j.runtime.kernel.Value;
  *
  * The constant-weight paths are the XNNPACK delegate's kernels ({@link org.et4j.kernels.nhwc}),
  * used on the default dim order through a channels-last copy of the input and output.
+ *
+ * <p>When the loader offers the batch norm that is this output's only reader ({@link
+ * BatchNormFold}) and the call takes a packed path in the default dim order, the batch norm's
+ * scale and shift are folded into the packed filter and bias ({@link FoldedBatchNorm}) and the
+ * result written straight into the batch norm's out0, saving its pass over the output. The
+ * convolution's own output is then never written (nothing reads it), which an ETDump at {@code
+ * INTERMEDIATE_OUTPUTS} shows as that instruction's output.
  */
 public final class ConvolutionOp {
   static final String NAME = "aten::convolution.out";
@@ -50,7 +58,7 @@ public final class ConvolutionOp {
     boolean transposed = args[6].toBool();
     long[] outputPadding = args[7].toIntList();
     long groupsArg = args[8].toInt();
-    TensorImpl out = args[9].toTensor();
+    TensorImpl out = args[9].toTensor();  // or, folding a batch norm, its out0 (below)
 
     // checks (check_convolution_args): ranks, dtypes, parameter lists, groups
     if (in.dim() != 3 && in.dim() != 4) {
@@ -94,17 +102,6 @@ public final class ConvolutionOp {
           NAME, "groups=" + groupsArg + " must divide weight.size(0) of " + weight.describe());
     }
     int groups = (int) groupsArg;
-    ConvolutionShape shape =
-        new ConvolutionShape(
-            in, weight, bias, out, stride, padding, dilation, transposed, outputPadding, groups);
-    // What the packing algorithms read at bind, whatever the input's shape: the weight and bias.
-    shape.checkWeight();
-    if (in.dynamism() == ShapeDynamism.STATIC && out.dynamism() != ShapeDynamism.DYNAMIC_UNBOUND) {
-      // Static shapes are checked here, once; dynamic ones on the first call and when they move.
-      shape.refresh();
-    }
-
-    // algorithm: the first that applies, fastest first
     boolean float32 =
         t == ScalarType.FLOAT && (bias == null || bias.dtype() == ScalarType.FLOAT);
     boolean defaultOrder = in.isContiguous() && out.isContiguous();
@@ -116,16 +113,39 @@ public final class ConvolutionOp {
     boolean constantWeights =
         weight.isProgramConstant()
             && (bias == null || (bias.isProgramConstant() && bias.isContiguous()));
-    if (float32 && !transposed && constantWeights && (defaultOrder || channelsLast)) {
+    boolean packed = float32 && !transposed && constantWeights && (defaultOrder || channelsLast);
+    // A batch norm that only reads this output is folded into the packed filter and bias, and its
+    // out0 written here instead of `out`. Only in the default dim order, which reads the whole
+    // input into scratch before writing: out0 may share planned memory with the input, whose
+    // lifetime ends here.
+    BatchNormFold offer = out.batchNormFold();
+    FoldedBatchNorm folded = null;
+    if (offer != null && packed && defaultOrder && FoldedBatchNorm.fits(offer, out, bias, weight.size(0))) {
+      folded = FoldedBatchNorm.of(offer, bias, weight.size(0));
+      offer.accept();
+      out = offer.out();
+    }
+    ConvolutionShape shape =
+        new ConvolutionShape(
+            in, weight, bias, out, stride, padding, dilation, transposed, outputPadding, groups);
+    // What the packing algorithms read at bind, whatever the input's shape: the weight and bias.
+    shape.checkWeight();
+    if (in.dynamism() == ShapeDynamism.STATIC && out.dynamism() != ShapeDynamism.DYNAMIC_UNBOUND) {
+      // Static shapes are checked here, once; dynamic ones on the first call and when they move.
+      shape.refresh();
+    }
+
+    // algorithm: the first that applies, fastest first
+    if (packed) {
       if (DepthwiseConvolution.applies(shape)) {
-        DepthwiseConvolution depthwise = DepthwiseConvolution.prepare(shape, channelsLast);
+        DepthwiseConvolution depthwise = DepthwiseConvolution.prepare(shape, channelsLast, folded);
         return ctx -> {
           if (shape.refresh()) {
             depthwise.run(ctx, shape);
           }
         };
       }
-      IndirectConvolution indirect = IndirectConvolution.prepare(shape, channelsLast);
+      IndirectConvolution indirect = IndirectConvolution.prepare(shape, channelsLast, folded);
       return ctx -> {
         if (shape.refresh()) {
           indirect.run(ctx, shape);

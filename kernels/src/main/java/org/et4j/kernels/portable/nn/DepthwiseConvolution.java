@@ -30,15 +30,15 @@ final class DepthwiseConvolution {
   }
 
   /** Packs {@code s.weight} ({@code [C * multiplier, 1, KH, KW]}, a program constant) and bias. */
-  static DepthwiseConvolution prepare(ConvolutionShape s, boolean channelsLast) {
+  static DepthwiseConvolution prepare(ConvolutionShape s, boolean channelsLast, FoldedBatchNorm folded) {
     int oc = s.weight.size(0);
     int kh = s.oneD ? 1 : s.weight.size(2);
     int kw = s.weight.size(s.weight.dim() - 1);
-    MemorySegment filter = ConstantFilters.hwo(s.weight, s.oneD);
+    MemorySegment filter = ConstantFilters.hwo(s.weight, s.oneD, folded == null ? null : folded.scale);
     DepthwiseConv2dNhwc conv =
         DepthwiseConv2dNhwc.prepare(
             s.groups, oc / s.groups, kh, kw, s.strideH, s.strideW, s.dilationH, s.dilationW,
-            s.padH, s.padW, s.padH, s.padW, filter, 0, s.bias == null ? null : s.bias.data(), 0);
+            s.padH, s.padW, s.padH, s.padW, filter, 0, folded != null ? folded.bias : s.bias == null ? null : s.bias.data(), 0);
     return new DepthwiseConvolution(conv, channelsLast);
   }
 

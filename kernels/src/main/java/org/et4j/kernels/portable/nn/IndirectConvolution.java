@@ -31,18 +31,18 @@ final class IndirectConvolution {
    * Packs {@code s.weight} ({@code [OC, CG, KH, KW]} in either dim order, a program constant) and
    * the constant bias, if any.
    */
-  static IndirectConvolution prepare(ConvolutionShape s, boolean channelsLast) {
+  static IndirectConvolution prepare(ConvolutionShape s, boolean channelsLast, FoldedBatchNorm folded) {
     TensorImpl weight = s.weight;
     int oc = weight.size(0);
     int cg = weight.size(1);
     int kh = s.oneD ? 1 : weight.size(2);
     int kw = weight.size(weight.dim() - 1);
     int ocg = oc / s.groups;
-    MemorySegment filter = ConstantFilters.ohwi(weight, s.oneD);
+    MemorySegment filter = ConstantFilters.ohwi(weight, s.oneD, folded == null ? null : folded.scale);
     Conv2dNhwc conv =
         Conv2dNhwc.prepare(
             s.groups, cg, ocg, kh, kw, s.strideH, s.strideW, s.dilationH, s.dilationW, s.padH,
-            s.padW, s.padH, s.padW, filter, 0, s.bias == null ? null : s.bias.data(), 0);
+            s.padW, s.padH, s.padW, filter, 0, folded != null ? folded.bias : s.bias == null ? null : s.bias.data(), 0);
     return new IndirectConvolution(conv, channelsLast);
   }
 

@@ -5,6 +5,7 @@ import org.et4j.kernels.portable.reduce.Reduction;
 import org.et4j.kernels.util.Elements;
 import org.et4j.kernels.util.KernelChecks;
 import org.et4j.runtime.ScalarType;
+import org.et4j.runtime.kernel.BatchNormFold;
 import org.et4j.runtime.kernel.KernelCall;
 import org.et4j.runtime.kernel.KernelRegistry;
 import org.et4j.runtime.kernel.TensorImpl;
@@ -40,6 +41,10 @@ public final class NativeBatchNormOp {
   public static void register(KernelRegistry.Builder r) {
     r.register(NO_TRAINING_NAME, args -> {
       KernelChecks.argSlots(NO_TRAINING_NAME, args, 10);
+      BatchNormFold fold = args[0].toTensor().batchNormFold();
+      if (fold != null && fold.accepted() && fold.out() == args[7].toTensor()) {
+        return bindFolded(args[7].toTensor(), args[8].toTensor(), args[9].toTensor());
+      }
       return bindRunning(
           NO_TRAINING_NAME, args[0].toTensor(), args[1].toOptionalTensor(), args[2].toOptionalTensor(),
           args[3].toTensor(), args[4].toTensor(), args[6].toDouble(),
@@ -77,6 +82,20 @@ public final class NativeBatchNormOp {
         throw KernelChecks.invalid(op, p.describe() + " must be a vector of the " + c + " channels of " + in.describe());
       }
     }
+  }
+
+  /**
+   * The batch norm folded into the convolution before it ({@link BatchNormFold}), which already
+   * wrote {@code out}: only the statistics outputs remain, resized to {@code [0]} as the
+   * unfolded kernel does.
+   */
+  private static KernelCall bindFolded(TensorImpl out, TensorImpl meanOut, TensorImpl invstdOut) {
+    checkDtypes(NO_TRAINING_NAME, out, meanOut, invstdOut);
+    int[] emptyStatistics = {0};
+    return ctx -> {
+      Reduction.resize(NO_TRAINING_NAME, meanOut, emptyStatistics);
+      Reduction.resize(NO_TRAINING_NAME, invstdOut, emptyStatistics);
+    };
   }
 
   private static KernelCall bindRunning(
