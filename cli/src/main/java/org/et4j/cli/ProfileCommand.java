@@ -58,6 +58,11 @@ final class ProfileCommand {
     String etdumpOut = options.one("--etdump", null);
     String debugOut = options.one("--debug-buffer", null);
     String compare = options.one("--compare", null);
+    if (debugOut != null) {
+      // Every instruction's output is logged: no convolution may leave its own output unwritten by
+      // folding the batch norm after it (MethodLoader's batch-norm folds).
+      System.setProperty("et4j.foldBatchNorms", "false");
+    }
     ETDump reference = compare == null ? null : ETDump.read(Options.existing(compare));
     boolean bundled = file.getFileName().toString().endsWith(".bpte");
     try (BundledProgram bp = bundled ? BundledProgram.load(file, options.ptds()) : null;

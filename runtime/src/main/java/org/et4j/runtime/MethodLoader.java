@@ -122,7 +122,12 @@ final class MethodLoader {
       Chain chain = new Chain();
       Instruction ins = new Instruction();
       refuseDerivationOfMoveTargets(plan, values, chain, ins);
-      offerBatchNormFolds(plan, values, opNames, chain, ins);
+      // -Det4j.foldBatchNorms=false keeps every convolution's own output written: a folded one
+      // writes the batch norm's output only, so an ETDump of intermediate outputs would log a
+      // stale value for it (et4j profile --debug-buffer turns folding off for that reason).
+      if (!"false".equals(System.getProperty("et4j.foldBatchNorms"))) {
+        offerBatchNormFolds(plan, values, opNames, chain, ins);
+      }
       for (int c = 0; c < nc; c++) {
         plan.chains(chain, c);
         int n = chain.instructionsLength();
