@@ -168,11 +168,16 @@ def python_worker(model, variants, model_dir):
     return Worker("python", None, argv, log_file(model_dir, "python", model, None, "all"))
 
 
-def java_worker(java, variant, model, threads, model_dir, inputs):
-    argv = [java, *JVM_FLAGS, f"-Det4j.threads={threads}", "-cp", JAR,
+def java_worker(java, variant, model, threads, model_dir, inputs, native_venv=None):
+    # native_venv: run the XNNPACK delegates through the native bridge (et4j's FFM calls into the
+    # ExecuTorch wheel's libexecutorch_backend_xnnpack.so in that environment) instead of Java.
+    native = [] if native_venv is None else [
+        "--enable-native-access=ALL-UNNAMED", "-Det4j.xnnpack=native", f"-Det4j.xnnpack.native.venv={native_venv}"]
+    argv = [java, *JVM_FLAGS, *native, f"-Det4j.threads={threads}", "-cp", JAR,
             "org.et4j.benchmarks.ModelLatency", os.path.join(model_dir, f"{model}.{variant}.pte"),
             *sum((["--input", os.path.join(model_dir, i)] for i in inputs), []), "--serve"]
-    return Worker("et4j", variant, argv, log_file(model_dir, "et4j", model, variant, threads))
+    runtime = "et4j" if native_venv is None else "et4j-native"
+    return Worker(runtime, variant, argv, log_file(model_dir, runtime, model, variant, threads))
 
 
 def worker_main(model, variants, model_dir):
@@ -366,6 +371,13 @@ def measure_model(args, model, model_dir, infos):
             js = Slot(w, "et4j", variant, ready=w.ready, error=w.error)
             js.threads_used = {"et4j.threads": threads, "threads_used": w.ready.get("threads_used")}
             slots.insert(slots.index(py_slots[variants.index(variant)]) + 1, js)
+            if args.native_xnnpack and variant.startswith("xnnpack"):
+                nw = java_worker(args.java, variant, model, threads, model_dir, infos[(model, variant)]["inputs"],
+                                 native_venv=sys.prefix)
+                jvms.append(nw)
+                ns = Slot(nw, "et4j-native", variant, ready=nw.ready, error=nw.error)
+                ns.threads_used = {"et4j.threads": threads, "threads_used": nw.ready.get("threads_used")}
+                slots.insert(slots.index(js) + 1, ns)
         for s in slots:
             log(f"  {s.label}: " + (f"ERROR {s.error}" if s.error else
                 f"load {s.ready.get('model_load_ms', 0):.1f} ms, first inference {s.ready.get('first_inference_ms', 0):.1f} ms"))
@@ -552,6 +564,10 @@ def ratio(a, b):
     return f"{a['median_ms'] / b['median_ms']:.2f}"
 
 
+# (model, variant, threads) -> the native-bridge cell, when --native-xnnpack measured one.
+NATIVE = {}
+
+
 def table_rows(results, models, variants, threads_list, infos):
     rows = []
     for model in models:
@@ -562,6 +578,8 @@ def table_rows(results, models, variants, threads_list, infos):
                 et = res.get(("executorch", variant)) if not exp_err else {"error": exp_err}
                 j = res.get(("et4j", variant)) if not exp_err else {"error": exp_err}
                 eager = res.get(("eager", None))
+                if ("et4j-native", variant) in res:
+                    NATIVE[(model, variant, threads)] = res[("et4j-native", variant)]
                 rows.append((model, variant, threads, et, j, eager))
     return rows
 
@@ -569,6 +587,11 @@ def table_rows(results, models, variants, threads_list, infos):
 def print_table(rows):
     head = ("model", "variant", "threads", "ExecuTorch ms", "et4j ms", "eager ms", "et4j/ExecuTorch")
     body = [(m, v, str(t), fmt_ms(et), fmt_ms(j), fmt_ms(e), ratio(j, et)) for m, v, t, et, j, e in rows]
+    if NATIVE:
+        head += ("et4j native-bridge ms", "native/ExecuTorch", "et4j Java/native")
+        body = [r + ((fmt_ms(NATIVE[(m, v, t)]), ratio(NATIVE[(m, v, t)], et), ratio(j, NATIVE[(m, v, t)]))
+                     if (m, v, t) in NATIVE else ("-", "-", "-"))
+                for r, (m, v, t, et, j, e) in zip(body, rows)]
     widths = [max(len(r[i][:60]) for r in [head] + body) for i in range(len(head))]
     for r in [head] + body:
         print("  ".join(c[:60].ljust(w) for c, w in zip(r, widths)))
@@ -745,10 +768,13 @@ def write_results(path, args, argv, rows, results, facts, vers, loads, sgemm, in
         L.append("")
     L.append("## Latency")
     L.append("")
-    L.append("| model | variant | threads | ExecuTorch ms | et4j ms | eager ms | et4j/ExecuTorch |")
-    L.append("|---|---|---|---|---|---|---|")
+    native_head = " et4j native-bridge ms | native/ExecuTorch | et4j Java/native |" if NATIVE else ""
+    L.append("| model | variant | threads | ExecuTorch ms | et4j ms | eager ms | et4j/ExecuTorch |" + native_head)
+    L.append("|---|---|---|---|---|---|---|" + ("---|---|---|" if NATIVE else ""))
     for m, v, t, et, j, e in rows:
-        L.append(f"| {m} | {v} | {t} | {fmt_ms(et)} | {fmt_ms(j)} | {fmt_ms(e)} | {ratio(j, et)} |")
+        n = NATIVE.get((m, v, t))
+        extra = "" if not NATIVE else (f" {fmt_ms(n)} | {ratio(n, et)} | {ratio(j, n)} |" if n else " - | - | - |")
+        L.append(f"| {m} | {v} | {t} | {fmt_ms(et)} | {fmt_ms(j)} | {fmt_ms(e)} | {ratio(j, et)} |" + extra)
     L.append("")
     L.append("Round medians (min-max over rounds, executions per round) and load / first-inference times:")
     L.append("")
@@ -869,6 +895,9 @@ def parse_args(argv):
     ap.add_argument("--sgemm-sizes", nargs="+", type=int, default=[256, 512, 1024])
     ap.add_argument("--sgemm-window", type=float, default=0.5)
     ap.add_argument("--no-sgemm", action="store_true")
+    ap.add_argument("--native-xnnpack", action="store_true",
+                    help="also run the xnnpack files through et4j's native XNNPACK bridge (FFM into this "
+                         "virtualenv's ExecuTorch wheel): a third runtime column")
     ap.add_argument("--no-models", action="store_true", help="SGEMM only")
     ap.add_argument("--quick", action="store_true",
                     help="a smoke run: small models, one thread, 3 short rounds")

@@ -1,6 +1,7 @@
 package org.et4j.kernels.util;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.LongBinaryOperator;
@@ -146,6 +147,15 @@ public final class ElementwiseLoops {
       // The common case without per-element dtype dispatch.
       for (long i = 0; i < n; i++) {
         so.setAtIndex(Elements.F32, i, (float) op.applyAsDouble(sa.getAtIndex(Elements.F32, i)));
+      }
+      return;
+    }
+    if (flat && compute == ScalarType.BOOL && ta == ScalarType.BOOL && to == ScalarType.BOOL) {
+      // Bool to bool (logical_not of an attention mask): the generic loop's two dtype dispatches
+      // per element, skipped; the same values (any non-zero byte reads as true, 0/1 written).
+      for (long i = 0; i < n; i++) {
+        long r = op.applyAsLong(sa.get(ValueLayout.JAVA_BYTE, i) != 0 ? 1 : 0);
+        so.set(ValueLayout.JAVA_BYTE, i, r != 0 ? (byte) 1 : (byte) 0);
       }
       return;
     }

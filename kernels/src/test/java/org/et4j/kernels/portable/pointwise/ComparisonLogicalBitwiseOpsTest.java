@@ -80,6 +80,17 @@ class ComparisonLogicalBitwiseOpsTest {
   }
 
   @Test
+  void logicalNotOfABoolTensorIntoBool() {
+    TensorImpl mask = tensor(ScalarType.BOOL, s(5), 1, 0, 1, 0, 0);
+    // A byte other than 0 or 1 is true, as everywhere a bool is read.
+    mask.data().set(java.lang.foreign.ValueLayout.JAVA_BYTE, 3, (byte) 2);
+    TensorImpl out = empty(ScalarType.BOOL, 5);
+    call("aten::logical_not.out", v(mask), v(out), v(out));
+    assertThat(longValues(out)).containsExactly(0, 1, 0, 0, 1);
+    assertThat(out.data().get(java.lang.foreign.ValueLayout.JAVA_BYTE, 1)).isEqualTo((byte) 1);
+  }
+
+  @Test
   void bitwiseOps() {
     TensorImpl a = tensor(ScalarType.INT, s(3), 12, -1, 5);
     TensorImpl b = tensor(ScalarType.INT, s(3), 10, 255, 2);
