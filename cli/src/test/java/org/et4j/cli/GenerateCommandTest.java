@@ -34,9 +34,22 @@ class GenerateCommandTest {
   }
 
   @Test
-  void withoutPromptIdsItSaysWhatToGive() {
-    Result r = run("generate", SMALL, "--prompt", "hello", "--tokenizer", "tokenizer.json");
-    assertThat(r.status()).isEqualTo(1);
-    assertThat(r.err()).contains("--prompt-ids");
+  void aPromptItCannotTokenizeIsAUsageErrorThatSaysWhatToGive() {
+    Result none = run("generate", SMALL);
+    assertThat(none.status()).isEqualTo(1);
+    assertThat(none.err()).contains("--prompt-ids").contains("--tokenizer");
+    Result noTokenizer = run("generate", SMALL, "--prompt", "hello");
+    assertThat(noTokenizer.status()).isEqualTo(1);
+    assertThat(noTokenizer.err()).contains("--tokenizer tokenizer.json");
+    Result both = run("generate", SMALL, "--prompt", "hello", "--prompt-ids", "1,2");
+    assertThat(both.status()).isEqualTo(1);
+  }
+
+  @Test
+  void aMissingTokenizerFileIsOneErrorLine() {
+    Result r = run("generate", SMALL, "--tokenizer", "no-such-tokenizer.json", "--prompt", "hello");
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.err()).contains("no-such-tokenizer.json");
+    assertThat(r.err().lines().filter(l -> l.startsWith("error:")).count()).isEqualTo(1);
   }
 }
