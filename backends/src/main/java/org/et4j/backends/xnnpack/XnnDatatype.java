@@ -68,6 +68,27 @@ public enum XnnDatatype {
     return elementSize;
   }
 
+  /**
+   * The dtype a caller's tensor must have to cross the delegate boundary as a value of this type,
+   * or null if no tensor can: an int32 output may be an int64 tensor (the delegate widens it, as
+   * ExecuTorch's XNNPACK executor does). One rule for the Java delegate and the native bridge.
+   *
+   * @param given the caller's tensor's dtype
+   * @param output whether the value is a graph output
+   */
+  public org.et4j.runtime.ScalarType boundaryDtype(org.et4j.runtime.ScalarType given, boolean output) {
+    return switch (this) {
+      case FP32 -> org.et4j.runtime.ScalarType.FLOAT;
+      case FP16 -> org.et4j.runtime.ScalarType.HALF;
+      case BF16 -> org.et4j.runtime.ScalarType.BFLOAT16;
+      case INT32 -> given == org.et4j.runtime.ScalarType.LONG && output
+          ? org.et4j.runtime.ScalarType.LONG : org.et4j.runtime.ScalarType.INT;
+      case QINT8 -> org.et4j.runtime.ScalarType.CHAR;
+      case QUINT8 -> org.et4j.runtime.ScalarType.BYTE;
+      default -> null;
+    };
+  }
+
   @Override
   public String toString() {
     return displayName;

@@ -402,15 +402,7 @@ final class XnnRuntime implements DelegateHandle {
   }
 
   private void checkDtype(TensorImpl t, XTensor x, String role) {
-    ScalarType want = switch (x.type) {
-      case FP32 -> ScalarType.FLOAT;
-      case FP16 -> ScalarType.HALF;
-      case BF16 -> ScalarType.BFLOAT16;
-      case INT32 -> t.dtype() == ScalarType.LONG && role.equals("output") ? ScalarType.LONG : ScalarType.INT;
-      case QINT8 -> ScalarType.CHAR;
-      case QUINT8 -> ScalarType.BYTE;
-      default -> null;
-    };
+    ScalarType want = x.type.boundaryDtype(t.dtype(), role.equals("output"));
     if (want != t.dtype()) {
       throw new ExecuTorchException(ErrorCode.INVALID_ARGUMENT, where + ": " + role + " argument "
           + x.def.externalIndex() + " is " + t.describe() + " but the graph's " + x.describe() + " needs "

@@ -328,15 +328,7 @@ final class NativeXnnRuntime implements DelegateHandle {
   }
 
   private void checkDtype(TensorImpl t, XnnValue x, String role) {
-    ScalarType want = switch (x.datatype()) {
-      case FP32 -> ScalarType.FLOAT;
-      case FP16 -> ScalarType.HALF;
-      case BF16 -> ScalarType.BFLOAT16;
-      case INT32 -> t.dtype() == ScalarType.LONG && role.equals("output") ? ScalarType.LONG : ScalarType.INT;
-      case QINT8 -> ScalarType.CHAR;
-      case QUINT8 -> ScalarType.BYTE;
-      default -> null;
-    };
+    ScalarType want = x.datatype().boundaryDtype(t.dtype(), role.equals("output"));
     if (want != t.dtype()) {
       throw new ExecuTorchException(ErrorCode.INVALID_ARGUMENT, where + ": " + role + " argument "
           + x.externalIndex() + " is " + t.describe() + " but the graph's " + x.describe() + " needs "
