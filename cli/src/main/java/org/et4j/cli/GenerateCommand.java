@@ -98,15 +98,14 @@ final class GenerateCommand {
   private int[] encodePrompt(Tokenizer tokenizer, Path tokenizerFile, String text) {
     Path configFile = tokenizerFile.toAbsolutePath().resolveSibling("tokenizer_config.json");
     String system = options.one("--system", null);
-    if (options.flag("--raw") || !Files.isRegularFile(configFile)) {
-      if (system != null) {
-        throw new Main.UsageException("--system needs a chat template: " + (options.flag("--raw")
-            ? "drop --raw" : "no tokenizer_config.json beside " + tokenizerFile));
-      }
-      return tokenizer.encode(text);
-    }
-    Optional<ChatTemplate> template = TokenizerConfig.read(configFile).template();
+    boolean raw = options.flag("--raw");
+    Optional<ChatTemplate> template = raw || !Files.isRegularFile(configFile)
+        ? Optional.empty() : TokenizerConfig.read(configFile).template();
     if (template.isEmpty()) {
+      if (system != null) {
+        throw new Main.UsageException("--system needs a chat template: " + (raw
+            ? "drop --raw" : "no tokenizer_config.json with a chat_template beside " + tokenizerFile));
+      }
       return tokenizer.encode(text);
     }
     List<ChatMessage> messages = new ArrayList<>();

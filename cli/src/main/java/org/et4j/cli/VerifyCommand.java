@@ -8,6 +8,7 @@ import java.util.Set;
 import org.et4j.runtime.BundledProgram;
 import org.et4j.runtime.ExecuTorchException;
 import org.et4j.conformance.ConformanceRunner;
+import org.et4j.conformance.ProgramGraph;
 import org.et4j.conformance.Tolerance;
 import org.et4j.runtime.Method;
 
@@ -49,8 +50,9 @@ final class VerifyCommand {
         try (Method m = bundle.program().loadMethod(name)) {
           // Each output judged on its own: its tolerance from the operators that feed it, a
           // dequantized output in its quantization steps (conformance/TOLERANCES.md).
-          Tolerance[] tolerances = fixed ? null : ConformanceRunner.outputTolerances(file, null, bundle.program(), name);
-          double[] steps = fixed ? null : ConformanceRunner.quantizationSteps(file, bundle.program(), name);
+          ProgramGraph graph = fixed ? null : ProgramGraph.read(file, name);
+          Tolerance[] tolerances = fixed ? null : ConformanceRunner.outputTolerances(graph, null, bundle.program(), name);
+          double[] steps = fixed ? null : ConformanceRunner.quantizationSteps(graph, bundle.program(), name);
           for (BundledProgram.TestCase tc : bundle.testCases(name)) {
             results.add(fixed ? fixedTolerance(m, tc, rtol, atol) : ConformanceRunner.runOne(m, tc, tolerances, steps));
           }

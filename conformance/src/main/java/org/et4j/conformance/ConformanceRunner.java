@@ -1,6 +1,5 @@
 package org.et4j.conformance;
 
-import java.nio.file.Path;
 import java.util.List;
 import org.et4j.runtime.BundledProgram;
 import org.et4j.runtime.EValue;
@@ -60,8 +59,9 @@ public final class ConformanceRunner {
         fc.ptd() == null ? BundledProgram.load(fc.bpte()) : BundledProgram.load(fc.bpte(), fc.ptd())) {
       for (String name : bundle.testedMethods()) {
         double[] eager = fc.eagerErrorPerScale() == null ? null : fc.eagerErrorPerScale().get(name);
-        Tolerance[] tolerances = outputTolerances(fc.bpte(), eager, bundle.program(), name);
-        double[] steps = quantizationSteps(fc.bpte(), bundle.program(), name);
+        ProgramGraph graph = ProgramGraph.read(fc.bpte(), name);
+        Tolerance[] tolerances = outputTolerances(graph, eager, bundle.program(), name);
+        double[] steps = quantizationSteps(graph, bundle.program(), name);
         List<BundledProgram.TestCase> tcs = bundle.testCases(name);
         Method m;
         try {
@@ -100,13 +100,13 @@ public final class ConformanceRunner {
    * Each output's tolerance, from the instructions that feed it in the program
    * ({@link ProgramGraph}): an {@code addmm} in the method loosens only the outputs it reaches.
    *
-   * @param bpte the bundled program file the graph is read from
+   * @param graph the method's instructions, read once ({@link ProgramGraph#read}) for this and
+   *     {@link #quantizationSteps}
    * @param eager per output, the quantized family's measured eager-vs-ExecuTorch error per unit of
    *     scale from the fixture manifest; null when none was measured (a user's file)
    */
   public static Tolerance[] outputTolerances(
-      Path bpte, double[] eager, org.et4j.runtime.Program program, String method) {
-    ProgramGraph graph = ProgramGraph.read(bpte, method);
+      ProgramGraph graph, double[] eager, org.et4j.runtime.Program program, String method) {
     MethodMeta meta = program.methodMeta(method);
     List<org.et4j.runtime.delegate.DelegateContents> delegates = program.delegateContents(method);
     Tolerance[] out = new Tolerance[meta.outputs().size()];
@@ -148,8 +148,7 @@ public final class ConformanceRunner {
   static final long DELEGATE_REDUCTION_FLOOR = 256;
 
   /** Per output, its quantization step (0 when it is not a dequantized value). */
-  public static double[] quantizationSteps(Path bpte, org.et4j.runtime.Program program, String method) {
-    ProgramGraph graph = ProgramGraph.read(bpte, method);
+  public static double[] quantizationSteps(ProgramGraph graph, org.et4j.runtime.Program program, String method) {
     double[] steps = new double[program.methodMeta(method).outputs().size()];
     for (int i = 0; i < steps.length; i++) {
       steps[i] = graph.quantizationStep(i);

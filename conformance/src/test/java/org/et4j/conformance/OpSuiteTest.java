@@ -198,7 +198,8 @@ class OpSuiteTest {
     if (cases.size() != me.sets().size()) {
       return "method " + me.name() + ": " + cases.size() + " bundled test sets, the manifest lists " + me.sets().size();
     }
-    Tolerance[] tolerances = ConformanceRunner.outputTolerances(fc.bpte(), null, bundle.program(), me.name());
+    Tolerance[] tolerances = ConformanceRunner.outputTolerances(
+        ProgramGraph.read(fc.bpte(), me.name()), null, bundle.program(), me.name());
     for (BundledProgram.TestCase tc : cases) {
       String executorch = me.sets().get(tc.index());
       String where = "method " + me.name() + " case " + tc.index();
