@@ -78,7 +78,8 @@ public final class ProgramGraph {
               args[a] = k.args(a);
             }
             int outs = outCount(args);
-            add(new Node(ops.get(k.opIndex()), -1, args), Arrays.copyOfRange(args, args.length - outs, args.length),
+            add(new Node(ops.get(k.opIndex()), -1, args),
+                withListItems(Arrays.copyOfRange(args, args.length - outs, args.length)),
                 Arrays.copyOfRange(args, 0, args.length - outs));
           }
           case InstructionArguments.DelegateCall -> {
@@ -177,6 +178,25 @@ public final class ProgramGraph {
     List<Node> out = new ArrayList<>();
     used.stream().forEach(n -> out.add(nodes.get(n)));
     return out;
+  }
+
+  /**
+   * The written values and, for a written tensor list, its items: a call with several outputs
+   * ({@code native_layer_norm.out}, {@code var_mean.correction_out}, {@code topk.values}) ends with
+   * its out tensors and then one tensor list of them as its return value, so the method's outputs
+   * are the list's items, not the last argument.
+   */
+  private int[] withListItems(int[] written) {
+    int[] all = written;
+    for (int v : written) {
+      if (v >= 0 && v < plan.valuesLength() && plan.values(v).valType() == KernelTypes.ETensorList) {
+        int[] items = listItems(v);
+        int[] grown = Arrays.copyOf(all, all.length + items.length);
+        System.arraycopy(items, 0, grown, all.length, items.length);
+        all = grown;
+      }
+    }
+    return all;
   }
 
   /** The values a tensor list, optional tensor list or int list value holds (none for others). */

@@ -46,6 +46,24 @@ class OutputToleranceTest {
   }
 
   @Test
+  void anOutputOfASeveralOutputCallIsFedByThatCall() throws Exception {
+    // native_layer_norm.out's arguments end with its three out tensors and then one tensor list
+    // of them, its return value: the method's output is an item of that list. Before the list's
+    // items counted as written, no instruction fed the output and it was compared exactly.
+    Path packed = Path.of(System.getProperty("et4j.repo.dir", "..")).resolve("conformance/fixtures-ops/layer_norm.bpte.gz");
+    Path bpte = java.nio.file.Files.createTempFile("layer_norm", ".bpte");
+    try (var in = new java.util.zip.GZIPInputStream(java.nio.file.Files.newInputStream(packed))) {
+      java.nio.file.Files.write(bpte, in.readAllBytes());
+      ProgramGraph g = ProgramGraph.read(bpte, "all");
+      assertThat(g.feeding(1).stream().map(ProgramGraph.Node::operator)).contains("aten::native_layer_norm.out");
+      Tolerance t = Tolerance.forOutput(g.feeding(1), g, d -> List.of(), d -> 1, 0);
+      assertThat(t.rtol()).isEqualTo(Tolerance.Family.REDUCTION.rtol);
+    } finally {
+      java.nio.file.Files.deleteIfExists(bpte);
+    }
+  }
+
+  @Test
   void aCondResultDependsOnBothBranchesThroughTheirMoves() {
     // cond_kernels output 1 = linear(b): b is moved from either branch (add or mul).
     assertThat(feedingOperators("cond_kernels", "portable", 1))
