@@ -26,6 +26,7 @@ A dtype the exporter (or eager PyTorch, which export traces) rejects is recorded
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import json
 import math
@@ -176,6 +177,10 @@ class Op:
     # Compare outputs as deterministic values (False for random ops: only shapes are checked).
     note: str = ""
     needs_quantized: bool = False
+    # How to export it (see export_methods): "preserve" (ops to_edge must not decompose), "non_core"
+    # (ops outside Core ATen let through the verifier), "skip_dim_order", "reinplace",
+    # "plan_inputs" (False: graph inputs not memory planned), "llama" (needs the llama:: custom ops).
+    export: Dict[str, Any] = field(default_factory=dict)
 
 
 def unary_calls(fn):
@@ -426,7 +431,8 @@ sh("scatter_add", [(lambda x, s: torch.scatter_add(x, 1, torch.tensor([[0, 0], [
 sh("select_scatter", [(lambda x, s: torch.select_scatter(x, s, 1, -1), [t(3, 4), t(3)])])
 sh("slice_scatter", [(lambda x, s: torch.slice_scatter(x, s, 1, 1, 3), [t(3, 4), t(3, 2)])])
 sh("embedding", [(lambda w: torch.nn.functional.embedding(torch.tensor([[0, 3], [2, 2]]), w), [t(4, 3)])], REAL)
-sh("repeat_interleave", [(lambda x: torch.repeat_interleave(x, torch.tensor([1, 0, 2]), dim=0), [t(3, 2)])])
+sh("repeat_interleave", [(lambda x: torch.repeat_interleave(x, torch.tensor([1, 0, 2]), dim=0, output_size=3), [t(3, 2)]),
+                         (lambda x: torch.repeat_interleave(x, torch.tensor([2, 1]), dim=1, output_size=3), [t(2, 2)])])
 sh("as_strided", [(lambda x: torch.as_strided(x, (2, 2), (1, 2)).clone(), [t(3, 4)])])
 sh("clone_channels_last", [(lambda x: x.contiguous(memory_format=torch.channels_last), [t(2, 3, 2, 2)]),
                            (lambda x: x.contiguous(), [cl(2, 3, 2, 2)])])
@@ -483,6 +489,101 @@ nn("silu", [(FN.silu, [t(3, 4)])])
 nn("softplus", [(FN.softplus, [t(3, 4)])])
 nn("sdpa", [(FN.scaled_dot_product_attention, [t(1, 2, 3, 4), t(1, 2, 3, 4), t(1, 2, 3, 4)])], [f32, f64])
 
+
+
+# --------------------------------------------------------------------------------------
+# Kernels to_edge would otherwise decompose away. Each entry names the op the program must keep
+# (preserve_ops, and the verifier's exception list for the ones outside Core ATen) or the export
+# option that makes the toolchain emit the kernel, as ExecuTorch's own exporter tests do.
+# --------------------------------------------------------------------------------------
+AT = torch.ops.aten
+BY_LABEL = {o.label: o for o in OPS}
+
+
+def keep(label, *ops, **opts):
+    """Exports the table's op ``label`` with ``ops`` kept whole (no decomposition)."""
+    BY_LABEL[label].export = dict(opts, preserve=list(ops))
+
+
+keep("pixel_shuffle", AT.pixel_shuffle.default)
+keep("pixel_unshuffle", AT.pixel_unshuffle.default)
+keep("roll", AT.roll.default)
+keep("reflection_pad1d", AT.reflection_pad1d.default)
+keep("reflection_pad2d", AT.reflection_pad2d.default)
+keep("reflection_pad3d", AT.reflection_pad3d.default)
+keep("replication_pad1d", AT.replication_pad1d.default)
+keep("replication_pad2d", AT.replication_pad2d.default)
+keep("replication_pad3d", AT.replication_pad3d.default)
+keep("stack", AT.stack.default)
+keep("tril", AT.tril.default)
+keep("linear", AT.linear.default)
+keep("glu", AT.glu.default)
+keep("select_scatter", AT.select_scatter.default)
+keep("repeat_interleave", AT.repeat_interleave.Tensor)
+# round(x, decimals) has no ExecuTorch kernel: let it through, and the fixture records what the
+# runtime does with a program calling it (et4j must fail the same way).
+BY_LABEL["round_decimals"].export = dict(non_core=[AT.round.decimals])
+
+
+def kept(label, calls, dtypes, family, *ops, **opts):
+    OPS.append(Op(label, calls, dtypes, family, export=dict(opts, preserve=list(ops))))
+
+
+kept("t_copy", [(lambda x: AT.t_copy.default(x), [t(3, 4)]), (lambda x: AT.t_copy.default(x), [t(5)]),
+                (lambda x: AT.t_copy.default(x), [t(0, 2)])], ALL, "shape", AT.t_copy.default)
+kept("transpose_copy", [(lambda x: AT.transpose_copy.int(x, 0, -1), [t(2, 3, 4)]),
+                        (lambda x: AT.transpose_copy.int(x, 1, 2), [t(2, 3, 4)])], ALL, "shape",
+     AT.transpose_copy.int)
+kept("narrow_copy", [(lambda x: AT.narrow_copy.default(x, 1, 1, 2), [t(3, 4)]),
+                     (lambda x: AT.narrow_copy.default(x, -1, 0, 1), [t(2, 3, 4)])], ALL, "shape",
+     AT.narrow_copy.default)
+kept("unbind_copy", [(lambda x: AT.unbind_copy.int(x, 1), [t(3, 2)]), (lambda x: AT.unbind_copy.int(x, -1), [t(2, 2, 3)])],
+     ALL, "shape", AT.unbind_copy.int)
+kept("split_copy", [(lambda x: AT.split_copy.Tensor(x, 2, -1), [t(3, 5)]), (lambda x: AT.split_copy.Tensor(x, 3, 0), [t(6, 2)])],
+     ALL, "shape", AT.split_copy.Tensor)
+kept("squeeze_copy_dim", [(lambda x: AT.squeeze_copy.dim(x, 1), [t(3, 1, 4)]), (lambda x: AT.squeeze_copy.dim(x, -1), [t(3, 4)]),
+                          (lambda x: AT.squeeze_copy.dim(x, 0), [t()])], ALL, "shape", AT.squeeze_copy.dim)
+kept("var_dim", [(lambda x: AT.var.dim(x, [-1], True, False), [t(3, 4, 5)]),
+                 (lambda x: AT.var.dim(x, [0, 2], False, True), [t(3, 4, 5)])], FLOATS, "reduction", AT.var.dim)
+kept("masked_scatter", [(lambda x, m, s: x.masked_scatter(m > 0, s), [t(3, 4), t(3, 4), t(12)]),
+                        (lambda x, m, s: x.masked_scatter(m > 0, s), [t(3, 4), t(4), t(3, 4)])], ALL, "shape",
+     AT.masked_scatter.default)
+kept("zeros_ones", [(lambda x: torch.zeros((2, 3), dtype=x.dtype) + x, [t(2, 3)]),
+                    (lambda x: torch.ones((2, 3), dtype=x.dtype) + x, [t(2, 3)])], REAL, "shape",
+     AT.zeros.default, AT.ones.default)
+kept("arange_end", [(lambda x: torch.arange(5, dtype=x.dtype) + x, [t(5)])], REAL, "shape", AT.arange.default)
+kept("copy", [(lambda x, y: AT.copy.default(x, y), [t(3, 4), t(3, 4, slot=1)]),
+              (lambda x, y: AT.copy.default(x, y), [t(3, 4), t(4, slot=1)])],
+     [(d, d) for d in ALL] + MIXED, "shape", AT.copy.default)
+# A program that writes into its input: ExecuTorch writes the result back with copy_.
+kept("copy_", [(lambda x, y: x.copy_(y), [t(3, 4), t(4, slot=1)])], [(d, d) for d in ALL] + MIXED, "shape")
+# aten::clone.out where to_edge's dim-order pass is off (it turns clone into _clone_dim_order).
+kept("clone_out", [(torch.clone, [t(3, 4)]), (torch.clone, [t()]), (torch.clone, [t(0, 3)])], ALL, "shape",
+     skip_dim_order=True)
+# index_put_: ExecuTorch's reinplace pass turns an index_put whose input is not used again in place.
+kept("index_put_", [(lambda x, v: torch.index_put(x.clone(), (torch.tensor([0, 2]),), v), [t(3, 4), t(2, 4)]),
+                    (lambda x, v: torch.index_put(x.clone(), (torch.tensor([1, 1]),), v, accumulate=True),
+                     [t(3, 4), t(4)])], ALL, "shape", reinplace=True)
+# executorch_prim::et_view: a view of a graph input that is not memory planned stays a run-time view.
+kept("et_view", [(lambda x: x.reshape(4, 3).clone(), [t(3, 4)]), (lambda x: x.reshape(-1).clone(), [t(2, 3, 2)])],
+     ALL, "shape", plan_inputs=False)
+
+# ExecuTorch's LLM custom ops (llama::), [batch, seq, heads, head_dim] layout; caches of 6 positions.
+kept("update_cache", [(lambda v, c: (torch.ops.llama.update_cache(v, c, 2), c.clone()), [t(1, 3, 2, 4), t(1, 6, 2, 4)]),
+                      (lambda v, c: (torch.ops.llama.update_cache(v, c, 0), c.clone()), [t(1, 1, 2, 4), t(1, 6, 2, 4)])],
+     REAL, "llama", llama=True)
+kept("update_cache_with_indices",
+     [(lambda v, c: (torch.ops.llama.update_cache_with_indices(v, c, 0, torch.tensor([[4, 1, 3]])), c.clone()),
+       [t(1, 3, 2, 4), t(1, 6, 2, 4)])], REAL, "llama", llama=True)
+SDPA_CALLS = [
+    (lambda q, k, v: torch.ops.llama.custom_sdpa(q, k, v, 0, None, 0.0, True), [t(1, 3, 4, 8), t(1, 6, 2, 8), t(1, 6, 2, 8)]),
+    (lambda q, k, v: torch.ops.llama.custom_sdpa(q, k, v, 3, None, 0.0, True), [t(1, 2, 2, 8), t(1, 6, 2, 8), t(1, 6, 2, 8)]),
+    (lambda q, k, v, m: torch.ops.llama.custom_sdpa(q, k, v, 0, m, 0.0, False, 0.3),
+     [t(1, 2, 2, 4), t(1, 6, 2, 4), t(1, 6, 2, 4), t(2, 6, slot=1)])]
+# The mask is float32 whatever the query's dtype (ExecuTorch's check); half types in a program of
+# their own, so that float32's verdict does not hang on theirs.
+kept("custom_sdpa", SDPA_CALLS, [(f32, f32)], "llama", llama=True)
+kept("custom_sdpa_half", SDPA_CALLS, [(f16, f32), (bf16, f32)], "llama", llama=True)
 
 # Kernels no program of this table reaches, and why (the Java side reports these for every
 # registered kernel that no method verified).
@@ -661,9 +762,19 @@ def export_methods(methods: Dict[str, Tuple[Op, List[Tuple[Any, ...]]]], example
     eps = {}
     for name, (op, combos) in methods.items():
         eps[name] = torch.export.export(OpModule(op.calls * len(combos)), examples[name], strict=False)
-    config = EdgeCompileConfig(_check_ir_validity=True, _core_aten_ops_exception_list=NON_CORE_WITH_KERNELS)
+    # Every method of one program is one op's, so they share its export options.
+    opts = next(iter(methods.values()))[0].export
+    preserve = list(opts.get("preserve", ()))
+    config = EdgeCompileConfig(
+        _check_ir_validity=True, _skip_dim_order=opts.get("skip_dim_order", False), preserve_ops=preserve,
+        _core_aten_ops_exception_list=NON_CORE_WITH_KERNELS + preserve + list(opts.get("non_core", ())))
     edge = to_edge(eps, compile_config=config)
-    return edge.to_executorch(ExecutorchBackendConfig(emit_mutable_buffer_names=True))
+    backend: Dict[str, Any] = dict(emit_mutable_buffer_names=True, run_reinplace_pass=opts.get("reinplace", False))
+    if not opts.get("plan_inputs", True):
+        from executorch.exir.passes import MemoryPlanningPass
+
+        backend["memory_planning_pass"] = MemoryPlanningPass(alloc_graph_input=False)
+    return edge.to_executorch(ExecutorchBackendConfig(**backend))
 
 
 def method_inputs(op: Op, combos, which: str, seed: int):
@@ -758,7 +869,7 @@ def build_op(op: Op, seed: int) -> Dict[str, Any]:
         for name, (o, combos) in methods.items():
             if failed(results[name]):
                 for k, call in enumerate(o.calls):
-                    sub = Op(o.label, [call], o.dtypes, o.family)
+                    sub = dataclasses.replace(o, calls=[call])
                     split[f"{name}_call{k}"] = (sub, combos)
             else:
                 split[name] = (o, combos)
@@ -868,6 +979,8 @@ def main(argv=None) -> int:
     import executorch.version
     from executorch.runtime import Runtime
 
+    if any(o.export.get("llama") for o in OPS if args.only is None or o.label in args.only):
+        import executorch.extension.llm.custom_ops.custom_ops  # noqa: F401  (llama:: ops and their kernels)
     Runtime.get()  # loaded once here, so each forked child starts with it
 
     manifest_path = os.path.join(ROOT, "manifest.json")

@@ -39,13 +39,17 @@ import org.junit.jupiter.api.TestFactory;
  *
  * <p>Each op is one test, named {@code ops.<label>} as in {@code known-gaps.txt}. After the run,
  * {@code conformance/target/op-coverage.md} lists every kernel of et4j's registry: verified against
- * ExecuTorch (with the dtype combinations of the methods that verified it), or why not; and the line
- * {@code N of 258 kernels verified against ExecuTorch (M dtype combinations)} is printed.
+ * ExecuTorch (with the dtype combinations of the methods that verified it), verified by a ported
+ * ExecuTorch kernel test ({@code conformance/ported-executorch-tests.txt}, for kernels export cannot
+ * emit), or why not; and the line {@code N of 261 kernels verified against ExecuTorch (M dtype
+ * combinations)} is printed, with the ported tests' count on a line of its own.
  */
 class OpSuiteTest {
   private static final Path ROOT = Path.of(System.getProperty("et4j.repo.dir", "..")).resolve("conformance");
   private static final Path OPS = ROOT.resolve("fixtures-ops");
   private static final KnownGaps GAPS = KnownGaps.read(ROOT.resolve("known-gaps.txt"));
+  /** Kernels export cannot emit, verified by a port of ExecuTorch's own kernel test instead. */
+  private static final Map<String, PortedTest> PORTED = readPortedTests(ROOT.resolve("ported-executorch-tests.txt"));
 
   /** Per kernel: the dtype combinations of passing methods that compared its outputs. */
   private static final Map<String, SortedSet<String>> VERIFIED = new TreeMap<>();
@@ -59,6 +63,31 @@ class OpSuiteTest {
   private static int opsPassed;
   private static int opsFailed;
   private static int opsKnownGaps;
+
+  /** One line of {@code ported-executorch-tests.txt}: the et4j test and the ExecuTorch test it ports. */
+  private record PortedTest(String kernel, String source, String upstream) {}
+
+  static Map<String, PortedTest> readPortedTests(Path file) {
+    Map<String, PortedTest> out = new TreeMap<>();
+    try {
+      for (String line : Files.readAllLines(file)) {
+        String l = line.strip();
+        if (l.isEmpty() || l.startsWith("#")) {
+          continue;
+        }
+        String[] f = l.split("\\s+");
+        if (f.length != 3) {
+          throw new IllegalStateException(file + ": want `kernel test-source upstream-test`, got: " + line);
+        }
+        if (out.put(f[0], new PortedTest(f[0], f[1], f[2])) != null) {
+          throw new IllegalStateException(file + ": " + f[0] + " listed twice");
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
 
   /** One method of an op's program, from the manifest. */
   private record MethodEntry(String name, List<String> dtypes, List<String> operators, List<String> sets) {}
@@ -115,6 +144,19 @@ class OpSuiteTest {
     readManifest().forEach(op -> labels.add("ops." + op.label()));
     assertThat(GAPS.all().keySet().stream().filter(id -> id.startsWith("ops.")))
         .as("ops.* entries of known-gaps.txt").allMatch(labels::contains);
+  }
+
+  @org.junit.jupiter.api.Test
+  void everyPortedTestExistsAndNamesItsUpstreamFile() throws IOException {
+    Path repo = ROOT.getParent();
+    SortedSet<String> kernels = KernelRegistry.defaultRegistry().names();
+    for (PortedTest p : PORTED.values()) {
+      assertThat(kernels).as("ported-executorch-tests.txt: " + p.kernel() + " is a registered kernel").contains(p.kernel());
+      Path src = repo.resolve(p.source());
+      assertThat(src).as("ported-executorch-tests.txt: test source of " + p.kernel()).isRegularFile();
+      assertThat(Files.readString(src)).as(p.source() + " names the ExecuTorch test it ports").contains(p.upstream());
+      assertThat(Files.readString(src)).as(p.source() + " calls " + p.kernel()).contains(p.kernel());
+    }
   }
 
   private static void check(OpEntry op) {
@@ -267,6 +309,7 @@ class OpSuiteTest {
   static void report() {
     SortedSet<String> kernels = KernelRegistry.defaultRegistry().names();
     int verified = 0;
+    int ported = 0;
     int combos = 0;
     StringBuilder rows = new StringBuilder();
     Map<String, String> reasons = unreachableReasons();
@@ -282,6 +325,10 @@ class OpSuiteTest {
         if (FAILED.containsKey(k)) {
           note += "; but: " + FAILED.get(k).get(0);
         }
+      } else if (PORTED.containsKey(k) && !FAILED.containsKey(k)) {
+        ported++;
+        status = "verified by ported ExecuTorch test";
+        note = PORTED.get(k).upstream() + " (" + PORTED.get(k).source() + "); export cannot emit it";
       } else if (FAILED.containsKey(k)) {
         status = "NOT verified";
         note = "fails: " + FAILED.get(k).get(0);
@@ -298,15 +345,20 @@ class OpSuiteTest {
     }
     String line = String.format(Locale.ROOT, "%d of %d kernels verified against ExecuTorch (%d dtype combinations)",
         verified, kernels.size(), combos);
+    String portedLine = String.format(Locale.ROOT,
+        "%d more verified by ported ExecuTorch kernel tests (conformance/ported-executorch-tests.txt)", ported);
     String summary = String.format(Locale.ROOT, "ops: %d passed, %d failed, %d known gaps", opsPassed, opsFailed,
         opsKnownGaps);
     System.out.println("op suite: " + line);
+    System.out.println("op suite: " + portedLine);
     System.out.println("op suite: " + summary);
     StringBuilder sb = new StringBuilder("# et4j op coverage against ExecuTorch\n\n")
-        .append(line).append("\n\n").append(summary).append("\n\n")
+        .append(line).append("\n\n").append(portedLine).append("\n\n").append(summary).append("\n\n")
         .append("A kernel is verified when a method of `conformance/fixtures-ops/` that calls it matched ExecuTorch's "
             + "runtime on every test set (values compared, or both runtimes raising); the dtype combinations are "
-            + "those of the methods' inputs.\n\n")
+            + "those of the methods' inputs. A kernel export cannot emit is \"verified by ported ExecuTorch test\" when "
+            + "conformance/ported-executorch-tests.txt names an et4j test holding the cases of ExecuTorch's own kernel "
+            + "test for it (run in that test's module); those are counted apart.\n\n")
         .append("| kernel | status | dtype combinations / reason |\n|---|---|---|\n").append(rows);
     if (!MISMATCHES.isEmpty()) {
       sb.append("\n## Methods that do not agree with ExecuTorch\n\n");

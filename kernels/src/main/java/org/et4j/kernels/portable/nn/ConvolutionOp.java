@@ -24,8 +24,9 @@ import org.et4j.runtime.kernel.Value;
  *   <li>{@link IndirectConvolution}: float32, a constant weight: packed once, indirect GEMM;
  *   <li>{@link Im2colConvolution}: float32 whose weight may change: im2col copy and GEMM;
  *   <li>{@link TransposedConvolution}: float32 transposed, default dim order: GEMM and col2im;
- *   <li>{@link ReferenceConvolution}: everything else (other dtypes, mixed dim orders), ExecuTorch's
- *       direct loops.
+ *   <li>{@link ReferenceConvolution}: everything else (other dtypes, mixed dim orders, a weight
+ *       with an infinity or NaN under padding, where the others' zero taps would make NaN of what
+ *       ExecuTorch skips), ExecuTorch's direct loops.
  * </ol>
  *
  * The constant-weight paths are the XNNPACK delegate's kernels ({@link org.et4j.kernels.nhwc}),
@@ -113,7 +114,11 @@ public final class ConvolutionOp {
     boolean constantWeights =
         weight.isProgramConstant()
             && (bias == null || (bias.isProgramConstant() && bias.isContiguous()));
-    boolean packed = float32 && !transposed && constantWeights && (defaultOrder || channelsLast);
+    // The im2col and packed algorithms multiply padding taps by zero where ExecuTorch skips them: a
+    // weight with an infinity or NaN under padding takes the reference (checked here once for a
+    // constant weight, on every call for one that may change).
+    boolean packed = float32 && !transposed && constantWeights && (defaultOrder || channelsLast)
+        && !ReferenceConvolution.paddingMatters(weight, false, Arrays.stream(padding).anyMatch(p -> p != 0));
     // A batch norm that only reads this output is folded into the packed filter and bias, and its
     // out0 written here instead of `out`. Only in the default dim order, which reads the whole
     // input into scratch before writing: out0 may share planned memory with the input, whose
@@ -156,7 +161,11 @@ public final class ConvolutionOp {
       Im2colConvolution im2col = Im2colConvolution.prepare(true);
       return ctx -> {
         if (shape.refresh()) {
-          im2col.run(ctx, shape);
+          if (ReferenceConvolution.paddingMatters(shape)) {
+            ReferenceConvolution.run(shape);
+          } else {
+            im2col.run(ctx, shape);
+          }
         }
       };
     }
@@ -172,7 +181,11 @@ public final class ConvolutionOp {
       Im2colConvolution im2col = Im2colConvolution.prepare(false);
       return ctx -> {
         if (shape.refresh()) {
-          im2col.run(ctx, shape);
+          if (ReferenceConvolution.paddingMatters(shape)) {
+            ReferenceConvolution.run(shape);
+          } else {
+            im2col.run(ctx, shape);
+          }
         }
       };
     }

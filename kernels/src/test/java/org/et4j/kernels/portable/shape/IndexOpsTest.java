@@ -107,8 +107,24 @@ class IndexOpsTest {
     assertThat(values(out)).containsExactly(7, 1, 6, 1);
     assertThat(values(x)).containsExactly(1, 1, 1, 1);
     Value self = v(x);
-    call("aten::index_put_", self, optional(idx), v(vals), b(true), self);
-    assertThat(values(x)).containsExactly(13, 1, 7, 1);
+    call("aten::index_put_", self, optional(idx), v(vals), b(false), self);
+    assertThat(values(x)).containsExactly(7, 1, 6, 1);
+  }
+
+  @Test
+  void indexPutInPlaceRejectsWhatExecuTorchRejects() {
+    // ExecuTorch's op_index_put.cpp: the in-place form neither accumulates, nor takes negative
+    // indices, nor broadcasts its values (InvalidArgument, each).
+    TensorImpl x = tensor(ScalarType.FLOAT, new int[] {4}, 1, 1, 1, 1);
+    Value self = v(x);
+    TensorImpl vals = tensor(ScalarType.FLOAT, new int[] {3}, 5, 6, 7);
+    assertInvalid(() -> call("aten::index_put_", self, optional(longTensor(new int[] {3}, 0, 2, 0)), v(vals), b(true),
+        self), "accumulate");
+    assertInvalid(() -> call("aten::index_put_", self, optional(longTensor(new int[] {3}, 0, -1, 0)), v(vals),
+        b(false), self), "out of range");
+    assertInvalid(() -> call("aten::index_put_", self, optional(longTensor(new int[] {3}, 0, 2, 0)),
+        v(tensor(ScalarType.FLOAT, new int[] {1}, 5)), b(false), self), "shape of self");
+    assertThat(values(x)).containsExactly(1, 1, 1, 1);
   }
 
   @Test
