@@ -165,13 +165,25 @@ public final class ProgramGraph {
       for (int item : listItems(v)) {
         frontier.push(item);
       }
+      boolean written = false;
       for (int n = 0; n < nodes.size(); n++) {
-        if (used.get(n) || !contains(writes.get(n), v)) {
+        if (!contains(writes.get(n), v)) {
+          continue;
+        }
+        written = true;
+        if (used.get(n)) {
           continue;
         }
         used.set(n);
         for (int r : reads.get(n)) {
           frontier.push(r);
+        }
+      }
+      if (!written) {
+        // A view the emitter removed (a reshape or squeeze that only renames memory) is written by
+        // no instruction: its values are those of the tensors planned at the same storage.
+        for (int alias : sameStorage(v)) {
+          frontier.push(alias);
         }
       }
     }
@@ -197,6 +209,33 @@ public final class ProgramGraph {
       }
     }
     return all;
+  }
+
+  /** The other planned tensors at exactly the storage of tensor value {@code v} (none when not planned). */
+  private int[] sameStorage(int v) {
+    long[] key = storage(v);
+    if (key == null) {
+      return new int[0];
+    }
+    int[] out = new int[0];
+    for (int u = 0; u < plan.valuesLength(); u++) {
+      long[] other = u == v ? null : storage(u);
+      if (other != null && Arrays.equals(key, other)) {
+        out = Arrays.copyOf(out, out.length + 1);
+        out[out.length - 1] = u;
+      }
+    }
+    return out;
+  }
+
+  private long[] storage(int v) {
+    EValue ev = plan.values(v);
+    if (ev.valType() != KernelTypes.Tensor) {
+      return null;
+    }
+    Tensor t = (Tensor) ev.val(new Tensor());
+    var a = t.allocationInfo();
+    return a == null ? null : new long[] {a.memoryId(), a.memoryOffsetLow(), a.memoryOffsetHigh()};
   }
 
   /** The values a tensor list, optional tensor list or int list value holds (none for others). */
