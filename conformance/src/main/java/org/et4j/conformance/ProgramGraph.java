@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.et4j.schema.program.Chain;
 import org.et4j.schema.program.DelegateCall;
 import org.et4j.schema.program.EDouble;
@@ -211,31 +213,34 @@ public final class ProgramGraph {
     return all;
   }
 
+  /** Where a planned tensor's storage lies: its memory arena and byte offset. */
+  private record Storage(long memoryId, long offsetLow, long offsetHigh) {}
+
+  /** Per planned storage, the tensor values placed there; read from the plan once, on first use. */
+  private Map<Storage, List<Integer>> tensorsByStorage;
+
   /** The other planned tensors at exactly the storage of tensor value {@code v} (none when not planned). */
-  private int[] sameStorage(int v) {
-    long[] key = storage(v);
-    if (key == null) {
-      return new int[0];
-    }
-    int[] out = new int[0];
-    for (int u = 0; u < plan.valuesLength(); u++) {
-      long[] other = u == v ? null : storage(u);
-      if (other != null && Arrays.equals(key, other)) {
-        out = Arrays.copyOf(out, out.length + 1);
-        out[out.length - 1] = u;
+  private List<Integer> sameStorage(int v) {
+    if (tensorsByStorage == null) {
+      tensorsByStorage = new HashMap<>();
+      for (int u = 0; u < plan.valuesLength(); u++) {
+        Storage at = storage(u);
+        if (at != null) {
+          tensorsByStorage.computeIfAbsent(at, k -> new ArrayList<>()).add(u);
+        }
       }
     }
-    return out;
+    Storage at = storage(v);
+    return at == null ? List.of() : tensorsByStorage.getOrDefault(at, List.of());
   }
 
-  private long[] storage(int v) {
+  private Storage storage(int v) {
     EValue ev = plan.values(v);
     if (ev.valType() != KernelTypes.Tensor) {
       return null;
     }
-    Tensor t = (Tensor) ev.val(new Tensor());
-    var a = t.allocationInfo();
-    return a == null ? null : new long[] {a.memoryId(), a.memoryOffsetLow(), a.memoryOffsetHigh()};
+    var a = ((Tensor) ev.val(new Tensor())).allocationInfo();
+    return a == null ? null : new Storage(a.memoryId(), a.memoryOffsetLow(), a.memoryOffsetHigh());
   }
 
   /** The values a tensor list, optional tensor list or int list value holds (none for others). */
